@@ -1,0 +1,1 @@
+"""The edges of creditbot: Slack, Discourse, HTTP, scheduler, CLI."""

@@ -1,0 +1,53 @@
+"""The ``creditbot`` command line.
+
+Exit codes: 0 success, 1 a failure the message explains, 2 wrong usage (Click's).
+Each command group lives in its own module and registers itself on ``app``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bot.cli import common
+from bot.errors import CreditbotError
+from scoring.errors import ScoringError
+
+app = typer.Typer(
+    name="creditbot",
+    help="Contribution credit and partner programme bot for Slack and Discourse.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    from bot.cli import core, demo
+
+    core.register(app)
+    demo.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    _register()
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="creditbot", standalone_mode=True)
+    except SystemExit as done:
+        # Click exits 0 on success, 2 on wrong usage (after printing the usage line).
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except (CreditbotError, ScoringError) as error:
+        common.fail_line(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def run() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""Configuration in one place: the environment (pydantic-settings) and creditbot.yml.
+
+Both are read once at start-up and passed down; nothing reads them at import time.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError, MissingSetting
+from scoring.models import ContributionType, Organisation, ScoringRules
+
+
+class Settings(BaseSettings):
+    """The environment (and an optional ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./creditbot.db"
+    creditbot_config: str = "./creditbot.yml"
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    discourse_url: str | None = None
+    discourse_api_key: SecretStr | None = None
+    discourse_api_username: str | None = None
+    discourse_webhook_secret: SecretStr | None = None
+
+    def secret(self, variable: str, needed_for: str) -> str:
+        """The value of a secret setting, or a clear :class:`MissingSetting`."""
+        value = getattr(self, variable.lower())
+        if value is None or not value.get_secret_value():
+            raise MissingSetting(variable, needed_for)
+        return str(value.get_secret_value())
+
+    def value(self, variable: str, needed_for: str) -> str:
+        value = getattr(self, variable.lower())
+        if not value:
+            raise MissingSetting(variable, needed_for)
+        return str(value)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SlackConfig(_Strict):
+    shoutout_channel: str | None = None
+    review_channel: str | None = None
+    announcements_channel: str | None = None
+    team_leads: list[str] = Field(default_factory=list)
+    program_managers: list[str] = Field(default_factory=list)
+    nominate_emoji: str = "raised_hands"
+    confirm_emoji: str = "white_check_mark"
+    default_type: str = "support"
+    max_points: int = Field(default=50, ge=1)
+    profile_refresh_days: int = Field(default=7, ge=1)
+
+    @field_validator("nominate_emoji", "confirm_emoji")
+    @classmethod
+    def _strip_colons(cls, value: str) -> str:
+        return value.strip(":")
+
+
+class DiscourseConfig(_Strict):
+    shoutout_category_id: int | None = None
+    support_category_ids: list[int] = Field(default_factory=list)
+    ignored_users: list[str] = Field(default_factory=lambda: ["system", "discobot"])
+
+
+class ContributionTypeConfig(_Strict):
+    points: int = Field(ge=1)
+    badge: str | None = None
+
+
+class OrganisationConfig(_Strict):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    domains: list[str] = Field(default_factory=list)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    employees: int | None = Field(default=None, ge=1)
+    partner: bool = False
+    staff: bool = False
+    contacts: list[str] = Field(default_factory=list)
+
+
+class PartnerRulesConfig(_Strict):
+    window_months: int = Field(default=3, ge=1)
+    min_points_per_month: float = Field(default=10, ge=0)
+    small_partner_employees: int = Field(default=25, ge=0)
+    min_points_per_employee: float = Field(default=0.5, ge=0)
+    financial_minimum_usd: float = Field(default=100, ge=0)
+    conduct_window_months: int = Field(default=12, ge=0)
+    bigmac_overrides: dict[str, float] = Field(default_factory=dict)
+
+
+class InactivityConfig(_Strict):
+    member_days: int = Field(default=60, ge=1)
+    nudge_cooldown_days: int = Field(default=90, ge=0)
+    org_decline_ratio: float = Field(default=0.5, gt=0, le=1)
+
+
+class ShoutoutConfig(_Strict):
+    hour: int = Field(default=9, ge=0, le=23)
+    top_members: int = Field(default=10, ge=1)
+    top_organisations: int = Field(default=10, ge=1)
+    exclude_staff: bool = True
+    draft_hours_before: int = Field(default=1, ge=0)
+    how_to_get_listed: str = (
+        "Help someone in Slack or on the forum, review a pull request, give a talk or "
+        "write a post: a team lead will credit it, and you will be on next month's list."
+    )
+
+
+DEFAULT_TYPES: dict[str, ContributionTypeConfig] = {
+    "code": ContributionTypeConfig(points=5, badge="engineering"),
+    "review": ContributionTypeConfig(points=3, badge="engineering"),
+    "support": ContributionTypeConfig(points=2, badge="engineering"),
+    "docs": ContributionTypeConfig(points=3, badge="engineering"),
+    "event": ContributionTypeConfig(points=8, badge="marketing"),
+    "talk": ContributionTypeConfig(points=5, badge="marketing"),
+    "blog": ContributionTypeConfig(points=4, badge="marketing"),
+    "consulting": ContributionTypeConfig(points=3, badge="services"),
+    "bizdev": ContributionTypeConfig(points=4, badge="bizdev"),
+}
+
+
+class ProgrammeConfig(_Strict):
+    """The programme configuration, ``creditbot.yml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    timezone: str = "UTC"
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    discourse: DiscourseConfig = Field(default_factory=DiscourseConfig)
+    contribution_types: dict[str, ContributionTypeConfig] = Field(
+        default_factory=lambda: dict(DEFAULT_TYPES)
+    )
+    organisations: list[OrganisationConfig] = Field(default_factory=list)
+    partner_rules: PartnerRulesConfig = Field(default_factory=PartnerRulesConfig)
+    inactivity: InactivityConfig = Field(default_factory=InactivityConfig)
+    shoutout: ShoutoutConfig = Field(default_factory=ShoutoutConfig)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone '{value}' (use an IANA name such as Europe/Paris)"
+            ) from None
+        return value
+
+    @field_validator("contribution_types")
+    @classmethod
+    def _some_types(
+        cls, value: dict[str, ContributionTypeConfig]
+    ) -> dict[str, ContributionTypeConfig]:
+        if not value:
+            raise ValueError("at least one contribution type is needed")
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def rules(self) -> ScoringRules:
+        return ScoringRules(
+            types=tuple(
+                ContributionType(name, t.points, t.badge)
+                for name, t in self.contribution_types.items()
+            ),
+            max_points=self.slack.max_points,
+            exclude_staff_from_rankings=self.shoutout.exclude_staff,
+        )
+
+    def domain_organisations(self) -> list[Organisation]:
+        return [
+            Organisation(
+                slug=o.slug,
+                name=o.name,
+                domains=tuple(d.lower() for d in o.domains),
+                country=o.country,
+                employees=o.employees,
+                partner=o.partner,
+                staff=o.staff,
+                contacts=tuple(o.contacts),
+            )
+            for o in self.organisations
+        ]
+
+    def is_team_lead(self, slack_user: str) -> bool:
+        return slack_user in self.slack.team_leads
+
+    def is_program_manager(self, slack_user: str) -> bool:
+        return slack_user in self.slack.program_managers
+
+
+def _format_location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def parse_config(data: Any, source: str) -> ProgrammeConfig:
+    """Validate already-parsed YAML; errors name the source, the key and what was expected."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of keys at the top level")
+    try:
+        config = ProgrammeConfig.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = _format_location(tuple(first["loc"]))
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = "unknown key (check its spelling against creditbot.example.yml)"
+        elif first["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+        elif "input" in first and not isinstance(first["input"], dict | list):
+            message = f"{message}, got {first['input']!r}"
+        more = len(error.errors()) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ConfigError(f"{source}: {where}: {message}{suffix}") from None
+    _check_references(config, source)
+    return config
+
+
+def _check_references(config: ProgrammeConfig, source: str) -> None:
+    types = config.contribution_types
+    if config.slack.default_type not in types:
+        raise ConfigError(
+            f"{source}: slack.default_type: '{config.slack.default_type}' is not one of "
+            f"contribution_types ({', '.join(types)})"
+        )
+    seen: set[str] = set()
+    for index, org in enumerate(config.organisations):
+        if org.slug in seen:
+            raise ConfigError(f"{source}: organisations[{index}].slug: '{org.slug}' appears twice")
+        seen.add(org.slug)
+
+
+def load_config(path: str | Path) -> ProgrammeConfig:
+    """Read and validate ``creditbot.yml``; a missing file gives the defaults."""
+    path = Path(path)
+    if not path.exists():
+        return parse_config({}, str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "?"
+        raise ConfigError(f"{path}: {where}: not valid YAML") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+    return parse_config(data, str(path))

@@ -1,0 +1,211 @@
+"""``creditbot import FILE``: credits from outside chat, in bulk (JSON Lines or CSV).
+
+The file is read twice: first every line is validated (a bad line is reported with
+its number and nothing is stored), then the credits are written in chunks inside one
+transaction, so a file is imported entirely or not at all. Re-importing a file adds
+nothing: a line's ``ref`` (or, without one, a digest of its content) is the credit's
+unique source reference.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from bot.errors import InvalidInput, NotFound
+from bot.runtime import Runtime
+from bot.services.credits import check_credit, content_ref
+from scoring.attribution import organisation_for_email, resolve_organisation
+from scoring.models import Affiliation, AffiliationSource, Credit, Identity, IdentityKind
+from storage.repositories.credits import credit_values
+from storage.repositories.members import guess_identity
+
+FIELDS = ("member", "type", "at", "points", "ref", "source", "organisation", "note")
+_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    number: int
+    member: Identity
+    type: str
+    at: datetime
+    points: int
+    ref: str
+    source: str
+    organisation: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    lines: int
+    added: int
+    already_known: int
+    members_created: int
+
+
+def parse_moment(text: str) -> datetime:
+    """ISO-8601 date or date-time; UTC when no offset is given."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not an ISO-8601 date or date-time") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    suffix = path.suffix.lower()
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
+    with handle:
+        try:
+            if suffix == ".jsonl":
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as error:
+                        raise InvalidInput(
+                            f"{path}:{number}: not valid JSON ({error.msg})"
+                        ) from None
+                    if not isinstance(record, dict):
+                        raise InvalidInput(f"{path}:{number}: expected a JSON object")
+                    yield number, record
+            elif suffix == ".csv":
+                reader = csv.DictReader(handle)
+                if reader.fieldnames is None:
+                    raise InvalidInput(f"{path}: empty file; expected a header row")
+                missing = {"member", "type", "at"} - {f.strip() for f in reader.fieldnames}
+                if missing:
+                    raise InvalidInput(f"{path}:1: the header lacks {', '.join(sorted(missing))}")
+                for record in reader:
+                    cleaned = {
+                        (k or "").strip(): (v.strip() if isinstance(v, str) else v)
+                        for k, v in record.items()
+                    }
+                    yield reader.line_num, {k: v for k, v in cleaned.items() if v not in ("", None)}
+            else:
+                raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{path}: not UTF-8 text") from None
+
+
+def _parse_line(runtime: Runtime, path: Path, number: int, record: dict[str, Any]) -> ImportLine:
+    def fail(message: str) -> InvalidInput:
+        return InvalidInput(f"{path}:{number}: {message}")
+
+    for required in ("member", "type", "at"):
+        if not str(record.get(required) or "").strip():
+            raise fail(f"'{required}' is missing")
+    try:
+        at = parse_moment(str(record["at"]))
+        raw_points = record.get("points")
+        points: int | None = None
+        if raw_points not in (None, ""):
+            if isinstance(raw_points, bool) or not str(raw_points).strip().lstrip("-").isdigit():
+                raise InvalidInput(f"points must be a whole number, not '{raw_points}'")
+            points = int(str(raw_points).strip())
+        type_name = str(record["type"]).strip()
+        value = check_credit(runtime.config, type_name, points)
+    except InvalidInput as error:
+        raise fail(str(error)) from None
+    organisation = str(record.get("organisation") or "").strip() or None
+    source = str(record.get("source") or "import").strip()
+    note = str(record.get("note") or "")
+    member = guess_identity(str(record["member"]))
+    ref = str(record.get("ref") or "").strip() or "content:" + content_ref(
+        member.kind, member.value, type_name, at.isoformat(), value, organisation, note
+    )
+    return ImportLine(number, member, type_name, at, value, ref, source, organisation, note)
+
+
+def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
+    """Validate the whole file, then store it in one transaction (all or nothing)."""
+    path = Path(path)
+    lines = [_parse_line(runtime, path, n, r) for n, r in _records(path)]
+    now = runtime.now()
+    tz = runtime.config.tz
+    with runtime.uow() as uow:
+        organisations = uow.organisations.all()
+        known_orgs = {o.slug for o in organisations}
+        for line in lines:
+            if line.organisation and line.organisation not in known_orgs:
+                raise InvalidInput(
+                    f"{path}:{line.number}: no organisation with slug '{line.organisation}'"
+                )
+        member_ids: dict[Identity, int] = {}
+        created = 0
+        for line in lines:
+            if line.member in member_ids:
+                continue
+            found = uow.members.find(line.member)
+            if found is None:
+                if line.member.kind != IdentityKind.EMAIL:
+                    raise NotFound(
+                        f"{path}:{line.number}: no member known as {line.member.kind} "
+                        f"'{line.member.value}' (an unknown e-mail address creates the member)"
+                    )
+                found = uow.members.create(line.member.value.split("@")[0], [line.member], now)
+                org = organisation_for_email(line.member.value, organisations)
+                if org is not None:
+                    uow.members.replace_affiliations(
+                        found.id,
+                        [Affiliation(found.id, org, AffiliationSource.DOMAIN)],
+                        now,
+                        by="import",
+                    )
+                created += 1
+            elif found.is_bot:
+                raise InvalidInput(f"{path}:{line.number}: {found.name} is a bot")
+            member_ids[line.member] = found.id
+        affiliations = uow.members.affiliations_of(sorted(set(member_ids.values())))
+        added = 0
+        first_seen: dict[int, datetime] = {}
+        batch: list[dict[str, Any]] = []
+        for line in lines:
+            member_id = member_ids[line.member]
+            day = line.at.astimezone(tz).date()
+            values = credit_values_for(line, member_id, affiliations.get(member_id, []), day, now)
+            batch.append(values)
+            if member_id not in first_seen or line.at < first_seen[member_id]:
+                first_seen[member_id] = line.at
+            if len(batch) >= _CHUNK:
+                added += uow.credits.add_many(batch)
+                batch = []
+        added += uow.credits.add_many(batch)
+        for member_id, at in first_seen.items():
+            uow.members.seen(member_id, at)
+        uow.commit()
+    return ImportResult(len(lines), added, len(lines) - added, created)
+
+
+def credit_values_for(
+    line: ImportLine, member_id: int, affiliations: list[Affiliation], day: date, now: datetime
+) -> dict[str, Any]:
+    return credit_values(
+        Credit(
+            member_id=member_id,
+            type=line.type,
+            points=line.points,
+            occurred_at=line.at,
+            source=line.source,
+            source_ref=line.ref,
+            note=line.note,
+            granted_by="import",
+            explicit_organisation=line.organisation,
+            organisation=resolve_organisation(line.organisation, affiliations, day),
+        ),
+        now,
+    )

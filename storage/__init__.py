@@ -1,0 +1,1 @@
+"""Persistence of creditbot: SQLModel tables, engine, migrations, repositories, outbox."""

@@ -1,0 +1,53 @@
+"""Schema migrations (Alembic), run by ``creditbot db upgrade`` and by tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_LOCK_ID = 0x43524442  # "CRDB": one migrator at a time across processes
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest revision the code knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str | None]:
+    """Bring the schema to the newest revision; returns (before, after). Safe to repeat.
+
+    On SQLite the migration runs inside one ``BEGIN IMMEDIATE`` transaction (our engine
+    emits it), so a second process waits and then finds nothing to do; on PostgreSQL an
+    advisory lock does the same.
+    """
+    config = alembic_config()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
+        before = MigrationContext.configure(connection).get_current_revision()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        after = MigrationContext.configure(connection).get_current_revision()
+    return before, after
+
+
+def is_current(engine: Engine) -> bool:
+    return current_revision(engine) == head_revision()

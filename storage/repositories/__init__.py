@@ -1,0 +1,1 @@
+"""Repositories: rows in, domain objects out. They never commit (the unit of work does)."""

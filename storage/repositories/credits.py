@@ -1,0 +1,136 @@
+"""The credit ledger: append, withdraw, re-attribute. Never delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlmodel import Session
+
+from scoring.models import Credit
+from storage.sql import insert_ignoring_conflicts, insert_one_ignoring_conflicts
+from storage.tables import CreditRow, columns, table
+
+_CREDIT_KEY = ("source", "source_ref")
+
+_credit = columns(CreditRow)
+
+
+def credit_values(credit: Credit, now: datetime) -> dict[str, Any]:
+    """The column values of a new credit row."""
+    return {
+        "member_id": credit.member_id,
+        "type": credit.type,
+        "points": credit.points,
+        "occurred_at": credit.occurred_at,
+        "source": credit.source,
+        "source_ref": credit.source_ref,
+        "explicit_organisation": credit.explicit_organisation,
+        "organisation": credit.organisation,
+        "granted_by": credit.granted_by,
+        "note": credit.note,
+        "created_at": now,
+    }
+
+
+class CreditRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, credit: Credit, now: datetime) -> Credit | None:
+        """Append a credit; None (and nothing stored) if its source reference is known."""
+        credit_table = table(CreditRow)
+        new_id = insert_one_ignoring_conflicts(
+            self._session, credit_table, _CREDIT_KEY, credit_values(credit, now)
+        )
+        if new_id is None:
+            return None
+        return self.get(new_id)
+
+    def add_many(self, values: Sequence[dict[str, Any]]) -> int:
+        """Bulk append (rows from :func:`credit_values`); known references are skipped.
+
+        Returns how many rows were new.
+        """
+        if not values:
+            return 0
+        credit_table = table(CreditRow)
+        result = self._session.execute(
+            insert_ignoring_conflicts(self._session, credit_table, _CREDIT_KEY), values
+        )
+        return max(int(cast(CursorResult[Any], result).rowcount or 0), 0)
+
+    def get(self, credit_id: int) -> Credit | None:
+        row = self._session.get(CreditRow, credit_id)
+        return None if row is None else to_credit(row)
+
+    def by_ref(self, source: str, source_ref: str) -> Credit | None:
+        row = self._session.execute(
+            select(CreditRow).where(_credit.source == source, _credit.source_ref == source_ref)
+        ).scalar_one_or_none()
+        return None if row is None else to_credit(row)
+
+    def withdraw(
+        self, source: str, source_ref: str, at: datetime, by: str | None, reason: str
+    ) -> Credit | None:
+        """Mark a credit withdrawn (kept on record); None if absent or already withdrawn."""
+        result = self._session.execute(
+            update(CreditRow)
+            .where(
+                _credit.source == source,
+                _credit.source_ref == source_ref,
+                _credit.withdrawn_at.is_(None),
+            )
+            .values(withdrawn_at=at, withdrawn_by=by, withdrawn_reason=reason)
+        )
+        if not cast(CursorResult[Any], result).rowcount:
+            return None
+        return self.by_ref(source, source_ref)
+
+    def for_member(
+        self,
+        member_id: int,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        *,
+        include_withdrawn: bool = False,
+    ) -> list[Credit]:
+        """The member's credits in ``[start, end)``, oldest first."""
+        query = select(CreditRow).where(_credit.member_id == member_id)
+        if start is not None:
+            query = query.where(_credit.occurred_at >= start)
+        if end is not None:
+            query = query.where(_credit.occurred_at < end)
+        if not include_withdrawn:
+            query = query.where(_credit.withdrawn_at.is_(None))
+        rows = self._session.execute(query.order_by(_credit.occurred_at, _credit.id))
+        return [to_credit(r) for r in rows.scalars()]
+
+    def set_organisations(self, changes: Iterable[tuple[int, str | None]]) -> int:
+        """Re-attribute credits: ``(credit id, organisation)`` pairs. Returns the count."""
+        count = 0
+        for credit_id, organisation in changes:
+            self._session.execute(
+                update(CreditRow).where(_credit.id == credit_id).values(organisation=organisation)
+            )
+            count += 1
+        return count
+
+
+def to_credit(row: CreditRow) -> Credit:
+    return Credit(
+        id=row.id,
+        member_id=row.member_id,
+        type=row.type,
+        points=row.points,
+        occurred_at=row.occurred_at,
+        source=row.source,
+        source_ref=row.source_ref,
+        note=row.note,
+        granted_by=row.granted_by,
+        explicit_organisation=row.explicit_organisation,
+        organisation=row.organisation,
+        withdrawn_at=row.withdrawn_at,
+    )

@@ -1,0 +1,129 @@
+"""Aggregates over the ledger, computed in SQL (a report loads only sums, never rows)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from scoring.models import IdentityKind, MemberTotal
+from storage.repositories.members import MemberRepository
+from storage.tables import CreditRow, MemberRow, columns
+
+_credit = columns(CreditRow)
+_LIVE = _credit.withdrawn_at.is_(None)
+_member = columns(MemberRow)
+
+
+class LedgerRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def member_totals(self, start: datetime, end: datetime) -> list[MemberTotal]:
+        """Each member's points and credit count in ``[start, end)``.
+
+        A member who changed organisation within the period is shown with the
+        organisation that got most of their points (ties: the latest credit's).
+        """
+        rows = self._session.execute(
+            select(
+                _credit.member_id,
+                _credit.organisation,
+                func.sum(_credit.points),
+                func.count(),
+                func.max(_credit.occurred_at),
+            )
+            .where(_credit.occurred_at >= start, _credit.occurred_at < end, _LIVE)
+            .group_by(_credit.member_id, _credit.organisation)
+        ).all()
+        points: dict[int, int] = defaultdict(int)
+        counts: dict[int, int] = defaultdict(int)
+        best: dict[int, tuple[int, str, str | None]] = {}
+        for member_id, organisation, total, count, latest in rows:
+            points[member_id] += int(total)
+            counts[member_id] += int(count)
+            key = (int(total), str(latest))
+            if member_id not in best or key > best[member_id][:2]:
+                best[member_id] = (key[0], key[1], organisation)
+        if not points:
+            return []
+        ids = sorted(points)
+        names = dict(
+            self._session.execute(select(_member.id, _member.name).where(_member.id.in_(ids))).all()
+        )
+        identities = MemberRepository(self._session).identities_of(ids)
+        totals: list[MemberTotal] = []
+        for member_id in ids:
+            ids_of = identities.get(member_id, [])
+            totals.append(
+                MemberTotal(
+                    member_id=member_id,
+                    name=names.get(member_id, f"member {member_id}"),
+                    points=points[member_id],
+                    credits=counts[member_id],
+                    organisation=best[member_id][2],
+                    slack_id=next((i.value for i in ids_of if i.kind == IdentityKind.SLACK), None),
+                    discourse_username=next(
+                        (i.value for i in ids_of if i.kind == IdentityKind.DISCOURSE), None
+                    ),
+                )
+            )
+        return totals
+
+    def organisation_points(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Points per organisation in ``[start, end)`` (independent credits left out)."""
+        rows = self._session.execute(
+            select(_credit.organisation, func.sum(_credit.points))
+            .where(
+                _credit.occurred_at >= start,
+                _credit.occurred_at < end,
+                _credit.organisation.is_not(None),
+                _LIVE,
+            )
+            .group_by(_credit.organisation)
+        ).all()
+        return {str(slug): int(total) for slug, total in rows}
+
+    def new_contributors(self, start: datetime, end: datetime) -> int:
+        """Members whose first (live) credit ever falls in ``[start, end)``."""
+        first = (
+            select(_credit.member_id, func.min(_credit.occurred_at).label("first_at"))
+            .where(_LIVE)
+            .group_by(_credit.member_id)
+            .subquery()
+        )
+        return int(
+            self._session.execute(
+                select(func.count())
+                .select_from(first)
+                .where(first.c.first_at >= start, first.c.first_at < end)
+            ).scalar_one()
+        )
+
+    def new_members(self, start: datetime, end: datetime) -> int:
+        """Members (not bots) first seen in ``[start, end)``."""
+        return int(
+            self._session.execute(
+                select(func.count())
+                .select_from(MemberRow)
+                .where(
+                    _member.first_seen >= start,
+                    _member.first_seen < end,
+                    _member.is_bot.is_(False),
+                )
+            ).scalar_one()
+        )
+
+    def points_by_type(
+        self, start: datetime, end: datetime, organisation: str | None = None
+    ) -> dict[str, int]:
+        query = (
+            select(_credit.type, func.sum(_credit.points))
+            .where(_credit.occurred_at >= start, _credit.occurred_at < end, _LIVE)
+            .group_by(_credit.type)
+        )
+        if organisation is not None:
+            query = query.where(_credit.organisation == organisation)
+        return {str(t): int(p) for t, p in self._session.execute(query).all()}

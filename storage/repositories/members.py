@@ -1,0 +1,266 @@
+"""Members, their identities and their affiliations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlmodel import Session
+
+from scoring.models import (
+    Affiliation,
+    AffiliationSource,
+    Identity,
+    IdentityKind,
+    Member,
+)
+from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns
+
+_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+_affiliation = columns(AffiliationRow)
+_identity = columns(IdentityRow)
+_member = columns(MemberRow)
+
+
+class IdentityTaken(Exception):
+    """An identity already belongs to another member."""
+
+    def __init__(self, identity: Identity, owner: int) -> None:
+        super().__init__(f"{identity.kind} '{identity.value}' already belongs to member {owner}")
+        self.identity = identity
+        self.owner = owner
+
+
+def normalise_identity(kind: IdentityKind, value: str) -> str:
+    """E-mail addresses and forum usernames are case-insensitive; Slack ids are not."""
+    value = value.strip()
+    if kind in (IdentityKind.EMAIL, IdentityKind.DISCOURSE, IdentityKind.GITHUB):
+        return value.lower()
+    return value
+
+
+def guess_identity(reference: str) -> Identity:
+    """How a user names a member on the command line: Slack id, e-mail or forum username."""
+    reference = reference.strip()
+    if reference.startswith("<@") and reference.endswith(">"):
+        reference = reference[2:-1].split("|", 1)[0]
+    if "@" in reference and not reference.startswith("@"):
+        return Identity(IdentityKind.EMAIL, normalise_identity(IdentityKind.EMAIL, reference))
+    if _SLACK_ID.match(reference):
+        return Identity(IdentityKind.SLACK, reference)
+    if reference.startswith("github:"):
+        return Identity(IdentityKind.GITHUB, normalise_identity(IdentityKind.GITHUB, reference[7:]))
+    return Identity(
+        IdentityKind.DISCOURSE, normalise_identity(IdentityKind.DISCOURSE, reference.lstrip("@"))
+    )
+
+
+class MemberRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- reading -----------------------------------------------------------------
+    def get(self, member_id: int) -> Member | None:
+        """The member with that id, with their identities."""
+        row = self._session.get(MemberRow, member_id)
+        return None if row is None else self._to_member(row)
+
+    def find(self, identity: Identity) -> Member | None:
+        """The member who owns an identity, or None."""
+        value = normalise_identity(identity.kind, identity.value)
+        member_id = self._session.execute(
+            select(_identity.member_id).where(
+                _identity.kind == identity.kind.value, _identity.value == value
+            )
+        ).scalar_one_or_none()
+        return None if member_id is None else self.get(member_id)
+
+    def find_any(self, identities: Iterable[Identity]) -> Member | None:
+        """The first member owning any of the identities (in the order given)."""
+        for identity in identities:
+            found = self.find(identity)
+            if found is not None:
+                return found
+        return None
+
+    def identities_of(self, member_ids: Sequence[int]) -> dict[int, list[Identity]]:
+        """Identities of many members at once, in a stable order."""
+        out: dict[int, list[Identity]] = {m: [] for m in member_ids}
+        for chunk_start in range(0, len(member_ids), 500):
+            chunk = member_ids[chunk_start : chunk_start + 500]
+            rows = self._session.execute(
+                select(_identity.member_id, _identity.kind, _identity.value)
+                .where(_identity.member_id.in_(chunk))
+                .order_by(_identity.id)
+            ).all()
+            for member_id, kind, value in rows:
+                out[member_id].append(Identity(IdentityKind(kind), value))
+        return out
+
+    def count(self) -> int:
+        return int(self._session.execute(select(func.count()).select_from(MemberRow)).scalar_one())
+
+    def all(self) -> list[Member]:
+        rows = self._session.execute(select(MemberRow).order_by(_member.id)).scalars().all()
+        identities = self.identities_of([r.id for r in rows if r.id is not None])
+        return [self._to_member(r, identities.get(r.id or 0, [])) for r in rows]
+
+    def search(self, text: str, limit: int = 20) -> list[Member]:
+        """Members whose name or any identity contains ``text`` (case-insensitive)."""
+        pattern = f"%{text.lower()}%"
+        ids = self._session.execute(
+            select(_member.id)
+            .outerjoin(IdentityRow, _identity.member_id == _member.id)
+            .where(
+                or_(
+                    func.lower(_member.name).like(pattern),
+                    func.lower(_identity.value).like(pattern),
+                )
+            )
+            .distinct()
+            .order_by(_member.id)
+            .limit(limit)
+        ).scalars()
+        return [m for m in (self.get(i) for i in ids if i is not None) if m is not None]
+
+    # -- writing -----------------------------------------------------------------
+    def create(
+        self,
+        name: str,
+        identities: Iterable[Identity],
+        now: datetime,
+        *,
+        first_seen: datetime | None = None,
+        is_bot: bool = False,
+    ) -> Member:
+        """A new member with its identities (flushed, so it has an id)."""
+        row = MemberRow(name=name, first_seen=first_seen, is_bot=is_bot, created_at=now)
+        self._session.add(row)
+        self._session.flush()
+        assert row.id is not None
+        for identity in identities:
+            self.add_identity(row.id, identity)
+        member = self.get(row.id)
+        assert member is not None
+        return member
+
+    def add_identity(self, member_id: int, identity: Identity) -> None:
+        """Attach an identity; a no-op if it is already this member's."""
+        value = normalise_identity(identity.kind, identity.value)
+        owner = self._session.execute(
+            select(_identity.member_id).where(
+                _identity.kind == identity.kind.value, _identity.value == value
+            )
+        ).scalar_one_or_none()
+        if owner == member_id:
+            return
+        if owner is not None:
+            raise IdentityTaken(identity, owner)
+        self._session.add(IdentityRow(member_id=member_id, kind=identity.kind.value, value=value))
+        self._session.flush()
+
+    def remove_identities(self, member_id: int, kind: IdentityKind) -> None:
+        self._session.execute(
+            delete(IdentityRow).where(
+                _identity.member_id == member_id,
+                _identity.kind == kind.value,
+            )
+        )
+
+    def rename(self, member_id: int, name: str) -> None:
+        self._session.execute(update(MemberRow).where(_member.id == member_id).values(name=name))
+
+    def set_flags(self, member_id: int, **flags: bool | datetime | None) -> None:
+        """Update plain columns (is_bot, show_publicly, nudges_opted_out, profile_refreshed_at)."""
+        allowed = {"is_bot", "show_publicly", "nudges_opted_out", "profile_refreshed_at"}
+        unknown = set(flags) - allowed
+        if unknown:
+            raise ValueError(f"not a member flag: {', '.join(sorted(unknown))}")
+        self._session.execute(update(MemberRow).where(_member.id == member_id).values(**flags))
+
+    def profile_refreshed_at(self, member_id: int) -> datetime | None:
+        row = self._session.get(MemberRow, member_id)
+        return None if row is None else row.profile_refreshed_at
+
+    def seen(self, member_id: int, at: datetime) -> None:
+        """Record that the member was active at ``at`` (first_seen keeps the earliest)."""
+        self._session.execute(
+            update(MemberRow)
+            .where(
+                _member.id == member_id,
+                or_(_member.first_seen.is_(None), _member.first_seen > at),
+            )
+            .values(first_seen=at)
+        )
+
+    # -- affiliations --------------------------------------------------------------
+    def affiliations(self, member_id: int) -> list[Affiliation]:
+        rows = self._session.execute(
+            select(AffiliationRow)
+            .where(_affiliation.member_id == member_id)
+            .order_by(_affiliation.id)
+        ).scalars()
+        return [_to_affiliation(r) for r in rows]
+
+    def affiliations_of(self, member_ids: Sequence[int]) -> dict[int, list[Affiliation]]:
+        out: dict[int, list[Affiliation]] = {m: [] for m in member_ids}
+        for start in range(0, len(member_ids), 500):
+            chunk = member_ids[start : start + 500]
+            rows = self._session.execute(
+                select(AffiliationRow)
+                .where(_affiliation.member_id.in_(chunk))
+                .order_by(_affiliation.id)
+            ).scalars()
+            for r in rows:
+                out[r.member_id].append(_to_affiliation(r))
+        return out
+
+    def replace_affiliations(
+        self, member_id: int, affiliations: Iterable[Affiliation], now: datetime, by: str | None
+    ) -> None:
+        """Store the member's complete affiliation history."""
+        self._session.execute(delete(AffiliationRow).where(_affiliation.member_id == member_id))
+        for aff in affiliations:
+            self._session.add(
+                AffiliationRow(
+                    member_id=member_id,
+                    organisation=aff.organisation,
+                    source=aff.source.value,
+                    start=aff.start,
+                    end=aff.end,
+                    created_at=now,
+                    created_by=by,
+                )
+            )
+        self._session.flush()
+
+    def organisation_on(self, member_id: int, day: date) -> str | None:
+        from scoring.attribution import resolve_organisation
+
+        return resolve_organisation(None, self.affiliations(member_id), day)
+
+    def _to_member(self, row: MemberRow, identities: list[Identity] | None = None) -> Member:
+        assert row.id is not None
+        if identities is None:
+            identities = self.identities_of([row.id])[row.id]
+        return Member(
+            id=row.id,
+            name=row.name,
+            identities=tuple(identities),
+            first_seen=row.first_seen,
+            is_bot=row.is_bot,
+            show_publicly=row.show_publicly,
+        )
+
+
+def _to_affiliation(row: AffiliationRow) -> Affiliation:
+    return Affiliation(
+        member_id=row.member_id,
+        organisation=row.organisation,
+        source=AffiliationSource(row.source),
+        start=row.start,
+        end=row.end,
+    )

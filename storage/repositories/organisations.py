@@ -1,0 +1,77 @@
+"""Organisations: synced from the configuration, extended by programme managers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from scoring.models import Organisation
+from storage.tables import OrganisationRow, columns
+
+_org = columns(OrganisationRow)
+
+
+class OrganisationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def sync(self, organisations: Iterable[Organisation]) -> None:
+        """Create or update the organisations of the configuration (matched by slug)."""
+        existing = {r.slug: r for r in self._session.execute(select(OrganisationRow)).scalars()}
+        for org in organisations:
+            row = existing.get(org.slug) or OrganisationRow(slug=org.slug, name=org.name)
+            row.name = org.name
+            row.domains = list(org.domains)
+            row.country = org.country
+            row.employees = org.employees
+            row.partner = org.partner
+            row.staff = org.staff
+            row.contacts = list(org.contacts)
+            row.from_config = True
+            self._session.add(row)
+        self._session.flush()
+
+    def all(self) -> list[Organisation]:
+        rows = self._session.execute(select(OrganisationRow).order_by(_org.slug))
+        return [_to_org(r) for r in rows.scalars()]
+
+    def get(self, slug: str) -> Organisation | None:
+        row = self._row(slug)
+        return None if row is None else _to_org(row)
+
+    def names(self) -> dict[str, str]:
+        rows = self._session.execute(select(_org.slug, _org.name)).all()
+        return {slug: name for slug, name in rows}
+
+    def profile(self, slug: str) -> dict[str, Any]:
+        row = self._row(slug)
+        return {} if row is None else dict(row.profile)
+
+    def set_profile(self, slug: str, profile: dict[str, Any]) -> None:
+        row = self._row(slug)
+        if row is None:
+            raise KeyError(slug)
+        row.profile = dict(profile)
+        self._session.add(row)
+        self._session.flush()
+
+    def _row(self, slug: str) -> OrganisationRow | None:
+        return self._session.execute(
+            select(OrganisationRow).where(_org.slug == slug)
+        ).scalar_one_or_none()
+
+
+def _to_org(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        slug=row.slug,
+        name=row.name,
+        domains=tuple(row.domains),
+        country=row.country,
+        employees=row.employees,
+        partner=row.partner,
+        staff=row.staff,
+        contacts=tuple(row.contacts),
+    )
