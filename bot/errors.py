@@ -39,8 +39,19 @@ class InvalidInput(CreditbotError):
 
 
 class ExternalServiceError(CreditbotError):
-    def __init__(self, service: str, detail: str, *, retry_after: float | None = None) -> None:
+    """Slack or Discourse failed. ``transient``: worth retrying (429, 5xx, network);
+    ``retry_after``: the wait in seconds the service asked for, if any."""
+
+    def __init__(
+        self,
+        service: str,
+        detail: str,
+        *,
+        retry_after: float | None = None,
+        transient: bool = True,
+    ) -> None:
         super().__init__(f"{service}: {detail}")
         self.service = service
         self.detail = detail
         self.retry_after = retry_after
+        self.transient = transient

@@ -1,0 +1,35 @@
+"""The ASGI application served by ``creditbot serve``.
+
+Each adapter contributes its routes here (Slack: ``/slack/events``; Discourse:
+``/discourse/webhook``; the public pages and ``/api``). The app is built from a
+:class:`Runtime`; nothing is read from the environment here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.runtime import Runtime
+
+
+def build_app(runtime: Runtime) -> Starlette:
+    """The whole HTTP surface of creditbot for one runtime."""
+
+    async def healthz(_request: Request) -> JSONResponse:
+        try:
+            with runtime.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # the database does not answer: not healthy, say so plainly
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.runtime = runtime
+    return app
