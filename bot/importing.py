@@ -21,8 +21,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.credits import check_credit, content_ref
 from scoring.attribution import organisation_for_email, resolve_organisation
-from scoring.models import Affiliation, AffiliationSource, Credit, Identity, IdentityKind
-from storage.repositories.credits import credit_values
+from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind
 from storage.repositories.members import guess_identity
 
 FIELDS = ("member", "type", "at", "points", "ref", "source", "organisation", "note")
@@ -102,39 +101,62 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise InvalidInput(f"{path}: not UTF-8 text") from None
 
 
-def _parse_line(runtime: Runtime, path: Path, number: int, record: dict[str, Any]) -> ImportLine:
-    def fail(message: str) -> InvalidInput:
-        return InvalidInput(f"{path}:{number}: {message}")
+class _LineParser:
+    """Validates lines; caches what repeats across a large file (members, types, points)."""
 
-    for required in ("member", "type", "at"):
-        if not str(record.get(required) or "").strip():
-            raise fail(f"'{required}' is missing")
-    try:
-        at = parse_moment(str(record["at"]))
-        raw_points = record.get("points")
-        points: int | None = None
-        if raw_points not in (None, ""):
-            if isinstance(raw_points, bool) or not str(raw_points).strip().lstrip("-").isdigit():
-                raise InvalidInput(f"points must be a whole number, not '{raw_points}'")
-            points = int(str(raw_points).strip())
-        type_name = str(record["type"]).strip()
-        value = check_credit(runtime.config, type_name, points)
-    except InvalidInput as error:
-        raise fail(str(error)) from None
-    organisation = str(record.get("organisation") or "").strip() or None
-    source = str(record.get("source") or "import").strip()
-    note = str(record.get("note") or "")
-    member = guess_identity(str(record["member"]))
-    ref = str(record.get("ref") or "").strip() or "content:" + content_ref(
-        member.kind, member.value, type_name, at.isoformat(), value, organisation, note
-    )
-    return ImportLine(number, member, type_name, at, value, ref, source, organisation, note)
+    def __init__(self, runtime: Runtime, path: Path) -> None:
+        self._config = runtime.config
+        self._path = path
+        self._members: dict[str, Identity] = {}
+        self._points: dict[tuple[str, int | None], int] = {}
+
+    def _fail(self, number: int, message: str) -> InvalidInput:
+        return InvalidInput(f"{self._path}:{number}: {message}")
+
+    def parse(self, number: int, record: dict[str, Any]) -> ImportLine:
+        for required in ("member", "type", "at"):
+            if not str(record.get(required) or "").strip():
+                raise self._fail(number, f"'{required}' is missing")
+        try:
+            at = parse_moment(str(record["at"]))
+            type_name = str(record["type"]).strip()
+            value = self._checked_points(type_name, _points(record.get("points")))
+        except InvalidInput as error:
+            raise self._fail(number, str(error)) from None
+        organisation = str(record.get("organisation") or "").strip() or None
+        source = str(record.get("source") or "import").strip()
+        note = str(record.get("note") or "")
+        raw_member = str(record["member"])
+        member = self._members.get(raw_member)
+        if member is None:
+            member = self._members[raw_member] = guess_identity(raw_member)
+        ref = str(record.get("ref") or "").strip() or "content:" + content_ref(
+            member.kind, member.value, type_name, at.isoformat(), value, organisation, note
+        )
+        return ImportLine(number, member, type_name, at, value, ref, source, organisation, note)
+
+    def _checked_points(self, type_name: str, points: int | None) -> int:
+        key = (type_name, points)
+        if key not in self._points:
+            self._points[key] = check_credit(self._config, type_name, points)
+        return self._points[key]
+
+
+def _points(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, bool) or not str(raw).strip().lstrip("-").isdigit():
+        raise InvalidInput(f"points must be a whole number, not '{raw}'")
+    return int(str(raw).strip())
 
 
 def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
     """Validate the whole file, then store it in one transaction (all or nothing)."""
     path = Path(path)
-    lines = [_parse_line(runtime, path, n, r) for n, r in _records(path)]
+    parser = _LineParser(runtime, path)
+    lines = [parser.parse(n, r) for n, r in _records(path)]
     now = runtime.now()
     tz = runtime.config.tz
     with runtime.uow() as uow:
@@ -145,31 +167,31 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
                 raise InvalidInput(
                     f"{path}:{line.number}: no organisation with slug '{line.organisation}'"
                 )
-        member_ids: dict[Identity, int] = {}
+        member_ids = uow.members.ids_for(line.member for line in lines)
         created = 0
         for line in lines:
             if line.member in member_ids:
                 continue
-            found = uow.members.find(line.member)
-            if found is None:
-                if line.member.kind != IdentityKind.EMAIL:
-                    raise NotFound(
-                        f"{path}:{line.number}: no member known as {line.member.kind} "
-                        f"'{line.member.value}' (an unknown e-mail address creates the member)"
-                    )
-                found = uow.members.create(line.member.value.split("@")[0], [line.member], now)
-                org = organisation_for_email(line.member.value, organisations)
-                if org is not None:
-                    uow.members.replace_affiliations(
-                        found.id,
-                        [Affiliation(found.id, org, AffiliationSource.DOMAIN)],
-                        now,
-                        by="import",
-                    )
-                created += 1
-            elif found.is_bot:
-                raise InvalidInput(f"{path}:{line.number}: {found.name} is a bot")
+            if line.member.kind != IdentityKind.EMAIL:
+                raise NotFound(
+                    f"{path}:{line.number}: no member known as {line.member.kind} "
+                    f"'{line.member.value}' (an unknown e-mail address creates the member)"
+                )
+            found = uow.members.create(line.member.value.split("@")[0], [line.member], now)
+            org = organisation_for_email(line.member.value, organisations)
+            if org is not None:
+                uow.members.replace_affiliations(
+                    found.id,
+                    [Affiliation(found.id, org, AffiliationSource.DOMAIN)],
+                    now,
+                    by="import",
+                )
             member_ids[line.member] = found.id
+            created += 1
+        bots = uow.members.bots_among(sorted(set(member_ids.values())))
+        for line in lines:
+            if member_ids[line.member] in bots:
+                raise InvalidInput(f"{path}:{line.number}: {line.member.value} is a bot")
         affiliations = uow.members.affiliations_of(sorted(set(member_ids.values())))
         added = 0
         first_seen: dict[int, datetime] = {}
@@ -185,8 +207,7 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
                 added += uow.credits.add_many(batch)
                 batch = []
         added += uow.credits.add_many(batch)
-        for member_id, at in first_seen.items():
-            uow.members.seen(member_id, at)
+        uow.members.seen_many(first_seen)
         uow.commit()
     return ImportResult(len(lines), added, len(lines) - added, created)
 
@@ -194,18 +215,17 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
 def credit_values_for(
     line: ImportLine, member_id: int, affiliations: list[Affiliation], day: date, now: datetime
 ) -> dict[str, Any]:
-    return credit_values(
-        Credit(
-            member_id=member_id,
-            type=line.type,
-            points=line.points,
-            occurred_at=line.at,
-            source=line.source,
-            source_ref=line.ref,
-            note=line.note,
-            granted_by="import",
-            explicit_organisation=line.organisation,
-            organisation=resolve_organisation(line.organisation, affiliations, day),
-        ),
-        now,
-    )
+    """The credit row of one import line, attributed on its day."""
+    return {
+        "member_id": member_id,
+        "type": line.type,
+        "points": line.points,
+        "occurred_at": line.at,
+        "source": line.source,
+        "source_ref": line.ref,
+        "explicit_organisation": line.organisation,
+        "organisation": resolve_organisation(line.organisation, affiliations, day),
+        "granted_by": "import",
+        "note": line.note,
+        "created_at": now,
+    }

@@ -1,20 +1,30 @@
-"""Schema migrations (Alembic), run by ``creditbot db upgrade`` and by tests."""
+"""Schema migrations (Alembic), run by ``creditbot db upgrade`` and by tests.
+
+Alembic is imported only when migrating: checking that the schema is current is a
+single query against ``alembic_version``, so a short command (``report``) does not pay
+for loading Alembic and every migration script.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
+SCHEMA_REVISION = "0001"
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK_ID = 0x43524442  # "CRDB": one migrator at a time across processes
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     return config
@@ -22,13 +32,23 @@ def alembic_config() -> Config:
 
 def head_revision() -> str | None:
     """The newest revision the code knows."""
+    return SCHEMA_REVISION
+
+
+def alembic_head() -> str | None:
+    """The head according to Alembic's scripts (slow: loads every migration)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if value is None else str(value)
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
@@ -38,6 +58,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     emits it), so a second process waits and then finds nothing to do; on PostgreSQL an
     advisory lock does the same.
     """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

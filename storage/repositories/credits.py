@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from scoring.models import Credit
-from storage.sql import insert_ignoring_conflicts, insert_one_ignoring_conflicts
+from storage.sql import bulk_insert_ignoring_conflicts, insert_one_ignoring_conflicts
 from storage.tables import CreditRow, columns, table
 
 _CREDIT_KEY = ("source", "source_ref")
@@ -56,11 +56,7 @@ class CreditRepository:
         """
         if not values:
             return 0
-        credit_table = table(CreditRow)
-        result = self._session.execute(
-            insert_ignoring_conflicts(self._session, credit_table, _CREDIT_KEY), values
-        )
-        return max(int(cast(CursorResult[Any], result).rowcount or 0), 0)
+        return bulk_insert_ignoring_conflicts(self._session, table(CreditRow), _CREDIT_KEY, values)
 
     def get(self, credit_id: int) -> Credit | None:
         row = self._session.get(CreditRow, credit_id)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlmodel import Session
 
 from scoring.models import (
@@ -16,7 +16,7 @@ from scoring.models import (
     IdentityKind,
     Member,
 )
-from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns
+from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns, table
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -85,6 +85,40 @@ class MemberRepository:
             if found is not None:
                 return found
         return None
+
+    def ids_for(self, identities: Iterable[Identity]) -> dict[Identity, int]:
+        """Owners of many identities at once (unknown ones are left out): one query per 500."""
+        by_kind: dict[IdentityKind, set[str]] = {}
+        for identity in identities:
+            by_kind.setdefault(identity.kind, set()).add(
+                normalise_identity(identity.kind, identity.value)
+            )
+        found: dict[Identity, int] = {}
+        for kind, values in by_kind.items():
+            ordered = sorted(values)
+            for start in range(0, len(ordered), 500):
+                rows = self._session.execute(
+                    select(_identity.value, _identity.member_id).where(
+                        _identity.kind == kind.value,
+                        _identity.value.in_(ordered[start : start + 500]),
+                    )
+                ).all()
+                for value, member_id in rows:
+                    found[Identity(kind, value)] = int(member_id)
+        return found
+
+    def bots_among(self, member_ids: Sequence[int]) -> set[int]:
+        """Which of these members are bots."""
+        bots: set[int] = set()
+        for start in range(0, len(member_ids), 500):
+            bots.update(
+                self._session.execute(
+                    select(_member.id).where(
+                        _member.id.in_(member_ids[start : start + 500]), _member.is_bot.is_(True)
+                    )
+                ).scalars()
+            )
+        return bots
 
     def identities_of(self, member_ids: Sequence[int]) -> dict[int, list[Identity]]:
         """Identities of many members at once, in a stable order."""
@@ -194,6 +228,22 @@ class MemberRepository:
                 or_(_member.first_seen.is_(None), _member.first_seen > at),
             )
             .values(first_seen=at)
+        )
+
+    def seen_many(self, first_moments: dict[int, datetime]) -> None:
+        """:meth:`seen` for many members in one statement."""
+        if not first_moments:
+            return
+        statement = (
+            update(table(MemberRow))
+            .where(
+                _member.id == bindparam("member"),
+                or_(_member.first_seen.is_(None), _member.first_seen > bindparam("at")),
+            )
+            .values(first_seen=bindparam("at"))
+        )
+        self._session.connection().execute(
+            statement, [{"member": m, "at": at} for m, at in first_moments.items()]
         )
 
     # -- affiliations --------------------------------------------------------------

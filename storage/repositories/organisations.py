@@ -23,14 +23,20 @@ class OrganisationRepository:
         existing = {r.slug: r for r in self._session.execute(select(OrganisationRow)).scalars()}
         for org in organisations:
             row = existing.get(org.slug) or OrganisationRow(slug=org.slug, name=org.name)
-            row.name = org.name
-            row.domains = list(org.domains)
-            row.country = org.country
-            row.employees = org.employees
-            row.partner = org.partner
-            row.staff = org.staff
-            row.contacts = list(org.contacts)
-            row.from_config = True
+            wanted = {
+                "name": org.name,
+                "domains": list(org.domains),
+                "country": org.country,
+                "employees": org.employees,
+                "partner": org.partner,
+                "staff": org.staff,
+                "contacts": list(org.contacts),
+                "from_config": True,
+            }
+            if row.id is not None and all(getattr(row, k) == v for k, v in wanted.items()):
+                continue  # unchanged: no write, so a read-only command stays read-only
+            for key, value in wanted.items():
+                setattr(row, key, value)
             self._session.add(row)
         self._session.flush()
 

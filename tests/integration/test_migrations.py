@@ -43,3 +43,9 @@ def test_sqlite_is_tuned_for_a_bot(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_the_schema_revision_constant_is_alembics_head() -> None:
+    from storage.migrate import SCHEMA_REVISION, alembic_head
+
+    assert alembic_head() == SCHEMA_REVISION, "bump storage.migrate.SCHEMA_REVISION"

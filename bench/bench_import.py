@@ -1,0 +1,118 @@
+"""Benchmark 2: bulk import through ``creditbot import`` against raw ``sqlite3`` executemany.
+
+    python bench/generate.py            # once: bench/data/{members.db,credits.jsonl}
+    python bench/bench_import.py [--data bench/data]
+
+Both start from a copy of ``members.db`` (the schema, members and organisations, no
+credits). ``creditbot import`` runs as a whole process (parsing, validation, member
+resolution, attribution, de-duplication and the insert, all or nothing); the baseline
+inserts the same credits, already parsed into tuples, with one ``executemany`` into the
+same table and indexes. Target: creditbot's rate >= 30% of raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fresh(data: Path, name: str) -> Path:
+    target = data / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copy(data / "members.db", target)
+    return target
+
+
+def raw_rate(data: Path) -> tuple[int, float]:
+    target = _fresh(data, "raw.db")
+    db = sqlite3.connect(target)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    member_of = dict(db.execute("SELECT value, member_id FROM identity WHERE kind='email'"))
+    org_of = dict(db.execute("SELECT member_id, organisation FROM affiliation"))
+    points = {
+        "code": 5,
+        "review": 3,
+        "support": 2,
+        "docs": 3,
+        "event": 8,
+        "talk": 5,
+        "blog": 4,
+        "consulting": 3,
+        "bizdev": 4,
+    }
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    rows = []
+    with (data / "credits.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            m = member_of[r["member"]]
+            at = datetime.fromisoformat(r["at"].replace("Z", "+00:00"))
+            rows.append(
+                (
+                    m,
+                    r["type"],
+                    points[r["type"]],
+                    at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    r["source"],
+                    r["ref"],
+                    org_of.get(m),
+                    "import",
+                    "",
+                    now,
+                )
+            )
+    began = time.perf_counter()
+    db.executemany(
+        "INSERT INTO credit (member_id, type, points, occurred_at, source, source_ref, "
+        "organisation, granted_by, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.commit()
+    elapsed = time.perf_counter() - began
+    db.close()
+    return len(rows), elapsed
+
+
+def creditbot_rate(data: Path) -> tuple[str, float]:
+    target = _fresh(data, "imported.db")
+    env = dict(
+        os.environ, DATABASE_URL=f"sqlite:///{target}", CREDITBOT_CONFIG=str(data / "creditbot.yml")
+    )
+    creditbot = Path(sys.executable).with_name("creditbot")
+    began = time.perf_counter()
+    result = subprocess.run(
+        [str(creditbot), "import", str(data / "credits.jsonl")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip(), time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="bulk import benchmark")
+    parser.add_argument("--data", type=Path, default=ROOT / "bench" / "data")
+    args = parser.parse_args()
+    count, raw = raw_rate(args.data)
+    said, ours = creditbot_rate(args.data)
+    print(f"credits:                 {count}")
+    print(f"raw sqlite3 executemany: {raw:8.2f} s  {count / raw:>10,.0f} credits/s")
+    print(f"creditbot import:        {ours:8.2f} s  {count / ours:>10,.0f} credits/s  ({said})")
+    print(f"creditbot / raw:         {raw / ours:8.1%}  (target >= 30%)")
+
+
+if __name__ == "__main__":
+    main()
