@@ -5,6 +5,7 @@ Both are read once at start-up and passed down; nothing reads them at import tim
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, MissingSetting
 from scoring.models import ContributionType, Organisation, ScoringRules
+from scoring.slack_text import phrase_tokens
+from scoring.thanks import ThanksRules, merge_terms
 
 
 class Settings(BaseSettings):
@@ -90,6 +93,7 @@ class OrganisationConfig(_Strict):
     partner: bool = False
     staff: bool = False
     contacts: list[str] = Field(default_factory=list)
+    partner_since: date | None = None
 
 
 class PartnerRulesConfig(_Strict):
@@ -106,6 +110,28 @@ class InactivityConfig(_Strict):
     member_days: int = Field(default=60, ge=1)
     nudge_cooldown_days: int = Field(default=90, ge=0)
     org_decline_ratio: float = Field(default=0.5, gt=0, le=1)
+    welcome_back_days: int = Field(default=14, ge=1)
+
+
+class FinanceConfig(_Strict):
+    rates: dict[str, float] = Field(default_factory=lambda: {"USD": 1.0})
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("rates")
+    @classmethod
+    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for currency, rate in value.items():
+            if rate <= 0:
+                raise ValueError(f"the rate of {currency} must be above 0, not {rate}")
+        return {currency.upper(): rate for currency, rate in value.items()}
+
+
+class TiersConfig(_Strict):
+    window_months: int = Field(default=6, ge=1)
+    min_points_per_badge: int = Field(default=1, ge=1)
+    levels: dict[str, int] = Field(
+        default_factory=lambda: {"Bronze": 1, "Silver": 2, "Gold": 3, "Platinum": 4}
+    )
 
 
 class ShoutoutConfig(_Strict):
@@ -113,11 +139,18 @@ class ShoutoutConfig(_Strict):
     top_members: int = Field(default=10, ge=1)
     top_organisations: int = Field(default=10, ge=1)
     exclude_staff: bool = True
-    draft_hours_before: int = Field(default=1, ge=0)
+    draft_hours_before: int = Field(default=1, ge=0, le=24)
     how_to_get_listed: str = (
         "Help someone in Slack or on the forum, review a pull request, give a talk or "
         "write a post: a team lead will credit it, and you will be on next month's list."
     )
+
+
+class OutboxConfig(_Strict):
+    max_attempts: int = Field(default=8, ge=1)
+    poll_seconds: float = Field(default=5, gt=0)
+    slack_interval_seconds: float = Field(default=1.0, ge=0)
+    lease_seconds: float = Field(default=120, gt=0)
 
 
 DEFAULT_TYPES: dict[str, ContributionTypeConfig] = {
@@ -131,6 +164,110 @@ DEFAULT_TYPES: dict[str, ContributionTypeConfig] = {
     "consulting": ContributionTypeConfig(points=3, badge="services"),
     "bizdev": ContributionTypeConfig(points=4, badge="bizdev"),
 }
+
+
+class ThanksConfig(_Strict):
+    """Thank-you detection in Slack threads; the built-in words are in scoring/thanks_words.py."""
+
+    enabled: bool = True
+    extra_phrases: list[str] = Field(default_factory=list)
+    extra_resolution_phrases: list[str] = Field(default_factory=list)
+    extra_emoji: list[str] = Field(default_factory=list)
+    disabled_phrases: list[str] = Field(default_factory=list)
+    extra_question_markers: list[str] = Field(default_factory=list)
+    extra_request_markers: list[str] = Field(default_factory=list)
+    extra_sarcasm_markers: list[str] = Field(default_factory=list)
+    extra_failure_markers: list[str] = Field(default_factory=list)
+    extra_greeting_markers: list[str] = Field(default_factory=list)
+    disabled_markers: list[str] = Field(default_factory=list)
+    max_words: int = Field(default=120, ge=1)
+    short_message_words: int = Field(default=5, ge=0)
+    negation_window: int = Field(default=3, ge=0)
+
+    @field_validator(
+        "extra_phrases",
+        "extra_resolution_phrases",
+        "extra_emoji",
+        "extra_question_markers",
+        "extra_request_markers",
+        "extra_sarcasm_markers",
+        "extra_failure_markers",
+        "extra_greeting_markers",
+    )
+    @classmethod
+    def _has_words(cls, value: list[str]) -> list[str]:
+        for phrase in value:
+            if not phrase_tokens(phrase):
+                raise ValueError(f"'{phrase}' has no words to look for")
+        return value
+
+    @field_validator("disabled_phrases")
+    @classmethod
+    def _known_phrases(cls, value: list[str]) -> list[str]:
+        base = ThanksRules()
+        return _known(
+            value, (*base.phrases, *base.resolution_phrases, *base.short_phrases, *base.emoji)
+        )
+
+    @field_validator("disabled_markers")
+    @classmethod
+    def _known_markers(cls, value: list[str]) -> list[str]:
+        base = ThanksRules()
+        return _known(
+            value,
+            (
+                *base.question_markers,
+                *base.anticipation_markers,
+                *base.request_markers,
+                *base.sarcasm_markers,
+                *base.reply_markers,
+                *base.courtesy_markers,
+                *base.failure_markers,
+                *base.greeting_markers,
+                *base.self_solved_markers,
+                *base.cc_markers,
+            ),
+        )
+
+    def to_rules(self) -> ThanksRules:
+        base = ThanksRules()
+        off = self.disabled_markers
+
+        def emoji(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+            return tuple(name.strip(":") for name in names)
+
+        return ThanksRules(
+            phrases=merge_terms(base.phrases, self.extra_phrases, self.disabled_phrases),
+            resolution_phrases=merge_terms(
+                base.resolution_phrases, self.extra_resolution_phrases, self.disabled_phrases
+            ),
+            short_phrases=merge_terms(base.short_phrases, (), self.disabled_phrases),
+            emoji=merge_terms(
+                emoji(base.emoji), emoji(self.extra_emoji), emoji(self.disabled_phrases)
+            ),
+            question_markers=merge_terms(base.question_markers, self.extra_question_markers, off),
+            anticipation_markers=merge_terms(base.anticipation_markers, (), off),
+            request_markers=merge_terms(base.request_markers, self.extra_request_markers, off),
+            sarcasm_markers=merge_terms(base.sarcasm_markers, self.extra_sarcasm_markers, off),
+            reply_markers=merge_terms(base.reply_markers, (), off),
+            courtesy_markers=merge_terms(base.courtesy_markers, (), off),
+            failure_markers=merge_terms(base.failure_markers, self.extra_failure_markers, off),
+            greeting_markers=merge_terms(base.greeting_markers, self.extra_greeting_markers, off),
+            self_solved_markers=merge_terms(base.self_solved_markers, (), off),
+            cc_markers=merge_terms(base.cc_markers, (), off),
+            max_words=self.max_words,
+            short_message_words=self.short_message_words,
+            negation_window=self.negation_window,
+            enabled=self.enabled,
+        )
+
+
+def _known(value: list[str], built_in: tuple[str, ...]) -> list[str]:
+    known = {phrase_tokens(term.strip(":")) for term in built_in}
+    for term in value:
+        if phrase_tokens(term.strip(":")) not in known:
+            raise ValueError(f"'{term}' is not one of the built-in ones (scoring/thanks_words.py)")
+    return value
 
 
 class ProgrammeConfig(_Strict):
@@ -147,7 +284,11 @@ class ProgrammeConfig(_Strict):
     organisations: list[OrganisationConfig] = Field(default_factory=list)
     partner_rules: PartnerRulesConfig = Field(default_factory=PartnerRulesConfig)
     inactivity: InactivityConfig = Field(default_factory=InactivityConfig)
+    finance: FinanceConfig = Field(default_factory=FinanceConfig)
+    tiers: TiersConfig = Field(default_factory=TiersConfig)
     shoutout: ShoutoutConfig = Field(default_factory=ShoutoutConfig)
+    thanks: ThanksConfig = Field(default_factory=ThanksConfig)
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
 
     @field_validator("timezone")
     @classmethod
@@ -183,6 +324,11 @@ class ProgrammeConfig(_Strict):
             max_points=self.slack.max_points,
             exclude_staff_from_rankings=self.shoutout.exclude_staff,
         )
+
+    @cached_property
+    def thanks_rules(self) -> ThanksRules:
+        """The rules of thank-you detection, built once from the ``thanks:`` section."""
+        return self.thanks.to_rules()
 
     def domain_organisations(self) -> list[Organisation]:
         return [

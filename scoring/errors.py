@@ -4,7 +4,9 @@
     ├── InvalidMonth          a month string that is not YYYY-MM
     ├── UnknownContributionType
     ├── InvalidPoints
-    └── CommandError          a chat command that cannot be understood (see commands.py)
+    ├── CommandError          a chat command that cannot be understood (see commands.py)
+    ├── MissingBigMacFigure   a partner's country is not in the pinned Big Mac table
+    └── LadderOutOfOrder      a month evaluated before one already evaluated
 
 Each error builds its own message, fit to show a user as is.
 """
@@ -36,3 +38,35 @@ class InvalidPoints(ScoringError):
         super().__init__(f"points must be a whole number from 1 to {maximum}, not '{text}'")
         self.text = text
         self.maximum = maximum
+
+
+class CommandError(ScoringError):
+    """A chat command that cannot be understood or is not allowed; ``problem`` says what
+    was wrong, ``usage`` how to write it (empty when showing it would not help)."""
+
+    def __init__(self, problem: str, usage: str = "") -> None:
+        super().__init__(f"{problem}\n\n{usage}" if usage else problem)
+        self.problem = problem
+        self.usage = usage
+
+
+class MissingBigMacFigure(ScoringError):
+    def __init__(self, country: str, release: str) -> None:
+        super().__init__(
+            f"country '{country}' is not in the Big Mac table ({release}); set its "
+            f"local/US price ratio in creditbot.yml under partner_rules.bigmac_overrides, "
+            f"for example `bigmac_overrides: {{{country}: 0.8}}`"
+        )
+        self.country = country
+
+
+class LadderOutOfOrder(ScoringError):
+    def __init__(self, slug: str, month: str, last: str) -> None:
+        super().__init__(
+            f"{slug}: {month} comes before {last}, which is already evaluated; months are "
+            f"evaluated in order, so {month} can no longer be evaluated (evaluate a month "
+            f"after {last}, or see `creditbot standing --month {month}` for a preview)"
+        )
+        self.slug = slug
+        self.month = month
+        self.last = last
