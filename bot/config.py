@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     discourse_api_key: SecretStr | None = None
     discourse_api_username: str | None = None
     discourse_webhook_secret: SecretStr | None = None
+    # Discourse allows 60 admin API requests a minute by default; stay under it.
+    discourse_api_requests_per_minute: float = Field(default=50, gt=0)
 
     def secret(self, variable: str, needed_for: str) -> str:
         """The value of a secret setting, or a clear :class:`MissingSetting`."""
@@ -151,6 +153,13 @@ class OutboxConfig(_Strict):
     poll_seconds: float = Field(default=5, gt=0)
     slack_interval_seconds: float = Field(default=1.0, ge=0)
     lease_seconds: float = Field(default=120, gt=0)
+
+
+class WebConfig(_Strict):
+    """The public pages (partner directory, reports) and referrals."""
+
+    community_name: str = Field(default="Community", min_length=1, max_length=60)
+    featured_partners: int = Field(default=3, ge=0, le=12)
 
 
 DEFAULT_TYPES: dict[str, ContributionTypeConfig] = {
@@ -289,6 +298,7 @@ class ProgrammeConfig(_Strict):
     shoutout: ShoutoutConfig = Field(default_factory=ShoutoutConfig)
     thanks: ThanksConfig = Field(default_factory=ThanksConfig)
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
 
     @field_validator("timezone")
     @classmethod

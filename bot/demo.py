@@ -174,6 +174,32 @@ def run_demo(folder: Path, echo: Callable[[str], None] = print) -> str:
         text = render_text(report)
         echo("")
         echo(text)
+
+        # -- the monthly shout-out: what it would post in Slack and on the forum ---------
+        from bot.shoutout_demo import run_shoutout_demo
+
+        run_shoutout_demo(runtime, "2026-10", echo)
+
+        # -- partner standing: one partner slides down the ladder, one comes back ------
+        from bot.standing_demo import run_standing_demo
+
+        run_standing_demo(runtime, echo)
+
+        # -- the public pages: profiles, fair referrals, the static site -----------------
+        from bot.web.demo import run_directory_demo
+
+        run_directory_demo(runtime, folder, echo)
+
+        # -- the forum: a signed accepted-solution webhook becomes a support credit -----
+        from bot.discourse.demo import run_discourse_demo
+
+        run_discourse_demo(runtime, echo)
+
+        # -- Slack: a thank-you in a thread, a question, a team lead's Yes, a credit ------
+        from bot.slack.demo import replay_slack_conversation
+
+        replay_slack_conversation(runtime, echo)
+
         return text
     finally:
         runtime.close()

@@ -13,7 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.discourse.webhook import discourse_routes
 from bot.runtime import Runtime
+from bot.slack.http import slack_routes
+from bot.web.routes import web_routes
 
 
 def build_app(runtime: Runtime) -> Starlette:
@@ -21,14 +24,18 @@ def build_app(runtime: Runtime) -> Starlette:
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
-            with runtime.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            # A reading session: the check never waits behind a writing transaction.
+            with runtime.reader() as uow:
+                uow.session.execute(text("SELECT 1"))
         except Exception:  # the database does not answer: not healthy, say so plainly
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
+        *discourse_routes(runtime),
+        *slack_routes(runtime),
+        *web_routes(runtime),
     ]
     app = Starlette(routes=routes)
     app.state.runtime = runtime

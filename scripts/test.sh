@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up creditbot with its development tools in ./.venv and runs every check:
 # ruff (lint and format), mypy (strict on scoring/ and storage/), the layer
-# contract (import-linter) and the whole pytest suite.
+# contract (import-linter) and the whole pytest suite. The database tests run on SQLite
+# and on PostgreSQL: TEST_DATABASE_URL's server, or else a throw-away cluster the tests
+# start when PostgreSQL is installed (they are skipped without it, except in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev]'
+.venv/bin/python -m pip install --quiet -e '.[dev,postgres]'
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from storage.engine import READ_ONLY
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -44,7 +46,7 @@ def alembic_head() -> str | None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    with engine.connect() as connection:
+    with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
         value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -44,8 +44,9 @@ def bulk_insert_ignoring_conflicts(
     connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])
+    # for_executemany: no implicit ``RETURNING id`` (PostgreSQL would send every id back).
     compiled = insert_ignoring_conflicts(session, table, conflict).compile(
-        dialect=dialect, column_keys=keys
+        dialect=dialect, column_keys=keys, for_executemany=True
     )
     processors = {
         key: table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys

@@ -275,6 +275,23 @@ class NudgeRow(SQLModel, table=True):
     sent_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class LeadRow(SQLModel, table=True):
+    """A referral given to a partner (private; the public sees counts per quarter only)."""
+
+    __tablename__ = "lead"
+    __table_args__ = (Index("ix_lead_org_created", "organisation", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(foreign_key="organisation.slug")
+    region: str
+    category: str
+    size: str | None = None
+    note: str = Field(default="", sa_type=Text)
+    reason: str = Field(default="", sa_type=Text)
+    created_by: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 def columns(model: type[SQLModel]) -> ReadOnlyColumnCollection[str, Column[Any]]:
     """The typed Core columns of a table model, for queries (``columns(CreditRow).points``)."""
     return cast(Table, model.__table__).c  # type: ignore[attr-defined]

@@ -12,11 +12,23 @@ from types import TracebackType
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from storage.repositories.activity import ActivityRepository
+from storage.repositories.conduct import ConductRepository
 from storage.repositories.credits import CreditRepository
+from storage.repositories.finance import PaymentRepository
 from storage.repositories.inbox import InboxRepository
+from storage.repositories.inbox_claims import InboxClaimRepository
+from storage.repositories.jobs import JobRunRepository
+from storage.repositories.leads import LeadRepository
 from storage.repositories.ledger import LedgerRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.nudges import NudgeRepository
 from storage.repositories.organisations import OrganisationRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.public import PublicRepository
+from storage.repositories.reports import ReportRepository
+from storage.repositories.standing import StandingRepository
+from storage.repositories.suggestions import SuggestionRepository
 
 
 class UnitOfWork:
@@ -26,6 +38,18 @@ class UnitOfWork:
     credits: CreditRepository
     ledger: LedgerRepository
     inbox: InboxRepository
+    activity: ActivityRepository
+    inbox_claims: InboxClaimRepository
+    standing: StandingRepository
+    payments: PaymentRepository
+    conduct: ConductRepository
+    nudges: NudgeRepository
+    outbox: OutboxRepository
+    jobs: JobRunRepository
+    reports: ReportRepository
+    suggestions: SuggestionRepository
+    leads: LeadRepository
+    public: PublicRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -37,6 +61,18 @@ class UnitOfWork:
         self.credits = CreditRepository(self.session)
         self.ledger = LedgerRepository(self.session)
         self.inbox = InboxRepository(self.session)
+        self.activity = ActivityRepository(self.session)
+        self.inbox_claims = InboxClaimRepository(self.session)
+        self.standing = StandingRepository(self.session)
+        self.payments = PaymentRepository(self.session)
+        self.conduct = ConductRepository(self.session)
+        self.nudges = NudgeRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.jobs = JobRunRepository(self.session)
+        self.reports = ReportRepository(self.session)
+        self.suggestions = SuggestionRepository(self.session)
+        self.leads = LeadRepository(self.session)
+        self.public = PublicRepository(self.session)
         return self
 
     def __exit__(

@@ -1,8 +1,13 @@
-"""Shared fixtures: a real SQLite database per test, a fixed clock, the CLI in-process."""
+"""Shared fixtures: a real database per test, a fixed clock, the CLI in-process.
+
+Every test that uses ``runtime`` or ``cli`` (or asks for ``db_backend``) runs twice: on a
+SQLite file and on a PostgreSQL database of its own (see ``tests/databases.py``).
+``pytest --db sqlite`` or ``--db postgresql`` runs one of them. Locally the PostgreSQL
+runs are skipped when PostgreSQL is absent; in CI (``CI=true``) its absence fails the run.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +21,12 @@ from bot.config import ProgrammeConfig, Settings, parse_config
 from bot.runtime import Runtime
 from storage.engine import make_engine
 from storage.migrate import upgrade
+from tests.databases import (
+    WHY_NO_POSTGRES,
+    PostgresServer,
+    in_ci,
+    postgres_available,
+)
 
 BASE_CONFIG: dict[str, Any] = {
     "timezone": "UTC",
@@ -69,9 +80,78 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
 
 
+# --- Databases -----------------------------------------------------------------------
+
+BACKENDS = ("sqlite", "postgresql")
+
+#: The PostgreSQL database each running test got from ``db_backend``, by its tmp_path.
+_POSTGRES_DATABASES: dict[Path, str] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("both", *BACKENDS),
+        default="both",
+        help="the databases the database tests run on (default: both)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    wanted = config.getoption("--db")
+    if wanted != "sqlite" and in_ci() and not postgres_available():
+        raise pytest.UsageError(f"CI runs the tests on PostgreSQL too, but {WHY_NO_POSTGRES}")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" in metafunc.fixturenames:
+        wanted = metafunc.config.getoption("--db")
+        backends = BACKENDS if wanted == "both" else (wanted,)
+        metafunc.parametrize("db_backend", backends, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """The PostgreSQL server of this session (skipped, or failed in CI, without one)."""
+    if request.config.getoption("--db") == "sqlite":
+        pytest.skip("the PostgreSQL runs are off (--db sqlite)")
+    if not postgres_available():
+        if in_ci():
+            pytest.fail(WHY_NO_POSTGRES, pytrace=False)
+        pytest.skip(WHY_NO_POSTGRES)
+    server = PostgresServer.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own, dropped at its end."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def db_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The database this test runs on: "sqlite" or "postgresql" (parametrized)."""
+    backend: str = request.param
+    if backend != "postgresql":
+        yield backend
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    # A test that builds ``runtime`` migrates its database anyway: a copy of a migrated
+    # template is several times faster than migrating, and the same.
+    url = server.create_database(migrated="runtime" in request.fixturenames)
+    _POSTGRES_DATABASES[tmp_path] = url
+    yield backend
+    del _POSTGRES_DATABASES[tmp_path]
+    server.drop_database(url)
+
+
 def database_url(tmp_path: Path) -> str:
-    """A fresh database: ``TEST_DATABASE_URL`` when given (PostgreSQL), else a SQLite file."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'creditbot.db'}"
+    """This test's database: its PostgreSQL database (see ``db_backend``), else a SQLite file."""
+    return _POSTGRES_DATABASES.get(tmp_path) or f"sqlite:///{tmp_path / 'creditbot.db'}"
 
 
 @pytest.fixture
@@ -83,7 +163,9 @@ def config_data() -> dict[str, Any]:
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, config_data: dict[str, Any], clock: FixedClock) -> Iterator[Runtime]:
+def runtime(
+    tmp_path: Path, config_data: dict[str, Any], clock: FixedClock, db_backend: str
+) -> Iterator[Runtime]:
     """A runtime on a migrated database with ``config_data`` and the fixed clock."""
     url = database_url(tmp_path)
     config: ProgrammeConfig = parse_config(config_data, "test config")
@@ -108,6 +190,7 @@ def cli(
     config_data: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    db_backend: str,
 ) -> Callable[..., CliResult]:
     """Run ``creditbot ARGS`` in-process against this test's database and config file."""
     from bot.cli import main

@@ -24,11 +24,46 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
+    # Once per process: ``main`` may run many times in one process (the tests do), and
+    # registering again would add every command again, making each run slower.
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from bot.cli import core, demo
 
     core.register(app)
     demo.register(app)
+
+    from bot.cli import jobs, outbox, shoutout
+
+    jobs.register(app)
+    outbox.register(app)
+    shoutout.register(app)
+
+    from bot.cli import standing
+
+    standing.register(app)
+
+    from bot.cli import discourse
+
+    discourse.register(app)
+
+    from bot.cli import serve
+
+    serve.register(app)
+
+    from bot.cli import directory
+
+    directory.register(app)
+
+    from bot.cli import backup
+
+    backup.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        common.close_runtimes()
     return 0
 
 

@@ -13,13 +13,25 @@ def fail_line(message: str) -> None:
     click.echo(f"creditbot: {message}", err=True)
 
 
+#: Runtimes a command opened; ``main`` closes them when the command ends, so that no
+#: database connection outlives it (the CLI also runs in-process, e.g. in tests).
+_opened: list[Runtime] = []
+
+
 def open_runtime(*, check_schema: bool = True) -> Runtime:
     """Settings and configuration from the environment; the schema must be current."""
     runtime = Runtime.from_settings(Settings())
+    _opened.append(runtime)
     if check_schema:
         runtime.check_schema()
         runtime.sync_organisations()
     return runtime
+
+
+def close_runtimes() -> None:
+    """Close every runtime ``open_runtime`` gave out (their connection pools)."""
+    while _opened:
+        _opened.pop().close()
 
 
 def parse_month(value: str | None, runtime: Runtime) -> Month:

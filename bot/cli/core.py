@@ -10,14 +10,13 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
-from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.importing import import_credits, parse_moment
 from bot.rendering import render_markdown, render_text
-from bot.runtime import Runtime
 from bot.services.credits import content_ref, record_credit
 from bot.services.members import member_for_reference, resolve_member, set_affiliation
-from bot.services.reports import monthly_report, report_to_json
+from bot.services.published import report_for
+from bot.services.reports import report_to_json
 from storage.migrate import upgrade
 
 
@@ -36,7 +35,7 @@ org = typer.Typer(help="Organisations.", no_args_is_help=True)
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema (safe to run again, and from two processes)."""
-    runtime = Runtime.from_settings(Settings())
+    runtime = open_runtime(check_schema=False)
     before, after = upgrade(runtime.engine)
     runtime.sync_organisations()
     if before == after:
@@ -52,18 +51,29 @@ def report(
     format: Annotated[ReportFormat, typer.Option("--format", help="output format")] = (
         ReportFormat.text
     ),
+    live: Annotated[
+        bool, typer.Option("--live", help="for a published month: the numbers as they stand now")
+    ] = False,
 ) -> None:
-    """The month's numbers: contributors, organisations, new contributors and members."""
+    """The month's numbers: contributors, organisations, new contributors and members.
+
+    For a month whose shout-out was published: what was published, unless --live.
+    """
     runtime = open_runtime()
     chosen = parse_month(month, runtime)
     with runtime.reader() as uow:
-        result = monthly_report(uow, runtime.config, chosen)
+        view = report_for(uow, runtime.config, chosen, live=live)
+    result = view.report
     if format == ReportFormat.json:
         typer.echo(json.dumps(report_to_json(result), ensure_ascii=False))
     elif format == ReportFormat.markdown:
-        typer.echo(render_markdown(result))
+        typer.echo(
+            render_markdown(result, published_at=view.published_at, corrections=view.corrections)
+        )
     else:
-        typer.echo(render_text(result))
+        typer.echo(
+            render_text(result, published_at=view.published_at, corrections=view.corrections)
+        )
 
 
 @credit.command("add")

@@ -18,8 +18,11 @@ Cli = Callable[..., CliResult]
 
 def _credits_in_db(tmp_path: Path) -> int:
     engine = make_engine(database_url(tmp_path))
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(CreditRow)).scalar_one())
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(CreditRow)).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def _write_jsonl(path: Path, lines: list[dict[str, Any]]) -> Path:

@@ -213,6 +213,23 @@ def upgrade() -> None:
     with op.batch_alter_table('nudge', schema=None) as batch_op:
         batch_op.create_index('ix_nudge_member_sent', ['member_id', 'sent_at'], unique=False)
 
+    op.create_table('lead',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('size', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation'], ['organisation.slug'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('lead', schema=None) as batch_op:
+        batch_op.create_index('ix_lead_org_created', ['organisation', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lead_created_at'), ['created_at'], unique=False)
+
     op.create_table('payment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -286,6 +303,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_nudge_member_sent')
 
     op.drop_table('nudge')
+    with op.batch_alter_table('lead', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lead_created_at'))
+        batch_op.drop_index('ix_lead_org_created')
+
+    op.drop_table('lead')
     with op.batch_alter_table('identity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_identity_member_id'))
 

@@ -1,0 +1,121 @@
+"""``creditbot jobs run NAME [--month YYYY-MM | --at ISO]`` and ``creditbot jobs list``.
+
+A run from the command line goes through the same claim as the scheduler's, then
+delivers the messages it produced before exiting: 0 when all went out (or the job had
+already run, or is running elsewhere), 1 when some are left in the outbox.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import fail_line, open_runtime
+from bot.gateways import open_gateways
+from bot.importing import parse_moment
+from bot.jobs import JOBS
+from bot.outbox import deliver_keys, worker_id
+from bot.runs import RunStatus, run_job
+from bot.runtime import Runtime, system_clock
+
+jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args_is_help=True)
+
+
+def _names() -> str:
+    return ", ".join(sorted(JOBS))
+
+
+@jobs.command("run")
+def jobs_run(
+    name: Annotated[str, typer.Argument(help="the job (see `creditbot jobs list`)")],
+    month: Annotated[
+        str | None, typer.Option(help="YYYY-MM, for a monthly job; default: the month just ended")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="ISO-8601: run as if it were this moment (UTC when no offset)"),
+    ] = None,
+) -> None:
+    """Run a job for one period now, and deliver what it produced."""
+    spec = JOBS.get(name)
+    if spec is None:
+        raise typer.BadParameter(f"unknown job '{name}'; one of: {_names()}", param_hint="NAME")
+    if month and at:
+        raise typer.BadParameter("give --month or --at, not both")
+    runtime = open_runtime()
+    cadence = spec.cadence(runtime.config)
+    job_runtime: Runtime = runtime
+    if at:
+        moment = parse_moment(at)
+        period = cadence.current(moment, runtime.config.tz)
+        job_runtime = dataclasses.replace(runtime, clock=lambda: moment)
+    elif month:
+        period = cadence.parse(month)
+    else:
+        period = cadence.current(runtime.now(), runtime.config.tz)
+
+    result = run_job(job_runtime, spec, period, owner=worker_id())
+    if result.status == RunStatus.ALREADY_DONE:
+        when = f" on {result.finished_at:%Y-%m-%d %H:%M} UTC" if result.finished_at else ""
+        typer.echo(f"{name} already ran for {period}{when}; nothing to do")
+        return
+    if result.status == RunStatus.RUNNING_ELSEWHERE:
+        typer.echo(f"{name} for {period} is running in another process; nothing done here")
+        return
+    if result.status == RunStatus.FAILED:
+        fail_line(f"{name} for {period} failed: {result.error}")
+        raise typer.Exit(1)
+    assert result.outcome is not None
+    typer.echo(f"{name} for {period}: {result.outcome.summary}")
+    keys = result.outcome.outbox_keys
+    if not keys:
+        return
+    gateways = open_gateways(runtime.settings)
+    drained = deliver_keys(
+        runtime,
+        gateways.slack,
+        gateways.discourse,
+        keys,
+        missing=gateways.missing,
+        clock=system_clock if at else runtime.clock,
+    )
+    for sent in drained.sent:
+        typer.echo(f"sent {sent.key} ({sent.ref})")
+    if drained.undelivered:
+        for left in drained.undelivered:
+            typer.echo(f"not delivered: {left.key}: {left.error}")
+        fail_line(
+            f"{len(drained.undelivered)} of {len(keys)} messages not delivered; they stay in "
+            "the outbox for the worker (`creditbot outbox list`)"
+        )
+        raise typer.Exit(1)
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """The jobs, when each is next due, and their recent runs."""
+    runtime = open_runtime()
+    now, tz = runtime.now(), runtime.config.tz
+    with runtime.reader() as uow:
+        for spec in JOBS.values():
+            cadence = spec.cadence(runtime.config)
+            latest = cadence.latest_due(now, tz)
+            upcoming = cadence.next(latest)
+            due = cadence.due_at(upcoming, tz).astimezone(tz)
+            last = uow.jobs.last_done(spec.id)
+            typer.echo(f"{spec.id}: {spec.description}")
+            typer.echo(
+                f"  next: {upcoming} at {due:%Y-%m-%d %H:%M} ({runtime.config.timezone}); "
+                f"last done: {last or 'never'}"
+            )
+            for run in uow.jobs.recent(spec.id, limit=3):
+                error = f" ({run.error})" if run.error else ""
+                typer.echo(
+                    f"  {run.period}: {run.status}, started {run.started_at:%Y-%m-%d %H:%M}{error}"
+                )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(jobs, name="jobs")

@@ -1,0 +1,431 @@
+"""Every Discourse API call goes through here, through pydiscourse.
+
+pydiscourse is used as it is, with three of its habits taken care of:
+
+- it has no timeout by default: the client always gets one;
+- on a 429 it sleeps inside its own retry loop (up to four times): a response hook
+  raises before that loop sees the 429, so the wait Discourse asks for (``Retry-After``
+  or ``extras.wait_seconds``) is ours to honour, through an injectable ``sleep``, or
+  to hand back as ``ExternalServiceError.retry_after`` when it is too long to wait;
+- it raises ``KeyError`` when a response has no ``Content-Type``: such a response is
+  turned into an error before pydiscourse reads it.
+
+Its errors (and ``requests``') become :class:`bot.errors.ExternalServiceError`
+(``transient`` for 429, 5xx and network failures). A token bucket keeps the bot under
+Discourse's default 60 admin API requests per minute.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+from urllib.parse import quote
+
+import requests
+from pydiscourse import DiscourseClient
+from pydiscourse.exceptions import DiscourseClientError, DiscourseError, DiscourseServerError
+
+from bot.config import Settings
+from bot.discourse.ratelimit import TokenBucket
+from bot.errors import ExternalServiceError
+
+log = logging.getLogger("creditbot.discourse")
+
+SERVICE = "discourse"
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 20.0)  # (connect, read) seconds
+DEFAULT_RATE_LIMIT_WAIT = 10.0  # when a 429 says nothing about how long to wait
+EXTERNAL_ID = re.compile(r"[\w-]{1,50}")  # what Discourse's Topic validation accepts
+
+T = TypeVar("T")
+
+
+class DiscourseGateway(Protocol):
+    """What the rest of creditbot may ask of the forum (agreed in TEAM.md)."""
+
+    def create_topic(
+        self, title: str, raw: str, category_id: int, external_id: str | None = None
+    ) -> tuple[int, int]: ...
+
+    def find_topic(self, external_id: str) -> int | None: ...
+
+    def send_private_message(self, usernames: list[str], title: str, raw: str) -> int: ...
+
+    def user_email(self, username: str) -> str | None: ...
+
+    def user(self, username: str) -> dict[str, Any]: ...
+
+
+class DiscourseReader(DiscourseGateway, Protocol):
+    """The reads the webhook processing and the sync need as well."""
+
+    def topic(self, topic_id: int, slug: str | None = None) -> dict[str, Any] | None: ...
+
+    def post_by_number(self, topic_id: int, post_number: int) -> dict[str, Any] | None: ...
+
+    def latest_posts(self, before: int | None = None) -> list[dict[str, Any]]: ...
+
+    def solved_topics(self, category_id: int, page: int = 0) -> tuple[list[dict[str, Any]], bool]:
+        """One page of a category's solved topics, most recently active first; (topics, more)."""
+        ...
+
+
+class _RateLimited(Exception):
+    def __init__(self, wait: float, limit: str | None) -> None:
+        super().__init__(f"rate limited for {wait:g}s")
+        self.wait = wait
+        self.limit = limit
+
+
+class _NoContentType(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status} response without a Content-Type")
+        self.status = status
+
+
+class _NotFound(Exception):
+    """404/410 from the forum; the public methods turn it into None."""
+
+
+def _wait_seconds(response: requests.Response) -> float:
+    """How long Discourse asks us to wait: ``Retry-After``, else ``extras.wait_seconds``."""
+    header = response.headers.get("Retry-After")
+    if header:
+        try:
+            return max(float(header), 0.0)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(header)
+            except (TypeError, ValueError):
+                when = None
+            if when is not None:
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+    try:
+        extras = response.json().get("extras") or {}
+        return max(float(extras["wait_seconds"]), 0.0)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return DEFAULT_RATE_LIMIT_WAIT
+
+
+def _inspect_response(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+    """A ``requests`` response hook: stop what pydiscourse would mishandle."""
+    if response.status_code == 429:
+        _ = response.content  # read it, so the connection goes back to the pool
+        raise _RateLimited(
+            _wait_seconds(response), response.headers.get("Discourse-Rate-Limit-Error-Code")
+        )
+    if 200 <= response.status_code < 300 and not response.headers.get("Content-Type"):
+        _ = response.content
+        raise _NoContentType(response.status_code)
+
+
+class _HookedClient(DiscourseClient):  # type: ignore[misc]
+    """pydiscourse's client with our response hook on every request it makes."""
+
+    def _request(
+        self,
+        verb: str,
+        path: str,
+        params: Any = None,
+        files: Any = None,
+        data: Any = None,
+        json: Any = None,
+        override_request_kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        extra: dict[str, Any] = {"hooks": {"response": [_inspect_response]}}
+        extra.update(override_request_kwargs or {})
+        return super()._request(
+            verb,
+            path,
+            params=params,
+            files=files,
+            data=data,
+            json=json,
+            override_request_kwargs=extra,
+        )
+
+
+def _status(error: DiscourseError) -> int | None:
+    response = getattr(error, "response", None)
+    return None if response is None else int(response.status_code)
+
+
+class PydiscourseGateway:
+    """The Discourse gateway over ``pydiscourse.DiscourseClient``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_username: str,
+        api_key: str,
+        *,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        bucket: TokenBucket | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        max_wait: float = 30.0,
+        rate_limit_retries: int = 2,
+    ) -> None:
+        if not timeout:
+            raise ValueError("a Discourse gateway always needs a timeout")
+        self._client = _HookedClient(
+            base_url.rstrip("/"), api_username=api_username, api_key=api_key, timeout=timeout
+        )
+        self._sleep = sleep
+        self._bucket = bucket or TokenBucket(sleep=sleep)
+        self._max_wait = max_wait
+        self._rate_limit_retries = rate_limit_retries
+
+    @property
+    def timeout(self) -> float | tuple[float, float]:
+        return self._client.timeout  # type: ignore[no-any-return]
+
+    # -- the agreed interface -------------------------------------------------------
+    def create_topic(
+        self, title: str, raw: str, category_id: int, external_id: str | None = None
+    ) -> tuple[int, int]:
+        """A new topic (its first post is ``raw``); (topic id, post id).
+
+        With an ``external_id``, a topic that already carries it is returned instead,
+        so a repeated call (a retried job, a lost response) creates nothing more.
+        """
+        if external_id and not EXTERNAL_ID.fullmatch(external_id):
+            raise ValueError(
+                f"Discourse refuses the external id {external_id!r}: use up to 50 letters, "
+                "digits, '_' or '-'"
+            )
+        if external_id:
+            existing = self._topic_by_external_id(external_id)
+            if existing is not None:
+                return existing
+        extra: dict[str, Any] = {"external_id": external_id} if external_id else {}
+        try:
+            post = self._call(
+                "create a topic",
+                lambda: self._client.create_post(
+                    raw, category_id=category_id, title=title, **extra
+                ),
+            )
+        except ExternalServiceError as error:
+            # Two creators raced: Discourse refuses the second external id; use the first.
+            if external_id and not error.transient:
+                existing = self._topic_by_external_id(external_id)
+                if existing is not None:
+                    return existing
+            raise
+        return int(post["topic_id"]), int(post["id"])
+
+    def find_topic(self, external_id: str) -> int | None:
+        """The id of the topic with that external id, or None."""
+        found = self._topic_by_external_id(external_id)
+        return None if found is None else found[0]
+
+    def send_private_message(self, usernames: list[str], title: str, raw: str) -> int:
+        """A private message (``archetype=private_message``) to forum users; its topic id."""
+        if not usernames:
+            raise ValueError("a private message needs at least one recipient")
+        post = self._call(
+            "send a private message",
+            lambda: self._client.create_post(
+                raw,
+                title=title,
+                archetype="private_message",
+                target_recipients=",".join(usernames),
+            ),
+        )
+        return int(post["topic_id"])
+
+    def user_email(self, username: str) -> str | None:
+        """The user's primary e-mail address (admin API), or None if there is no such user."""
+        try:
+            emails = self._call(
+                f"look up the e-mail of {username}",
+                lambda: self._client.user_emails(quote(username, safe="")),
+                allow_missing=True,
+            )
+        except _NotFound:
+            return None
+        address = (emails or {}).get("email")
+        return str(address) if address else None
+
+    def user(self, username: str) -> dict[str, Any]:
+        """The ``user`` object of ``/users/{username}.json``."""
+        try:
+            found = self._call(
+                f"read the user {username}",
+                lambda: self._client.user(quote(username, safe="")),
+                allow_missing=True,
+            )
+        except _NotFound:
+            raise ExternalServiceError(
+                SERVICE, f"no forum user named '{username}'", transient=False
+            ) from None
+        return dict(found)
+
+    # -- reads for webhook processing and the sync ------------------------------------
+    def topic(self, topic_id: int, slug: str | None = None) -> dict[str, Any] | None:
+        """The topic view JSON (``details.created_by``, ``accepted_answer``...), or None."""
+        try:
+            found = self._call(
+                f"read topic {topic_id}",
+                lambda: self._client.topic(
+                    quote(slug or "-", safe=""),
+                    int(topic_id),
+                    # a slug that no longer matches is answered with a redirect
+                    override_request_kwargs={"allow_redirects": True},
+                ),
+                allow_missing=True,
+            )
+        except _NotFound:
+            return None
+        return dict(found) if found else None
+
+    def post_by_number(self, topic_id: int, post_number: int) -> dict[str, Any] | None:
+        try:
+            found = self._call(
+                f"read post {post_number} of topic {topic_id}",
+                lambda: self._client.post_by_number(int(topic_id), int(post_number)),
+                allow_missing=True,
+            )
+        except _NotFound:
+            return None
+        return dict(found) if found else None
+
+    def latest_posts(self, before: int | None = None) -> list[dict[str, Any]]:
+        """Public posts, newest first (those with an id below ``before``)."""
+        found = self._call("list the latest posts", lambda: self._client.latest_posts(before))
+        return list((found or {}).get("latest_posts") or [])
+
+    def solved_topics(self, category_id: int, page: int = 0) -> tuple[list[dict[str, Any]], bool]:
+        found = self._call(
+            f"list solved topics of category {category_id}",
+            lambda: self._client.category_topics(int(category_id), page=page, solved="yes"),
+        )
+        topic_list = (found or {}).get("topic_list") or {}
+        return list(topic_list.get("topics") or []), bool(topic_list.get("more_topics_url"))
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _topic_by_external_id(self, external_id: str) -> tuple[int, int] | None:
+        path = f"/t/external_id/{quote(external_id, safe='')}.json"
+        try:
+            found = self._call(
+                f"find the topic {external_id}",
+                # Discourse answers with a redirect to the topic itself
+                lambda: self._client._get(path, override_request_kwargs={"allow_redirects": True}),
+                allow_missing=True,
+            )
+        except _NotFound:
+            return None
+        if not found or "id" not in found:
+            return None
+        posts = ((found.get("post_stream") or {}).get("posts")) or []
+        first_post = int(posts[0]["id"]) if posts else 0
+        return int(found["id"]), first_post
+
+    def _call(self, action: str, request: Callable[[], T], *, allow_missing: bool = False) -> T:
+        """One API request: rate-limited, with 429 waits honoured and errors made ours.
+
+        With ``allow_missing``, a 404/410 raises :class:`_NotFound` for the caller to
+        turn into None; otherwise it is an error like any other refusal.
+        """
+        retries = 0
+        while True:
+            self._bucket.acquire()
+            try:
+                return request()
+            except _RateLimited as limited:
+                if retries >= self._rate_limit_retries or limited.wait > self._max_wait:
+                    raise ExternalServiceError(
+                        SERVICE,
+                        f"rate limited while trying to {action}; "
+                        f"Discourse asks to wait {limited.wait:g}s",
+                        retry_after=limited.wait,
+                        transient=True,
+                    ) from None
+                retries += 1
+                log.info(
+                    "discourse rate limit (%s): waiting %gs to %s",
+                    limited.limit or "unknown",
+                    limited.wait,
+                    action,
+                )
+                self._sleep(limited.wait)
+            except _NoContentType as missing:
+                raise ExternalServiceError(
+                    SERVICE, f"could not {action}: {missing}", transient=True
+                ) from None
+            except DiscourseClientError as error:
+                status = _status(error)
+                if status in (404, 410) and allow_missing:
+                    raise _NotFound(action) from None
+                raise ExternalServiceError(
+                    SERVICE,
+                    f"could not {action}: HTTP {status} {error}",
+                    transient=status in (408, 409),
+                ) from None
+            except DiscourseServerError as error:
+                raise ExternalServiceError(
+                    SERVICE, f"could not {action}: HTTP {_status(error)} {error}", transient=True
+                ) from None
+            except DiscourseError as error:  # a redirect, or a response that is not JSON
+                status = _status(error)
+                redirected = status is not None and 300 <= status < 400
+                raise ExternalServiceError(
+                    SERVICE,
+                    f"could not {action}: {error}"
+                    + (" (check DISCOURSE_URL and DISCOURSE_API_KEY)" if redirected else ""),
+                    transient=not redirected,
+                ) from None
+            except requests.Timeout:
+                raise ExternalServiceError(
+                    SERVICE, f"could not {action}: the forum did not answer in time", transient=True
+                ) from None
+            except requests.RequestException as error:
+                raise ExternalServiceError(
+                    SERVICE,
+                    f"could not {action}: the forum cannot be reached ({error.__class__.__name__})",
+                    transient=True,
+                ) from None
+            except KeyError as error:  # pydiscourse reading a response it did not expect
+                raise ExternalServiceError(
+                    SERVICE, f"could not {action}: unexpected response (no {error})", transient=True
+                ) from None
+
+
+_buckets: dict[tuple[str, float], TokenBucket] = {}
+_buckets_lock = threading.Lock()
+
+
+def _shared_bucket(base_url: str, per_minute: float) -> TokenBucket:
+    """One budget per forum in this process: the webhook route, the retry job and the
+    outbox worker each build a gateway, and Discourse counts their requests together."""
+    with _buckets_lock:
+        key = (base_url.rstrip("/"), per_minute)
+        if key not in _buckets:
+            _buckets[key] = TokenBucket(per_minute=per_minute)
+        return _buckets[key]
+
+
+def make_discourse_gateway(
+    settings: Settings,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    max_wait: float = 30.0,
+) -> PydiscourseGateway:
+    """The gateway for the forum in ``DISCOURSE_URL``, or a clear ``MissingSetting``."""
+    needed_for = "the Discourse API"
+    base_url = settings.value("DISCOURSE_URL", needed_for)
+    return PydiscourseGateway(
+        base_url,
+        settings.value("DISCOURSE_API_USERNAME", needed_for),
+        settings.secret("DISCOURSE_API_KEY", needed_for),
+        bucket=_shared_bucket(base_url, settings.discourse_api_requests_per_minute),
+        sleep=sleep,
+        max_wait=max_wait,
+    )

@@ -1,0 +1,15 @@
+"""Buttons and menus."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services.slack import SlackServices
+from bot.slack.blocks import ACTION_NO, ACTION_TYPE, ACTION_YES
+from bot.slack.listeners.actions import suggestions
+
+
+def register(app: App, services: SlackServices) -> None:
+    app.action(ACTION_YES)(suggestions.answer_listener(services, accept=True))
+    app.action(ACTION_NO)(suggestions.answer_listener(services, accept=False))
+    app.action(ACTION_TYPE)(suggestions.type_chosen)

@@ -1,0 +1,12 @@
+"""Slash commands."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services.slack import SlackServices
+from bot.slack.listeners.commands import credit
+
+
+def register(app: App, services: SlackServices) -> None:
+    app.command("/credit")(credit.listener(services))

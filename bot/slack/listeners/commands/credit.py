@@ -1,0 +1,30 @@
+"""``/credit``: a mistake or a refusal is answered in the ack itself (privately, at once);
+the rest is acked at once and answered privately through the command's response_url."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+
+from bot.services.slack import SlackServices
+from scoring.commands import HelpRequest
+from scoring.errors import CommandError
+
+
+def listener(services: SlackServices) -> Callable[..., None]:
+    def on_credit(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        try:
+            command = services.commands.parse(body)
+        except CommandError as error:
+            ack(text=str(error), response_type="ephemeral")
+            return
+        if isinstance(command, HelpRequest):
+            ack(text=services.commands.usage(), response_type="ephemeral")
+            return
+        ack()
+        reply = services.commands.run(command, body, context.bot_user_id)
+        respond(text=reply, response_type="ephemeral", replace_original=False)
+
+    return on_credit

@@ -1,0 +1,128 @@
+"""Standing steps: a partner's evaluated months, the history of its ladder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from scoring.ladder import LadderStep
+from scoring.months import Month
+from storage.sql import insert_one_ignoring_conflicts
+from storage.tables import CreditRow, StandingStepRow, columns, table
+
+_step = columns(StandingStepRow)
+_credit = columns(CreditRow)
+
+
+@dataclass(frozen=True)
+class StoredStanding:
+    """One evaluated month of one partner, as recorded."""
+
+    slug: str
+    month: Month
+    good_standing: bool
+    level: int
+    reasons: tuple[str, ...]
+    referrals_paused: bool
+    listed: bool
+    evaluated_at: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def ladder_step(self) -> LadderStep:
+        """The step the ladder continues from."""
+        return LadderStep(self.month, self.level, self.good_standing)
+
+
+class StandingRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(self, step: StoredStanding) -> bool:
+        """Store an evaluated month; False (nothing written) if that month is already stored."""
+        return (
+            insert_one_ignoring_conflicts(
+                self._session,
+                table(StandingStepRow),
+                ("organisation", "month"),
+                {
+                    "organisation": step.slug,
+                    "month": str(step.month),
+                    "good_standing": step.good_standing,
+                    "level": step.level,
+                    "reasons": list(step.reasons),
+                    "details": dict(step.details),
+                    "referrals_paused": step.referrals_paused,
+                    "listed": step.listed,
+                    "evaluated_at": step.evaluated_at,
+                },
+            )
+            is not None
+        )
+
+    def get(self, slug: str, month: Month) -> StoredStanding | None:
+        """The stored result of ``slug`` for ``month``, or None."""
+        row = self._session.execute(
+            select(StandingStepRow).where(_step.organisation == slug, _step.month == str(month))
+        ).scalar_one_or_none()
+        return None if row is None else _to_stored(row)
+
+    def latest(self, slug: str) -> StoredStanding | None:
+        """The last evaluated month of ``slug`` (months sort as text), or None."""
+        row = self._session.execute(
+            select(StandingStepRow)
+            .where(_step.organisation == slug)
+            .order_by(_step.month.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else _to_stored(row)
+
+    def latest_before(self, slug: str, month: Month) -> StoredStanding | None:
+        """The last evaluated month of ``slug`` strictly before ``month``, or None."""
+        row = self._session.execute(
+            select(StandingStepRow)
+            .where(_step.organisation == slug, _step.month < str(month))
+            .order_by(_step.month.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else _to_stored(row)
+
+    def for_month(self, month: Month) -> dict[str, StoredStanding]:
+        """Every partner's stored result for ``month``, by slug."""
+        rows = self._session.execute(
+            select(StandingStepRow).where(_step.month == str(month))
+        ).scalars()
+        return {r.organisation: _to_stored(r) for r in rows}
+
+    def first_credit_at(self, slug: str) -> datetime | None:
+        """When the first live credit counted for ``slug`` happened (when it joined, by default)."""
+        value = self._session.execute(
+            select(func.min(_credit.occurred_at)).where(
+                _credit.organisation == slug, _credit.withdrawn_at.is_(None)
+            )
+        ).scalar()
+        return value if isinstance(value, datetime) else None
+
+    def history(self, slug: str) -> list[StoredStanding]:
+        """Every evaluated month of ``slug``, oldest first."""
+        rows = self._session.execute(
+            select(StandingStepRow).where(_step.organisation == slug).order_by(_step.month)
+        ).scalars()
+        return [_to_stored(r) for r in rows]
+
+
+def _to_stored(row: StandingStepRow) -> StoredStanding:
+    return StoredStanding(
+        slug=row.organisation,
+        month=Month.parse(row.month),
+        good_standing=row.good_standing,
+        level=row.level,
+        reasons=tuple(row.reasons),
+        referrals_paused=row.referrals_paused,
+        listed=row.listed,
+        evaluated_at=row.evaluated_at,
+        details=dict(row.details),
+    )

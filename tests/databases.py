@@ -1,0 +1,150 @@
+"""The databases tests run on: a SQLite file, or a database of its own on a PostgreSQL server.
+
+The PostgreSQL server is ``TEST_DATABASE_URL`` when it names one (CI starts a throw-away
+cluster with ``scripts/pg-test-cluster.sh`` and exports it); otherwise, where PostgreSQL's
+server programs are installed, the test session starts such a cluster itself and stops it
+at the end. Each test gets a database of its own, created at its start and dropped at its
+end: an empty one, or (for the ``runtime`` fixture) a copy of a template migrated once per
+session, which is much faster than migrating every test's database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
+
+from storage.engine import make_engine
+from storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+CLUSTER_SCRIPT = ROOT / "scripts" / "pg-test-cluster.sh"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def configured_postgres_url() -> str | None:
+    """``TEST_DATABASE_URL`` when it names a PostgreSQL server."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+def postgres_installed() -> bool:
+    """Whether a throw-away cluster can be started here (what the cluster script needs)."""
+    bindir = os.environ.get("PG_BINDIR")
+    if bindir:
+        found = (Path(bindir) / "initdb").exists()
+    else:
+        found = any(Path("/usr/lib/postgresql").glob("*/bin/initdb")) or bool(
+            shutil.which("initdb")
+        )
+    if not found or shutil.which("bash") is None:
+        return False
+    if os.geteuid() == 0:  # PostgreSQL refuses root: the script runs it as `postgres`
+        return subprocess.run(["id", "postgres"], capture_output=True).returncode == 0
+    return True
+
+
+def postgres_available() -> bool:
+    return configured_postgres_url() is not None or postgres_installed()
+
+
+WHY_NO_POSTGRES = (
+    "PostgreSQL is not installed (Debian: apt-get install postgresql) "
+    "and TEST_DATABASE_URL names no PostgreSQL server"
+)
+
+
+class PostgresServer:
+    """A PostgreSQL server on which each test creates and drops a database of its own."""
+
+    def __init__(self, url: str, cluster_dir: Path | None = None) -> None:
+        self.url: URL = make_url(url)
+        self._cluster_dir = cluster_dir
+        self._admin: Engine = create_engine(
+            self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        self._names = (f"creditbot_t{os.getpid()}_{n}" for n in itertools.count())
+        self._template: str | None = None
+        self._watcher: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def start(cls) -> PostgresServer:
+        """``TEST_DATABASE_URL``'s server, or a throw-away cluster started now."""
+        url = configured_postgres_url()
+        if url:
+            return cls(url)
+        cluster_dir = Path(tempfile.mkdtemp(prefix="creditbot-pg-"))
+        started = subprocess.run(
+            ["bash", str(CLUSTER_SCRIPT), "start", str(cluster_dir)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            shutil.rmtree(cluster_dir, ignore_errors=True)
+            raise RuntimeError(f"could not start PostgreSQL: {started.stderr.strip()}")
+        server = cls(started.stdout.strip().splitlines()[-1], cluster_dir)
+        # Stops the cluster should this session be killed before it can (SIGTERM, SIGKILL).
+        server._watcher = subprocess.Popen(
+            ["bash", str(CLUSTER_SCRIPT), "watch", str(os.getpid()), str(cluster_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        return server
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create_database(self, *, migrated: bool = False) -> str:
+        """A new database (empty, or at the newest schema revision); its URL."""
+        name = next(self._names)
+        template = self._migrated_template() if migrated else "template0"
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return self.url_of(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by ``create_database``, closing what is still connected."""
+        name = make_url(url).database
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _migrated_template(self) -> str:
+        if self._template is None:
+            name = f"creditbot_template_{os.getpid()}"
+            with self._admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+            engine = make_engine(self.url_of(name))
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()
+            self._template = name
+        return self._template
+
+    def close(self) -> None:
+        if self._template is not None:
+            self.drop_database(self.url_of(self._template))
+        self._admin.dispose()
+        if self._watcher is not None:
+            self._watcher.terminate()
+            self._watcher.wait(timeout=10)
+        if self._cluster_dir is not None:
+            subprocess.run(
+                ["bash", str(CLUSTER_SCRIPT), "stop", str(self._cluster_dir)],
+                capture_output=True,
+                check=False,
+            )

@@ -1,0 +1,93 @@
+"""Job runs are claimed per (job, period): a period runs once, whoever asks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.cadence import Monthly
+from bot.runs import JobOutcome, JobSpec, RunStatus, complete_claim, run_job
+from bot.runtime import Runtime
+from tests.conftest import FixedClock
+
+
+def test_a_period_is_claimed_once_and_a_done_run_is_never_taken_over(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    now = clock.now
+    with runtime.uow() as uow:
+        assert uow.jobs.claim("monthly-shoutout", "2026-10", "a", now, lease_seconds=60)
+        assert not uow.jobs.claim("monthly-shoutout", "2026-10", "b", now, lease_seconds=60)
+        assert uow.jobs.claim("monthly-shoutout", "2026-09", "b", now, lease_seconds=60)
+        assert uow.jobs.finish("monthly-shoutout", "2026-10", "a", now)
+        uow.commit()
+    later = now + timedelta(days=1)
+    with runtime.uow() as uow:
+        assert not uow.jobs.claim("monthly-shoutout", "2026-10", "c", later)
+        run = uow.jobs.status("monthly-shoutout", "2026-10")
+        assert run is not None and run.status == "done"
+        assert uow.jobs.last_done("monthly-shoutout") == "2026-10"
+
+
+def test_a_run_whose_process_died_is_taken_over_once_its_lease_ran_out(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    now = clock.now
+    with runtime.uow() as uow:
+        assert uow.jobs.claim("standing", "2026-10", "dead", now, lease_seconds=60)
+        uow.commit()
+    with runtime.uow() as uow:
+        assert not uow.jobs.claim("standing", "2026-10", "b", now + timedelta(seconds=30))
+        assert uow.jobs.claim("standing", "2026-10", "b", now + timedelta(seconds=61))
+        # the dead process, were it to wake up, can no longer finish it
+        assert not uow.jobs.finish("standing", "2026-10", "dead", now + timedelta(seconds=62))
+        assert uow.jobs.finish("standing", "2026-10", "b", now + timedelta(seconds=62))
+        uow.commit()
+
+
+def _spec(func: object) -> JobSpec:
+    return JobSpec("test-job", func, lambda _c: Monthly(), "a test job")  # type: ignore[arg-type]
+
+
+def test_a_job_that_fails_is_recorded_failed_and_runs_again_next_time(runtime: Runtime) -> None:
+    calls: list[str] = []
+
+    def flaky(rt: Runtime, period: str) -> JobOutcome:
+        calls.append(period)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return JobOutcome("fine")
+
+    first = run_job(runtime, _spec(flaky), "2026-10", "me")
+    assert first.status == RunStatus.FAILED and "went away" in (first.error or "")
+    second = run_job(runtime, _spec(flaky), "2026-10", "me")
+    assert second.status == RunStatus.DONE
+    third = run_job(runtime, _spec(flaky), "2026-10", "someone else")
+    assert third.status == RunStatus.ALREADY_DONE
+    assert calls == ["2026-10", "2026-10"]
+
+
+def test_work_and_done_are_committed_together_or_not_at_all(runtime: Runtime) -> None:
+    def crashes_after_marking(rt: Runtime, period: str) -> JobOutcome:
+        with rt.uow() as uow:
+            uow.outbox.enqueue("k:" + period, "slack", "post", "C1", {"text": "hi"}, rt.now())
+            complete_claim(uow, rt.now())
+            raise RuntimeError("crash before commit")
+
+    result = run_job(runtime, _spec(crashes_after_marking), "2026-10", "me")
+    assert result.status == RunStatus.FAILED
+    with runtime.reader() as uow:
+        run = uow.jobs.status("test-job", "2026-10")
+        assert run is not None and run.status == "failed"
+        assert uow.outbox.by_key("k:2026-10") is None
+
+
+def test_a_run_held_by_another_process_is_left_alone(runtime: Runtime, clock: FixedClock) -> None:
+    with runtime.uow() as uow:
+        uow.jobs.claim("test-job", "2026-10", "other", clock.now, lease_seconds=600)
+        uow.commit()
+    ran: list[str] = []
+    result = run_job(
+        runtime, _spec(lambda rt, p: ran.append(p) or JobOutcome("x")), "2026-10", "me"
+    )
+    assert result.status == RunStatus.RUNNING_ELSEWHERE
+    assert ran == []
