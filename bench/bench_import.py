@@ -24,6 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import TYPES  # noqa: E402  (the generator's points per type)
 
 
 def _fresh(data: Path, name: str) -> Path:
@@ -41,17 +44,7 @@ def raw_rate(data: Path) -> tuple[int, float]:
     db.execute("PRAGMA synchronous=NORMAL")
     member_of = dict(db.execute("SELECT value, member_id FROM identity WHERE kind='email'"))
     org_of = dict(db.execute("SELECT member_id, organisation FROM affiliation"))
-    points = {
-        "code": 5,
-        "review": 3,
-        "support": 2,
-        "docs": 3,
-        "event": 8,
-        "talk": 5,
-        "blog": 4,
-        "consulting": 3,
-        "bizdev": 4,
-    }
+    points = TYPES
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     rows = []
     with (data / "credits.jsonl").open(encoding="utf-8") as handle:
