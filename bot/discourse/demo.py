@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.discourse.webhook import receive_webhook, sign
+from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
 from bot.services.discourse import process_entry, solution_ref
 
@@ -83,18 +84,18 @@ class DemoForum:
 
     # Nothing else is asked in the demo; these would need the real forum.
     def user(self, username: str) -> dict[str, Any]:
-        raise NotImplementedError("the demo forum has no users to show")
+        raise ExternalServiceError("demo forum", "it has no users to show", transient=False)
 
     def create_topic(
         self, title: str, raw: str, category_id: int, external_id: str | None = None
     ) -> tuple[int, int]:
-        raise NotImplementedError("the demo forum does not post")
+        raise ExternalServiceError("demo forum", "it does not post", transient=False)
 
     def find_topic(self, external_id: str) -> int | None:
         return None
 
     def send_private_message(self, usernames: list[str], title: str, raw: str) -> int:
-        raise NotImplementedError("the demo forum does not post")
+        raise ExternalServiceError("demo forum", "it does not post", transient=False)
 
     def post_by_number(self, topic_id: int, post_number: int) -> dict[str, Any] | None:
         return None
