@@ -7,10 +7,15 @@ Grammar (Slack sends users escaped as ``<@U123|name>`` because the manifest sets
     /credit me                                             your own credits
     /credit org <slug>                                     an organisation's month
     /credit quiet | unquiet                                no more reminders / again
+    /credit lead <region> <category> [size] [-- note ...]  programme managers only
     /credit help
 
 Points, when given, are a whole number from 1 to the configured maximum; without
 them the type's points apply. Nobody can credit themselves.
+
+In ``/credit lead`` each value is one word or a phrase in double quotes
+(``"instructional design"``; the curly quotes phones type work too); everything after a
+``--`` (or the dash a phone makes of it, ``—``) is the note for the partner.
 """
 
 from __future__ import annotations
@@ -25,7 +30,16 @@ _TOKEN = re.compile(r"<[^>]*>|\S+")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _SPECIAL = re.compile(r"^<!(?:here|channel|everyone|subteam\^)[^>]*>$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_SUBCOMMANDS = ("help", "me", "org", "quiet", "unquiet")
+_SUBCOMMANDS = ("help", "me", "org", "quiet", "unquiet", "lead")
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d", "\u201e": "\u201c"}
+_NOTE_SEPARATORS = ("--", "\u2014", "\u2013")
+LEAD_FIELD_MAX_CHARS = 60
+LEAD_NOTE_MAX_CHARS = 2000
+LEAD_USAGE = (
+    "Write `/credit lead <region> <category> [size] [-- note]`, quoting values of several "
+    'words, e.g. `/credit lead Africa "instructional design" "500 learners" -- '
+    "Contact: Ms Ada, ada@school.example`."
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,18 @@ class CreditRequest:
     note: str
 
 
-CreditCommand = HelpRequest | MeRequest | OrgRequest | QuietRequest | CreditRequest
+@dataclass(frozen=True)
+class LeadCommand:
+    """``/credit lead``: give a lead to the next partner in the rotation (programme
+    managers only). ``note`` goes to the chosen partner only."""
+
+    region: str
+    category: str
+    size: str | None
+    note: str
+
+
+CreditCommand = HelpRequest | MeRequest | OrgRequest | QuietRequest | CreditRequest | LeadCommand
 
 
 def usage(type_names: Sequence[str], max_points: int) -> str:
@@ -77,6 +102,11 @@ def usage(type_names: Sequence[str], max_points: int) -> str:
         "• `/credit me`: your credits this month and all time, and your organisation's rank\n"
         "• `/credit org <slug>`: an organisation's points and rank this month\n"
         "• `/credit quiet` / `/credit unquiet`: stop or restart friendly reminders\n"
+        "• `/credit lead <region> <category> [size] [-- note]` (programme managers): give a "
+        "client lead to the partner next in the fair rotation; quote values of several "
+        "words, the note after `--` goes to that partner only.\n"
+        '  Example: `/credit lead Africa "instructional design" "500 learners" -- '
+        "Contact: Ms Ada, ada@school.example`\n"
         "• `/credit help`: this message"
     )
 
@@ -88,11 +118,13 @@ def parse_credit_command(
     is_team_lead: bool,
     type_names: Sequence[str],
     max_points: int,
+    is_program_manager: bool = False,
 ) -> CreditCommand:
     """Understand the text of one ``/credit`` command sent by ``invoker``.
 
     Raises :class:`CommandError` with what was wrong and the usage; a refusal (not a
-    team lead, crediting yourself) carries a short hint instead of the full usage.
+    team lead, crediting yourself, a lead from someone who is not a programme manager)
+    carries a short hint instead of the full usage.
     """
     how = usage(type_names, max_points)
     matches = list(_TOKEN.finditer(text or ""))
@@ -101,6 +133,13 @@ def parse_credit_command(
             return HelpRequest()
         raise CommandError("Tell me who to credit and for what.", how)
     first = matches[0].group().lower()
+    if first == "lead":
+        if not is_program_manager:
+            raise CommandError(
+                "Only programme managers can give leads with /credit lead; nothing was stored.",
+                "Type `/credit help` for everything /credit can do.",
+            )
+        return parse_lead(text[matches[0].end() :])
     if first in _SUBCOMMANDS:
         return _subcommand(first, [m.group() for m in matches[1:]], how)
     if not is_team_lead:
@@ -180,3 +219,91 @@ def _subcommand(name: str, rest: list[str], how: str) -> CreditCommand:
     if len(rest) > 1:
         raise CommandError(f"One organisation at a time, e.g. `/credit org {rest[0]}`.", how)
     return OrgRequest(slug=rest[0].lower())
+
+
+def parse_lead(text: str) -> LeadCommand:
+    """The arguments of ``/credit lead`` (the text after ``lead``).
+
+    Raises :class:`CommandError` saying what was wrong, with the lead's usage.
+    """
+    values, note = _lead_values(text)
+    if not values:
+        raise CommandError("Which region and category is the lead for?", LEAD_USAGE)
+    if len(values) == 1:
+        raise CommandError(
+            f"Which category (hosting, development, ...) is the lead in {values[0]} for?",
+            LEAD_USAGE,
+        )
+    if len(values) > 3:
+        extra = " ".join(values[3:])
+        raise CommandError(
+            f"I read region '{values[0]}', category '{values[1]}', size '{values[2]}', "
+            f"and then '{extra}': quote a value of several words, and put the note after `--`.",
+            LEAD_USAGE,
+        )
+    for what, value in zip(("region", "category", "size"), values, strict=False):
+        if value.startswith("<") and value.endswith(">"):
+            raise CommandError(
+                f"'{value}' is a Slack mention or link, not a {what}; write it as words, "
+                "e.g. Europe, hosting.",
+                LEAD_USAGE,
+            )
+        if not any(c.isalnum() for c in value):
+            raise CommandError(f"'{value}' is not a {what}; write it as words.", LEAD_USAGE)
+        if len(value) > LEAD_FIELD_MAX_CHARS:
+            raise CommandError(
+                f"The {what} is {len(value)} characters long; at most "
+                f"{LEAD_FIELD_MAX_CHARS}. Put the details in the note, after `--`.",
+                LEAD_USAGE,
+            )
+    if len(note) > LEAD_NOTE_MAX_CHARS:
+        raise CommandError(
+            f"The note is {len(note)} characters long; at most {LEAD_NOTE_MAX_CHARS}.",
+            LEAD_USAGE,
+        )
+    values = [_unescape(value) for value in values]
+    return LeadCommand(
+        region=values[0],
+        category=values[1],
+        size=values[2] if len(values) > 2 else None,
+        note=note,
+    )
+
+
+def _unescape(value: str) -> str:
+    """Slack escapes ``&``, ``<`` and ``>`` in a command's text; a region or category is
+    compared with the partners' profiles as typed (the note stays as Slack shows it)."""
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _lead_values(text: str) -> tuple[list[str], str]:
+    """Words and quoted phrases up to a ``--`` separator; the note after it."""
+    values: list[str] = []
+    index, end = 0, len(text)
+    while True:
+        while index < end and text[index].isspace():
+            index += 1
+        if index >= end:
+            return values, ""
+        opener = text[index]
+        if opener in _QUOTES:
+            closer = text.find(_QUOTES[opener], index + 1)
+            if opener != '"' and closer < 0:  # phones mix the curly quotes up
+                closer = min(
+                    (i for i in (text.find(q, index + 1) for q in _QUOTES) if i >= 0), default=-1
+                )
+            if closer < 0:
+                raise CommandError(f"A quote is not closed: {text[index:].strip()}", LEAD_USAGE)
+            value = " ".join(text[index + 1 : closer].split())
+            if not value:
+                raise CommandError('An empty value in quotes ("").', LEAD_USAGE)
+            values.append(value)
+            index = closer + 1
+            continue
+        start = index
+        while index < end and not text[index].isspace():
+            index += 1
+        word = text[start:index]
+        if word in _NOTE_SEPARATORS:
+            return values, text[index:].strip()
+        values.append(word)

@@ -30,7 +30,7 @@ class SlackServices:
         self.runtime = runtime
         self.slack = slack
         self.events = SlackEvents(runtime, slack, self.deliver)
-        self.commands = SlackCommands(runtime, slack)
+        self.commands = SlackCommands(runtime, slack, self.deliver)
         self.answers = SlackAnswers(runtime, self.deliver)
 
     def deliver(self, keys: Sequence[str]) -> None:

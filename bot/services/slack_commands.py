@@ -4,17 +4,22 @@ A credit is all or nothing: every person named is checked (known to Slack, not a
 not deleted, not the team lead themselves) before anything is stored. Its time is
 the time of the command; its reference is the command's ``trigger_id`` and the person,
 so handling one command twice credits once.
+
+``/credit lead`` (programme managers) is ``creditbot lead add`` in Slack: the same use
+case (:func:`bot.services.leads.add_lead`), the same explanation in the private reply,
+and the chosen partner's contacts told privately through the outbox, at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
 from bot.runtime import Runtime
 from bot.services.credits import record_credit
+from bot.services.leads import LeadResult, add_lead, lead_request
 from bot.services.slack_home import credits_summary, organisation_text
 from bot.services.slack_inbox import in_transaction
 from bot.services.slack_people import (
@@ -31,6 +36,7 @@ from scoring.commands import (
     CreditCommand,
     CreditRequest,
     HelpRequest,
+    LeadCommand,
     MeRequest,
     OrgRequest,
     QuietRequest,
@@ -38,15 +44,22 @@ from scoring.commands import (
     usage,
 )
 from scoring.errors import ScoringError
+from scoring.referrals import NoPartnerForLead
 from storage.uow import UnitOfWork
 
 
 class SlackCommands:
     """The use cases behind ``/credit``."""
 
-    def __init__(self, runtime: Runtime, slack: SlackReader) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        slack: SlackReader,
+        deliver: Callable[[Sequence[str]], None] | None = None,
+    ) -> None:
         self.runtime = runtime
         self.slack = slack
+        self.deliver = deliver
 
     def usage(self) -> str:
         config = self.runtime.config
@@ -62,6 +75,7 @@ class SlackCommands:
             is_team_lead=config.is_team_lead(invoker),
             type_names=list(config.contribution_types),
             max_points=config.slack.max_points,
+            is_program_manager=config.is_program_manager(invoker),
         )
 
     def run(self, command: CreditCommand, form: Mapping[str, Any], bot_user_id: str | None) -> str:
@@ -77,6 +91,8 @@ class SlackCommands:
                     return organisation_text(uow, self.runtime.config, command.slug, self.now())
             if isinstance(command, QuietRequest):
                 return self.quiet(invoker, command.quiet)
+            if isinstance(command, LeadCommand):
+                return self.lead(command, invoker)
             return self.credit(command, invoker, str(form.get("trigger_id") or ""), bot_user_id)
         except ExternalServiceError as error:
             if error.transient:
@@ -108,6 +124,44 @@ class SlackCommands:
         if quiet:
             return "Done: I will not send you reminders. `/credit unquiet` turns them back on."
         return "Done: I may send you a friendly reminder now and then. `/credit quiet` stops them."
+
+    def lead(self, command: LeadCommand, invoker: str) -> str:
+        """Give a lead by rotation; the reply says to whom and why (or why nobody)."""
+        config = self.runtime.config
+        if not config.is_program_manager(invoker):
+            return "Only programme managers can give leads with /credit lead; nothing was stored."
+        request = lead_request(command.region, command.category, command.size)
+        now = self.now()
+
+        def write(uow: UnitOfWork) -> LeadResult:
+            return add_lead(uow, config, request, now, note=command.note, by=invoker)
+
+        try:
+            result = in_transaction(self.runtime, write)
+        except NoPartnerForLead as error:
+            return f"No lead was stored: {error}."
+        if result.outbox_keys and self.deliver is not None:
+            self.deliver(result.outbox_keys)
+        chosen = result.assignment.chosen
+        size = f", size {request.size}" if request.size else ""
+        lines = [
+            f"Lead {result.lead.id}: *{request.category}* in *{request.region}*{size} "
+            f"-> *{chosen.name}* ({chosen.slug}).",
+            *result.explanation.splitlines(),
+        ]
+        if result.contacts:
+            note = " and your note" if command.note else ""
+            lines.append(
+                f"{_join([f'<@{u}>' for u in result.contacts])} "
+                f"{'get' if len(result.contacts) > 1 else 'gets'} a private message with the "
+                f"lead{note}."
+            )
+        else:
+            lines.append(
+                f"{chosen.name} has no contacts in creditbot.yml, so nobody was told: "
+                "tell them yourself."
+            )
+        return "\n".join(lines)
 
     def credit(
         self, request: CreditRequest, invoker: str, trigger_id: str, bot_user_id: str | None

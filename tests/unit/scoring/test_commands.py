@@ -7,6 +7,7 @@ import pytest
 from scoring.commands import (
     CreditRequest,
     HelpRequest,
+    LeadCommand,
     MeRequest,
     OrgRequest,
     QuietRequest,
@@ -17,15 +18,22 @@ from scoring.errors import CommandError
 TYPES = ("code", "review", "support", "docs")
 
 
-def parse(text: str, *, invoker: str = "U01LEAD", lead: bool = True) -> object:
+def parse(text: str, *, invoker: str = "U01LEAD", lead: bool = True, pm: bool = False) -> object:
     return parse_credit_command(
-        text, invoker=invoker, is_team_lead=lead, type_names=TYPES, max_points=50
+        text,
+        invoker=invoker,
+        is_team_lead=lead,
+        type_names=TYPES,
+        max_points=50,
+        is_program_manager=pm,
     )
 
 
-def problem(text: str, *, invoker: str = "U01LEAD", lead: bool = True) -> CommandError:
+def problem(
+    text: str, *, invoker: str = "U01LEAD", lead: bool = True, pm: bool = False
+) -> CommandError:
     with pytest.raises(CommandError) as caught:
-        parse(text, invoker=invoker, lead=lead)
+        parse(text, invoker=invoker, lead=lead, pm=pm)
     return caught.value
 
 
@@ -114,3 +122,91 @@ def test_the_type_is_case_insensitive() -> None:
     request = parse("<@U0A|a> DOCS 4")
     assert isinstance(request, CreditRequest)
     assert (request.type, request.points) == ("docs", 4)
+
+
+# -- /credit lead ----------------------------------------------------------------------------
+def pm_lead(text: str) -> object:
+    return parse(text, invoker="U01PM", lead=False, pm=True)
+
+
+def lead_problem(text: str) -> CommandError:
+    return problem(text, invoker="U01PM", lead=False, pm=True)
+
+
+def test_a_lead_has_a_region_a_quoted_category_a_size_and_a_note_after_the_dashes() -> None:
+    command = pm_lead(
+        'lead Africa "instructional  design" "500 learners" -- Contact: Ms Ada -- any time'
+    )
+    assert command == LeadCommand(
+        region="Africa",
+        category="instructional design",
+        size="500 learners",
+        note="Contact: Ms Ada -- any time",
+    )
+
+
+def test_a_lead_needs_only_a_region_and_a_category() -> None:
+    assert pm_lead("LEAD europe Hosting") == LeadCommand("europe", "Hosting", None, "")
+
+
+def test_a_note_may_come_without_a_size() -> None:
+    assert pm_lead("lead Europe hosting -- call Bo") == LeadCommand(
+        "Europe", "hosting", None, "call Bo"
+    )
+
+
+def test_an_ampersand_slack_escaped_is_read_back_in_the_values_not_in_the_note() -> None:
+    assert pm_lead('lead Europe "research &amp; development" -- Q&amp;A') == LeadCommand(
+        "Europe", "research & development", None, "Q&amp;A"
+    )
+
+
+def test_nothing_after_the_dashes_is_no_note() -> None:
+    assert pm_lead("lead Europe hosting --  ") == LeadCommand("Europe", "hosting", None, "")
+
+
+def test_the_curly_quotes_and_long_dash_a_phone_types_are_understood() -> None:
+    assert pm_lead("lead \u201cNorth America\u201d development small \u2014 via Ann") == (
+        LeadCommand("North America", "development", "small", "via Ann")
+    )
+    assert pm_lead("lead Asia \u201dinstructional design\u201d") == (
+        LeadCommand("Asia", "instructional design", None, "")
+    )
+
+
+def test_only_programme_managers_may_give_a_lead_even_a_team_lead_is_refused() -> None:
+    error = problem("lead Europe hosting", invoker="U01LEAD", lead=True, pm=False)
+    assert error.problem.startswith("Only programme managers can give leads")
+    assert "How to use" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lead", "Which region and category is the lead for?"),
+        ("lead Europe", "Which category (hosting, development, ...) is the lead in Europe for?"),
+        (
+            "lead Africa instructional design 500 learners",
+            "I read region 'Africa', category 'instructional', size 'design', and then "
+            "'500 learners': quote a value of several words, and put the note after `--`.",
+        ),
+        ('lead Africa "instructional design', 'A quote is not closed: "instructional design'),
+        ('lead Europe ""', "An empty value in quotes"),
+        ("lead <@U0ALICE|alice> hosting", "'<@U0ALICE|alice>' is a Slack mention or link"),
+        ("lead Europe ???", "'???' is not a category; write it as words."),
+        ("lead Europe " + "h" * 61, "The category is 61 characters long; at most 60."),
+    ],
+)
+def test_a_malformed_lead_says_what_was_wrong_and_how_to_write_it(text: str, expected: str) -> None:
+    error = lead_problem(text)
+    assert error.problem.startswith(expected)
+    assert "/credit lead <region> <category> [size] [-- note]" in error.usage
+
+
+def test_a_note_longer_than_two_thousand_characters_is_refused() -> None:
+    error = lead_problem("lead Europe hosting -- " + "x" * 2001)
+    assert error.problem == "The note is 2001 characters long; at most 2000."
+
+
+def test_the_usage_shows_the_lead_command() -> None:
+    assert "`/credit lead <region> <category> [size] [-- note]`" in problem("").usage
