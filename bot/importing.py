@@ -160,8 +160,8 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
     now = runtime.now()
     tz = runtime.config.tz
     with runtime.uow() as uow:
-        organisations = uow.organisations.all()
-        known_orgs = {o.slug for o in organisations}
+        organisations = uow.organisations.domain_owners()
+        known_orgs = set(uow.organisations.names())
         for line in lines:
             if line.organisation and line.organisation not in known_orgs:
                 raise InvalidInput(

@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime, time
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
-from scoring.attribution import organisation_for_email, reattribute, set_manual_affiliation
+from scoring.attribution import (
+    email_domain,
+    is_public_domain,
+    organisation_for_email,
+    reattribute,
+    set_manual_affiliation,
+)
 from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind, Member
 from storage.repositories.members import IdentityTaken, guess_identity
 from storage.uow import UnitOfWork
@@ -51,7 +57,12 @@ def _affiliate_by_email(
     uow: UnitOfWork, config: ProgrammeConfig, member_id: int, email: str, now: datetime
 ) -> None:
     """Keep the member's domain affiliation in step with their e-mail address."""
-    organisation = organisation_for_email(email, uow.organisations.all())
+    host = email_domain(email)
+    organisation = (
+        None
+        if host is None or is_public_domain(host)
+        else organisation_for_email(email, uow.organisations.domain_owners())
+    )
     current = uow.members.affiliations(member_id)
     domain = [a for a in current if a.source == AffiliationSource.DOMAIN and a.end is None]
     if any(a.organisation == organisation for a in domain):
