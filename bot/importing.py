@@ -20,8 +20,9 @@ from typing import Any
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.credits import check_credit, content_ref
-from scoring.attribution import organisation_for_email, resolve_organisation
-from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind
+from bot.services.members import ensure_member
+from scoring.attribution import resolve_organisation
+from scoring.models import Affiliation, Identity, IdentityKind
 from storage.repositories.members import guess_identity
 
 FIELDS = ("member", "type", "at", "points", "ref", "source", "organisation", "note")
@@ -160,7 +161,6 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
     now = runtime.now()
     tz = runtime.config.tz
     with runtime.uow() as uow:
-        organisations = uow.organisations.domain_owners()
         known_orgs = set(uow.organisations.names())
         for line in lines:
             if line.organisation and line.organisation not in known_orgs:
@@ -177,15 +177,9 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
                     f"{path}:{line.number}: no member known as {line.member.kind} "
                     f"'{line.member.value}' (an unknown e-mail address creates the member)"
                 )
-            found = uow.members.create(line.member.value.split("@")[0], [line.member], now)
-            org = organisation_for_email(line.member.value, organisations)
-            if org is not None:
-                uow.members.replace_affiliations(
-                    found.id,
-                    [Affiliation(found.id, org, AffiliationSource.DOMAIN)],
-                    now,
-                    by="import",
-                )
+            found, _ = ensure_member(
+                uow, runtime.config, [line.member], line.member.value.split("@")[0], now
+            )
             member_ids[line.member] = found.id
             created += 1
         bots = uow.members.bots_among(sorted(set(member_ids.values())))
