@@ -176,6 +176,7 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     sent: int = 0
     late_sends: int = 0
+    cpu_seconds: float = 0.0  # of the server, for the load (and, for creditbot, its work)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -275,6 +276,18 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process tree so far (from /proc/<pid>/stat)."""
+    ticks = 0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _status_kb(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -312,17 +325,24 @@ class MemorySampler(threading.Thread):
         self.sample()
 
 
-def _handled(database: Path) -> int:
+def _inbox(database: Path) -> dict[str, int]:
+    """Inbox entries by status (received events are recorded before the ack, ``done``
+    once handled)."""
     import sqlite3
 
     try:
         db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
         try:
-            return int(db.execute("SELECT COUNT(*) FROM inbox").fetchone()[0])
+            rows = db.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status").fetchall()
+            return {str(status): int(count) for status, count in rows}
         finally:
             db.close()
     except sqlite3.Error:
-        return -1
+        return {}
+
+
+def _handled(database: Path) -> int:
+    return _inbox(database).get("done", -1)
 
 
 def _wait_for_background(database: Path, expected: int) -> tuple[tuple[int, int], float]:
@@ -337,6 +357,23 @@ def _wait_for_background(database: Path, expected: int) -> tuple[tuple[int, int]
 
 
 # -- the run -----------------------------------------------------------------------------------
+def _run_bare(args: argparse.Namespace, slack_url: str) -> Result:
+    port = _free_port()
+    bare = subprocess.Popen([sys.executable, __file__, "--bare-app", str(port), slack_url])
+    try:
+        _wait_until_listening(bare, port)
+        url = f"http://127.0.0.1:{port}/slack/events"
+        cpu = _cpu_seconds(bare.pid)
+        baseline = asyncio.run(
+            _load("bare Bolt", url, args.rate, args.duration, args.connections, seed=1)
+        )
+        baseline.cpu_seconds = _cpu_seconds(bare.pid) - cpu
+    finally:
+        _stop(bare)
+    _print(baseline)
+    return baseline
+
+
 def _print(result: Result) -> None:
     errors = sum(result.errors.values())
     detail = f" {result.errors}" if result.errors else ""
@@ -347,6 +384,12 @@ def _print(result: Result) -> None:
         f"errors {errors}{detail}, sends late by > 5 ms {result.late_sends}",
         flush=True,
     )
+    requests = WARM_UP + result.sent
+    print(
+        f"{'':>10}  server CPU {result.cpu_seconds:.1f} s, "
+        f"{result.cpu_seconds / requests * 1000:.2f} ms per request",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -355,6 +398,16 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load each")
     parser.add_argument("--connections", type=int, default=32, help="keep-alive pool size")
+    parser.add_argument(
+        "--no-bare", action="store_true", help="creditbot only (while profiling it; no ratio)"
+    )
+    parser.add_argument(
+        "--event-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run serve with --event-workers N (events handled in N child processes)",
+    )
     parser.add_argument("--standin", type=Path, metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--bare-app", nargs=2, metavar=("PORT", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -390,8 +443,9 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             _stop(standin)
 
-    ratio = ours.percentile(99) / baseline.percentile(99)
-    print(f"p99 ratio creditbot / bare Bolt: {ratio:.2f} (target <= 1.5)")
+    if baseline is not None:
+        ratio = ours.percentile(99) / baseline.percentile(99)
+        print(f"p99 ratio creditbot / bare Bolt: {ratio:.2f} (target <= 1.5)")
     print(f"creditbot p99: {ours.percentile(99) * 1000:.1f} ms (target <= 50 ms)")
     print(
         f"serve RSS: idle {idle_kb / 1024:.0f} MB, peak {sampler.peak_rss_kb / 1024:.0f} MB "
@@ -403,20 +457,9 @@ def main() -> None:
 
 def _run(
     args: argparse.Namespace, source: Path, slack_url: str
-) -> tuple[Result, Result, MemorySampler, int]:
+) -> tuple[Result, Result | None, MemorySampler, int]:
     with tempfile.TemporaryDirectory(prefix="bench-ack-") as tmp:
-        # Bare Bolt first.
-        port = _free_port()
-        bare = subprocess.Popen([sys.executable, __file__, "--bare-app", str(port), slack_url])
-        try:
-            _wait_until_listening(bare, port)
-            url = f"http://127.0.0.1:{port}/slack/events"
-            baseline = asyncio.run(
-                _load("bare Bolt", url, args.rate, args.duration, args.connections, seed=1)
-            )
-        finally:
-            _stop(bare)
-        _print(baseline)
+        baseline = None if args.no_bare else _run_bare(args, slack_url)
 
         # creditbot serve on a copy of the large community.
         database = Path(tmp) / "large.db"
@@ -435,8 +478,11 @@ def _run(
         )
         env.pop("SLACK_APP_TOKEN", None)
         creditbot = str(Path(sys.executable).with_name("creditbot"))
+        # The copy gets the schema of this checkout (large.db keeps the one it was made with).
+        subprocess.run([creditbot, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
         command = [creditbot, "serve", "--host", "127.0.0.1", "--port", str(port)]
         command += ["--no-scheduler", "--log-level", "warning"]
+        command += ["--event-workers", str(args.event_workers)]
         log_path = Path(tmp) / "serve.log"
         with log_path.open("wb") as log:
             serve = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -446,10 +492,12 @@ def _run(
                 sampler = MemorySampler(serve.pid)
                 sampler.start()
                 url = f"http://127.0.0.1:{port}/slack/events"
+                cpu = _cpu_seconds(serve.pid)
                 ours = asyncio.run(
                     _load("creditbot", url, args.rate, args.duration, args.connections, seed=1)
                 )
                 backlog = _wait_for_background(database, WARM_UP + ours.sent)
+                ours.cpu_seconds = _cpu_seconds(serve.pid) - cpu
                 sampler.stop()
             finally:
                 _stop(serve)
@@ -457,7 +505,7 @@ def _run(
         handled, behind = backlog
         print(
             f"background: {handled[0]} of {WARM_UP + ours.sent} events handled when the load "
-            f"ended, {handled[1]} after {behind:.1f} s more",
+            f"ended, {handled[1]} after {behind:.1f} s more (inbox: {_inbox(database)})",
             flush=True,
         )
         tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]

@@ -200,6 +200,11 @@ def run_demo(folder: Path, echo: Callable[[str], None] = print) -> str:
 
         replay_slack_conversation(runtime, echo)
 
+        # -- Distinguished Contributors: a nomination, the panel's votes, the decision ----
+        from bot.distinguished_demo import run_distinguished_demo
+
+        run_distinguished_demo(runtime, echo)
+
         return text
     finally:
         runtime.close()

@@ -59,7 +59,11 @@ def parse_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(f"'{text}' is not an ISO-8601 date or date-time") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    # years 1 and 9999 would overflow when converted to another timezone
+    if not 1 < moment.year < 9999:
+        raise InvalidInput(f"'{text}' is out of range (years 2 to 9998)")
+    return moment
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -80,6 +84,8 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                         raise InvalidInput(
                             f"{path}:{number}: not valid JSON ({error.msg})"
                         ) from None
+                    except RecursionError:
+                        raise InvalidInput(f"{path}:{number}: JSON nested too deeply") from None
                     if not isinstance(record, dict):
                         raise InvalidInput(f"{path}:{number}: expected a JSON object")
                     yield number, record
@@ -100,6 +106,8 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
         except UnicodeDecodeError:
             raise InvalidInput(f"{path}: not UTF-8 text") from None
+        except csv.Error as error:  # e.g. a field larger than the csv module's limit
+            raise InvalidInput(f"{path}: not a CSV file creditbot can read ({error})") from None
 
 
 class _LineParser:
@@ -115,6 +123,9 @@ class _LineParser:
         return InvalidInput(f"{self._path}:{number}: {message}")
 
     def parse(self, number: int, record: dict[str, Any]) -> ImportLine:
+        for field, value in record.items():
+            if isinstance(value, str) and "\x00" in value:  # no database stores it as text
+                raise self._fail(number, f"'{field}' contains a NUL character (\\x00)")
         for required in ("member", "type", "at"):
             if not str(record.get(required) or "").strip():
                 raise self._fail(number, f"'{required}' is missing")
@@ -148,7 +159,7 @@ def _points(raw: Any) -> int | None:
         return None
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, bool) or not str(raw).strip().lstrip("-").isdigit():
+    if isinstance(raw, bool) or not str(raw).strip().lstrip("-").isdecimal():
         raise InvalidInput(f"points must be a whole number, not '{raw}'")
     return int(str(raw).strip())
 

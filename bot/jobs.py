@@ -17,6 +17,7 @@ import logging
 from bot.cadence import due_periods
 from bot.runs import DEFAULT_LEASE_SECONDS, JobSpec, RunResult, run_job
 from bot.runtime import Runtime
+from bot.services.distinguished_jobs import DECIDE_JOB, TERMS_JOB
 from bot.services.shoutout_jobs import (
     draft_cadence,
     post_monthly_shoutout,
@@ -46,6 +47,8 @@ JOBS: dict[str, JobSpec] = {
         ),
         STANDING_JOB,
         INACTIVITY_JOB,
+        DECIDE_JOB,
+        TERMS_JOB,
     )
 }
 

@@ -19,7 +19,8 @@ record), so it is retried. Slack's ``chat.postMessage`` has no idempotency key. 
 window is kept small (the result is committed right after the call; a claim is only
 taken over after its lease runs out; a 429 is never a post). For Discourse topics the
 window is closed: a topic carries an ``external_id`` and the worker looks it up before
-creating it again after a failed or interrupted try, so it is found, not doubled.
+creating it again after a failed or interrupted try, so it is found, not doubled (the
+Discourse kinds, topic, pm and badge, are sent by ``bot/outbox_discourse.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.errors import ExternalServiceError
+from bot.outbox_discourse import DiscourseSender as DiscourseSender  # re-exported
+from bot.outbox_discourse import UnsendableMessage, send_discourse
 from bot.runtime import Clock, Runtime
 from storage.repositories.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
 
@@ -61,18 +64,6 @@ class SlackSender(Protocol):
     ) -> None: ...
 
     def send_dm(self, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
-
-
-class DiscourseSender(Protocol):
-    """What the worker needs of ``bot.discourse.gateway.DiscourseGateway``."""
-
-    def create_topic(
-        self, title: str, raw: str, category_id: int, external_id: str | None = None
-    ) -> tuple[int, int]: ...
-
-    def find_topic(self, external_id: str) -> int | None: ...
-
-    def send_private_message(self, usernames: list[str], title: str, raw: str) -> int: ...
 
 
 def worker_id() -> str:
@@ -142,11 +133,12 @@ class _Permanent(Exception):
 
 
 def _send(
+    runtime: Runtime,
     message: OutboxMessage,
     slack: SlackSender | None,
     discourse: DiscourseSender | None,
 ) -> str | None:
-    """Send one message; its reference (Slack ts, Discourse topic id)."""
+    """Send one message; its reference (Slack ts, Discourse topic or badge id)."""
     payload = message.payload
     if message.channel == SLACK and slack is not None:
         blocks = payload.get("blocks") or None
@@ -160,20 +152,10 @@ def _send(
             slack.update_message(message.target, payload["ts"], payload["text"], blocks)
             return str(payload["ts"])
     if message.channel == DISCOURSE and discourse is not None:
-        if message.kind == "topic":
-            external_id = payload.get("external_id")
-            if external_id and (message.attempts or message.resumed):
-                # A topic created by an earlier try whose answer was lost is found here.
-                existing = discourse.find_topic(external_id)
-                if existing is not None:
-                    return str(existing)
-            topic_id, _post_id = discourse.create_topic(
-                payload["title"], payload["raw"], int(message.target), external_id
-            )
-            return str(topic_id)
-        if message.kind == "pm":
-            usernames = [u.strip() for u in message.target.split(",") if u.strip()]
-            return str(discourse.send_private_message(usernames, payload["title"], payload["raw"]))
+        try:
+            return send_discourse(runtime, message, discourse)
+        except UnsendableMessage as error:
+            raise _Permanent(str(error)) from None
     raise _Permanent(f"cannot send a {message.channel} {message.kind!r} message")
 
 
@@ -229,7 +211,7 @@ def deliver_due(
         if paced:
             pacer.wait_for(message.target)
         try:
-            ref = _send(message, slack, discourse)
+            ref = _send(runtime, message, slack, discourse)
         except ExternalServiceError as error:
             record = _record_failure(runtime, message, error, rng, clock())
             if record.status == "failed":

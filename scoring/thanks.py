@@ -254,6 +254,27 @@ def detect_thanks(
     ``earlier`` holds the earlier messages of the same thread, parent first, oldest
     first. The verdict names the helper's user id and gives a one-sentence reason.
     """
+    decided = _text_verdict(message, rules)
+    if isinstance(decided, ThanksVerdict):
+        return decided
+    reading, mentioned = decided
+    who, said = f"<@{message.user}>", f'"{_snippet(message.text)}"'
+    return _helper_verdict(message, earlier, reading, mentioned, who, said)
+
+
+def verdict_from_text(message: ThreadMessage, rules: ThanksRules) -> ThanksVerdict | None:
+    """The verdict on ``message`` when its text alone decides it (rules 1-11: a "no",
+    the same as :func:`detect_thanks` gives with any thread), else None: then finding
+    the helper (rule 12) needs the earlier messages of the thread.
+    """
+    decided = _text_verdict(message, rules)
+    return decided if isinstance(decided, ThanksVerdict) else None
+
+
+def _text_verdict(
+    message: ThreadMessage, rules: ThanksRules
+) -> ThanksVerdict | tuple[_Reading, list[tuple[int, str]]]:
+    """Rules 1-11, which read the message alone: a "no", or what rule 12 needs."""
     who = f"<@{message.user}>"
     said = f'"{_snippet(message.text)}"'
     if message.is_bot:
@@ -290,7 +311,7 @@ def detect_thanks(
         return _no(f'{who} said {said}, only a greeting or sign-off ("{greeting}").')
     if (found := reading.first(rules.self_solved_markers)) is not None:
         return _no(f'{who} said {said}, which says they solved it alone ("{found.term}").')
-    return _helper_verdict(message, earlier, reading, mentioned, who, said)
+    return reading, mentioned
 
 
 def _helper_verdict(

@@ -4,7 +4,18 @@ SQLite is tuned for a bot that writes from several threads and processes: WAL
 (readers never wait for the writer), a busy timeout, foreign keys on, and write
 transactions that start with ``BEGIN IMMEDIATE`` so that two writers queue on the
 busy timeout instead of failing with "database is locked" when a read lock is
-upgraded.
+upgraded. Within one process, writers first take turns on a lock (see
+:class:`_TurnTakingConnection`): the busy timeout polls with sleeps growing to 100 ms,
+so under load a waiting writer (an acknowledgement to Slack recording its event, say)
+keeps missing the moments the database is free while a busy one takes it again and
+again; the lock wakes the next writer as soon as the one before has committed. Between
+processes (``serve`` and its event workers, a CLI command), the turn of a database file
+is also an ``flock`` on ``<database>.writer-lock`` when that file exists (``creditbot
+serve`` creates it: :func:`share_writer_turns`), so their writers queue in the kernel
+the same way. It has no timeout: whoever holds it holds SQLite's write lock too, for one
+transaction, and a process that dies lets go of both. Writers that do not take it (the
+``sqlite3`` shell, another program, a process that began before the file existed) still
+meet the busy timeout, as without it.
 
 PostgreSQL gets the same rule: one writing transaction at a time. Each one starts by
 taking a transaction-scoped advisory lock (released at commit or rollback, or when the
@@ -19,6 +30,10 @@ a stuck process cannot hold the lock for ever.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +56,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return _postgresql_engine(url, echo)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, future=True, hide_parameters=True)
 
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
@@ -49,7 +64,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        hide_parameters=True,  # an error never carries the values (e-mails, notes) it wrote
+        connect_args={
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+            "check_same_thread": False,
+            "factory": _turn_taking(_writer_lock_path(url)),
+        },
     )
 
     @event.listens_for(engine, "connect")
@@ -65,14 +85,133 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if isinstance(dbapi_connection, _TurnTakingConnection):
+            dbapi_connection.take_turn()
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
 
+class _TurnTakingConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions take turns with the others of this
+    process (see above): the turn is taken before ``BEGIN IMMEDIATE`` and given back
+    once the transaction has really ended (commit, rollback, or the connection closed).
+    """
+
+    # One of each per engine: set on the subclass made by _turn_taking().
+    turns: threading.Lock
+    file_turn: _FileTurn | None
+    _has_turn = False
+
+    def take_turn(self) -> None:
+        # Not within the busy timeout (a thread holding a write transaction open while it
+        # opens another would wait for itself): go on without a turn and let SQLite's busy
+        # timeout decide, as without the turns.
+        if not self._has_turn:
+            self._has_turn = self.turns.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+            if self._has_turn and self.file_turn is not None:
+                try:
+                    self.file_turn.take()
+                except BaseException:
+                    self._has_turn = False
+                    self.turns.release()
+                    raise
+
+    def _give_back(self) -> None:
+        if self._has_turn:
+            self._has_turn = False
+            try:
+                if self.file_turn is not None:
+                    self.file_turn.give_back()
+            finally:
+                self.turns.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            if not self.in_transaction:
+                self._give_back()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._give_back()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._give_back()
+
+
+class _FileTurn:
+    """The writers' turn across processes: an exclusive ``flock`` on a file beside the
+    database, held by the connection of this process that has the turn, from before
+    ``BEGIN IMMEDIATE`` until the transaction has ended (the file is opened for each
+    turn, so no descriptor outlives it or is shared with a forked child)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def take(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)  # flock needs no more
+        except FileNotFoundError:  # no serve has shared the turns: the busy timeout alone
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits in the kernel, the GIL released
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def give_back(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # lets go of the lock
+
+
+def share_writer_turns(engine: Engine) -> None:
+    """Let writers of every process take turns on this SQLite file's ``.writer-lock``
+    (created here, readable by all); nothing for other databases."""
+    path = _writer_lock_path(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644))
+
+
+def _writer_lock_path(url: str) -> Path | None:
+    """``<database>.writer-lock`` of a SQLite file database, else None."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database:
+        return None
+    if database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().with_name(Path(database).name + ".writer-lock")
+
+
+def _turn_taking(writer_lock: Path | None) -> type[_TurnTakingConnection]:
+    """A connection class whose connections take turns with each other (one engine's),
+    and with other processes' when ``writer_lock`` is given."""
+    return type(
+        "TurnTakingConnection",
+        (_TurnTakingConnection,),
+        {
+            "turns": threading.Lock(),
+            "file_turn": _FileTurn(writer_lock) if writer_lock is not None else None,
+        },
+    )
+
+
 def _postgresql_engine(url: str, echo: bool) -> Engine:
-    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

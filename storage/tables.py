@@ -292,6 +292,78 @@ class LeadRow(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
+class DcNominationRow(SQLModel, table=True):
+    """A Distinguished Contributor nomination: one nominee, one track, one cycle (year)."""
+
+    __tablename__ = "dc_nomination"
+    __table_args__ = (
+        UniqueConstraint("cycle", "track", "nominee_key", name="uq_dc_nomination_nominee"),
+        Index("ix_dc_nomination_cycle_status", "cycle", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle: int
+    track: str
+    nominee_member_id: int | None = Field(default=None, foreign_key="member.id")
+    nominee_org: str | None = None
+    nominee_key: str
+    nominator: str
+    justification: str = Field(sa_type=Text)
+    links: str = Field(default="[]", sa_type=Text)
+    evidence: str = Field(default="{}", sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = "open"
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    tally: str | None = Field(default=None, sa_type=Text)
+    review_channel: str | None = None
+    review_ts: str | None = None
+
+
+class DcVoteRow(SQLModel, table=True):
+    """A panel member's vote on a nomination (private: only counts are ever shown)."""
+
+    __tablename__ = "dc_vote"
+    __table_args__ = (UniqueConstraint("nomination_id", "voter", name="uq_dc_vote_voter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="dc_nomination.id")
+    voter: str
+    vote: str
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DcMembershipRow(SQLModel, table=True):
+    """A Distinguished Contributor's term in one track (renewed in place, never deleted)."""
+
+    __tablename__ = "dc_membership"
+    __table_args__ = (
+        UniqueConstraint("nominee_key", "track", name="uq_dc_membership_nominee_track"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    nominee_key: str
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    org: str | None = None
+    track: str
+    nomination_id: int | None = Field(default=None, foreign_key="dc_nomination.id")
+    started: date
+    ends: date | None = None
+    status: str = "active"
+    first_started: date
+    renewed_count: int = 0
+    reminded_for: date | None = None
+
+
+class DcBadgeRow(SQLModel, table=True):
+    """The Discourse badge created for a track (created once, then only granted)."""
+
+    __tablename__ = "dc_badge"
+
+    track: str = Field(primary_key=True)
+    discourse_badge_id: int
+
+
 def columns(model: type[SQLModel]) -> ReadOnlyColumnCollection[str, Column[Any]]:
     """The typed Core columns of a table model, for queries (``columns(CreditRow).points``)."""
     return cast(Table, model.__table__).c  # type: ignore[attr-defined]

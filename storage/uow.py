@@ -15,6 +15,7 @@ from sqlmodel import Session
 from storage.repositories.activity import ActivityRepository
 from storage.repositories.conduct import ConductRepository
 from storage.repositories.credits import CreditRepository
+from storage.repositories.distinguished import DistinguishedRepository
 from storage.repositories.finance import PaymentRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.inbox_claims import InboxClaimRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
     suggestions: SuggestionRepository
     leads: LeadRepository
     public: PublicRepository
+    distinguished: DistinguishedRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.suggestions = SuggestionRepository(self.session)
         self.leads = LeadRepository(self.session)
         self.public = PublicRepository(self.session)
+        self.distinguished = DistinguishedRepository(self.session)
         return self
 
     def __exit__(

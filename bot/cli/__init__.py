@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli import common
 from bot.errors import CreditbotError
@@ -65,6 +66,10 @@ def _register() -> None:
 
     backup.register(app)
 
+    from bot.cli import distinguished
+
+    distinguished.register(app)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
@@ -78,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         return code if isinstance(code, int) else (0 if code is None else 1)
     except (CreditbotError, ScoringError) as error:
         common.fail_line(str(error))
+        return 1
+    except SQLAlchemyError as error:  # a full disk, a lost server: no traceback, no values
+        cause = getattr(error, "orig", None) or error
+        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        common.fail_line(f"the database failed: {reason}")
         return 1
     except KeyboardInterrupt:
         return 130

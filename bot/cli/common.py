@@ -10,7 +10,10 @@ from scoring.months import Month
 
 
 def fail_line(message: str) -> None:
-    click.echo(f"creditbot: {message}", err=True)
+    """The one line a failure prints: what the message quotes from a file or an option
+    may hold line breaks or invisible characters, which are shown escaped."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    click.echo(f"creditbot: {shown}", err=True)
 
 
 #: Runtimes a command opened; ``main`` closes them when the command ends, so that no

@@ -1,4 +1,4 @@
-"""``creditbot jobs run NAME [--month YYYY-MM | --at ISO]`` and ``creditbot jobs list``.
+"""``creditbot jobs run NAME [--month YYYY-MM | --year YYYY | --at ISO]``, ``jobs list``.
 
 A run from the command line goes through the same claim as the scheduler's, then
 delivers the messages it produced before exiting: 0 when all went out (or the job had
@@ -37,13 +37,16 @@ def jobs_run(
         str | None,
         typer.Option(help="ISO-8601: run as if it were this moment (UTC when no offset)"),
     ] = None,
+    year: Annotated[
+        str | None, typer.Option(help="YYYY, for a yearly job (distinguished-decide)")
+    ] = None,
 ) -> None:
     """Run a job for one period now, and deliver what it produced."""
     spec = JOBS.get(name)
     if spec is None:
         raise typer.BadParameter(f"unknown job '{name}'; one of: {_names()}", param_hint="NAME")
-    if month and at:
-        raise typer.BadParameter("give --month or --at, not both")
+    if sum(1 for given in (month, at, year) if given) > 1:
+        raise typer.BadParameter("give one of --month, --year or --at, not several")
     runtime = open_runtime()
     cadence = spec.cadence(runtime.config)
     job_runtime: Runtime = runtime
@@ -51,8 +54,8 @@ def jobs_run(
         moment = parse_moment(at)
         period = cadence.current(moment, runtime.config.tz)
         job_runtime = dataclasses.replace(runtime, clock=lambda: moment)
-    elif month:
-        period = cadence.parse(month)
+    elif month or year:
+        period = cadence.parse(month or year or "")
     else:
         period = cadence.current(runtime.now(), runtime.config.tz)
 

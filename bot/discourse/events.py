@@ -166,7 +166,7 @@ def parse_post(data: dict[str, Any]) -> ForumPost:
         topic_title=str(data.get("topic_title") or ""),
         topic_slug=str(data.get("topic_slug") or ""),
         topic_user_id=_optional_int(data.get("topic_user_id")),
-        topic_username=data.get("topic_username") or None,
+        topic_username=_optional_text(data.get("topic_username")),
     )
 
 
@@ -209,7 +209,7 @@ def _int(data: dict[str, Any], key: str, default: int | None = None) -> int:
         raise PayloadError(f"'{key}' is missing")
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         raise PayloadError(f"'{key}' is not a number: {value!r}") from None
 
 
@@ -218,8 +218,16 @@ def _optional_int(value: Any) -> int | None:
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise PayloadError(f"not a number: {value!r}") from None
+
+
+def _optional_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise PayloadError(f"not a text: {value!r}")
+    return value
 
 
 def _text(data: dict[str, Any], key: str) -> str:

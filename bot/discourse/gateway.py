@@ -34,6 +34,7 @@ from pydiscourse.exceptions import DiscourseClientError, DiscourseError, Discour
 from bot.config import Settings
 from bot.discourse.ratelimit import TokenBucket
 from bot.errors import ExternalServiceError
+from bot.logs import quiet_payload_loggers
 
 log = logging.getLogger("creditbot.discourse")
 
@@ -172,6 +173,7 @@ class PydiscourseGateway:
         max_wait: float = 30.0,
         rate_limit_retries: int = 2,
     ) -> None:
+        quiet_payload_loggers()  # pydiscourse would log e-mail addresses at DEBUG
         if not timeout:
             raise ValueError("a Discourse gateway always needs a timeout")
         self._client = _HookedClient(
@@ -267,6 +269,62 @@ class PydiscourseGateway:
                 SERVICE, f"no forum user named '{username}'", transient=False
             ) from None
         return dict(found)
+
+    # -- badges (the Distinguished Contributor programme) -------------------------------
+    def badges(self) -> list[dict[str, Any]]:
+        """Every badge on the forum (admin API ``/admin/badges.json``)."""
+        found = self._call("list the badges", lambda: self._client.badges())
+        return [dict(b) for b in (found or {}).get("badges") or []]
+
+    def create_badge(self, name: str, description: str, badge_type_id: int) -> int:
+        """A new, manually granted badge (1 gold, 2 silver, 3 bronze); its id.
+
+        Discourse refuses a second badge of the same name, so a repeated call fails
+        rather than doubling it: look the badge up by name first.
+        """
+        created = self._call(
+            f"create the badge {name!r}",
+            # pydiscourse has no method for this one
+            lambda: self._client._post(
+                "/admin/badges.json",
+                name=name,
+                description=description,
+                badge_type_id=int(badge_type_id),
+                enabled="true",
+                allow_title="true",
+                multiple_grant="false",
+                listable="true",
+            ),
+        )
+        return int(created["badge"]["id"])
+
+    def grant_badge(self, username: str, badge_id: int, reason: str) -> None:
+        """Grant a badge; granting one the user already has is a success.
+
+        ``reason`` must be a link to a topic or post of this forum (Discourse refuses
+        any other); a path (``/t/123``) is made a full address on the forum.
+        """
+        if reason.startswith("/"):
+            reason = self._client.host + reason
+
+        def grant() -> Any:
+            try:
+                extra = {"reason": reason} if reason else {}
+                return self._client.grant_badge_to(username, int(badge_id), **extra)
+            except DiscourseClientError as error:
+                if _status(error) == 422 and "already" in str(error).lower():
+                    return None  # an older forum's answer to a second grant
+                raise
+
+        self._call(f"grant badge {badge_id} to {username}", grant)
+
+    def user_badges(self, username: str) -> list[dict[str, Any]]:
+        """The badges a user holds (``/user-badges/{username}.json``: badge objects)."""
+        found = self._call(
+            f"list the badges of {username}",
+            lambda: self._client.user_badges(quote(username, safe="")),
+        )
+        return [dict(b) for b in (found or {}).get("badges") or []]
 
     # -- reads for webhook processing and the sync ------------------------------------
     def topic(self, topic_id: int, slug: str | None = None) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 from bot.discourse.events import HANDLED, PayloadError, ignored_reason, parse_event
 from bot.discourse.gateway import PydiscourseGateway, make_discourse_gateway
 from bot.errors import MissingSetting
+from bot.payloads import holds_nul
 from bot.runtime import Runtime
 from bot.services.discourse import process_entry, record_event
 
@@ -79,8 +80,12 @@ def receive_webhook(runtime: Runtime, headers: Mapping[str, str], body: bytes) -
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return Reply(400, {"error": "the body is not JSON"})
+    except RecursionError:
+        return Reply(400, {"error": "the body is JSON nested too deeply"})
     if not isinstance(data, dict):
         return Reply(400, {"error": "the body is not a JSON object"})
+    if holds_nul(data):
+        return Reply(400, {"error": "the body holds a NUL character (\\u0000)"})
 
     event_type = lowered.get("x-discourse-event-type", "").strip()
     name = lowered.get("x-discourse-event", "").strip()

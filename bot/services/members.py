@@ -15,7 +15,7 @@ from scoring.attribution import (
     set_manual_affiliation,
 )
 from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind, Member
-from storage.repositories.members import IdentityTaken, guess_identity
+from storage.repositories.members import IdentityTaken, guess_identity, normalise_identity
 from storage.uow import UnitOfWork
 
 
@@ -39,15 +39,22 @@ def ensure_member(
     created = member is None
     if member is None:
         member = uow.members.create(name or "unknown", [], now, is_bot=is_bot)
+    owned = {(i.kind, normalise_identity(i.kind, i.value)) for i in member.identities}
+    added = False
     for identity in identities:
+        if (identity.kind, normalise_identity(identity.kind, identity.value)) in owned:
+            continue  # already theirs (a known member seen again: the common case)
         try:
             uow.members.add_identity(member.id, identity)
+            added = True
         except IdentityTaken:
             # Another member already owns it (e.g. an e-mail reused): keep both apart.
             continue
     email = next((i.value for i in identities if i.kind == IdentityKind.EMAIL), None)
     if email is not None:
         _affiliate_by_email(uow, config, member.id, email, now)
+    if not added:
+        return member, created
     refreshed = uow.members.get(member.id)
     assert refreshed is not None
     return refreshed, created
@@ -61,7 +68,7 @@ def _affiliate_by_email(
     organisation = (
         None
         if host is None or is_public_domain(host)
-        else organisation_for_email(email, uow.organisations.domain_owners())
+        else organisation_for_email(email, uow.organisations.domain_owners(_suffixes(host)))
     )
     current = uow.members.affiliations(member_id)
     domain = [a for a in current if a.source == AffiliationSource.DOMAIN and a.end is None]
@@ -83,6 +90,13 @@ def _affiliate_by_email(
         start = None if not domain else today
         new.append(Affiliation(member_id, organisation, AffiliationSource.DOMAIN, start, None))
     _store_affiliations(uow, config, member_id, new, today, now, by=None)
+
+
+def _suffixes(host: str) -> list[str]:
+    """The domain and its parents (``eu.acme.example``, ``acme.example``, ``example``): the
+    domains whose owner may claim an address at ``host``."""
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels)) if labels[i]]
 
 
 def set_affiliation(

@@ -1,9 +1,9 @@
 """Everything the Slack adapter calls, for one runtime and one workspace.
 
-:class:`SlackServices` bundles the use cases (events, ``/credit``, answers, App Home)
-with the gateway and delivery of the messages they put in the outbox. Listeners get
-one and never touch the database or the Web API themselves; the demo feeds it the
-same payloads Slack sends.
+:class:`SlackServices` bundles the use cases (events, ``/credit``, answers, App Home,
+``/nominate`` and the panel's votes) with the gateway and delivery of the messages they
+put in the outbox. Listeners get one and never touch the database or the Web API
+themselves; the demo feeds it the same payloads Slack sends.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bot.outbox import deliver_due
 from bot.runtime import Runtime
 from bot.services.slack_answers import SlackAnswers
 from bot.services.slack_commands import SlackCommands
+from bot.services.slack_distinguished import SlackDistinguished
 from bot.services.slack_events import EventOutcome, SlackEvents
 from bot.services.slack_home import home_content
 from bot.slack.blocks import home_view
@@ -32,16 +33,19 @@ class SlackServices:
         self.events = SlackEvents(runtime, slack, self.deliver)
         self.commands = SlackCommands(runtime, slack, self.deliver)
         self.answers = SlackAnswers(runtime, self.deliver)
+        self.distinguished = SlackDistinguished(runtime, slack, self.deliver)
 
     def deliver(self, keys: Sequence[str]) -> None:
         """Send these outbox messages now (what fails stays for the outbox worker).
 
-        A question, once posted, is remembered on its suggestion (channel and ts).
+        A question, once posted, is remembered on its suggestion (channel and ts); a
+        nomination's panel message on its nomination.
         """
         result = deliver_due(self.runtime, self.slack, None, self.runtime.now(), keys=list(keys))
         posted = [d for d in result.sent if d.key.startswith(QUESTION_PREFIX) and d.ref]
         for problem in result.retrying + result.failed:
             log.warning("outbox message %s not sent yet: %s", problem.key, problem.error)
+        self.distinguished.remember_panel_messages(result.sent)
         if not posted:
             return
         review = self.runtime.config.slack.review_channel

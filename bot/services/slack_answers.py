@@ -17,6 +17,9 @@ from bot.services.suggestions import decide
 from bot.slack.blocks import ACTION_TYPE, BLOCK_PREFIX
 from scoring.suggestions import Suggestion, SuggestionStatus
 
+#: A question's id in a button: a row id, so at most 18 digits (below 2**63).
+MAX_ID_DIGITS = 18
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -31,26 +34,32 @@ class Answer:
     @classmethod
     def from_block_actions(cls, body: Mapping[str, Any], accept: bool) -> Answer | None:
         """Read a ``block_actions`` payload; None if it is not about a question."""
-        actions = body.get("actions") or []
-        if not actions:
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
             return None
-        action = actions[0]
+        action = _object(actions[0])
         block_id = str(action.get("block_id") or "")
         raw_id = str(action.get("value") or block_id.removeprefix(BLOCK_PREFIX))
-        if not raw_id.isdigit():
+        if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > MAX_ID_DIGITS:
             return None
-        values = ((body.get("state") or {}).get("values") or {}).get(block_id) or {}
-        selected = (values.get(ACTION_TYPE) or {}).get("selected_option") or {}
-        container = body.get("container") or {}
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+        values = _object(_object(_object(body.get("state")).get("values")).get(block_id))
+        selected = _object(_object(values.get(ACTION_TYPE)).get("selected_option"))
+        container = _object(body.get("container"))
+        channel = container.get("channel_id") or _object(body.get("channel")).get("id")
+        ts = container.get("message_ts") or _object(body.get("message")).get("ts")
+        type_name = selected.get("value")
         return cls(
             suggestion_id=int(raw_id),
-            user=str((body.get("user") or {}).get("id") or ""),
+            user=str(_object(body.get("user")).get("id") or ""),
             accept=accept,
-            type_name=selected.get("value"),
+            type_name=type_name if isinstance(type_name, str) else None,
             question=(str(channel), str(ts)) if channel and ts else None,
         )
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    """A part of the payload that should be an object (anything else reads as empty)."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def _decided_note(suggestion: Suggestion, clicker: str) -> str:

@@ -12,6 +12,12 @@ steps, so that no database lock is held while Slack answers:
 
 Bots, the app itself, deleted users and message subtypes (edits, joins, bot
 messages...) never earn credit; nobody can suggest or confirm their own message.
+
+Over HTTP the inbox row comes first: :meth:`SlackEvents.receive` records an event
+that :meth:`SlackEvents.triage` did not rule out (pending, before the ack), and
+:meth:`SlackEvents.handle_entry` handles it later (the event worker of
+:mod:`bot.slack.events_worker`, or :meth:`SlackEvents.process_pending` for one left
+waiting); step 2 then marks that row done with the effects instead of inserting it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from bot.runtime import Runtime
 from bot.services.slack_inbox import (
     INBOX_SOURCE,
     already_handled,
+    event_key,
+    event_kind,
     in_transaction,
     record_failure,
     record_handled,
@@ -56,6 +64,9 @@ log = logging.getLogger("creditbot.slack.events")
 
 CLAIM_SECONDS = 120
 Deliver = Callable[[Sequence[str]], None]
+
+#: The events :meth:`SlackEvents.handle` understands (the others are only acked).
+KINDS = frozenset({"message", "reaction_added", "team_join"})
 
 
 @dataclass(frozen=True)
@@ -102,32 +113,96 @@ class SlackEvents:
             return self.on_team_join(envelope, entry_id)
         return _ignored(f"event {kind}")
 
+    def triage(self, envelope: Mapping[str, Any], bot_user_id: str | None) -> str | None:
+        """Why an event needs nothing, seen from the envelope alone (no database, no
+        Slack call), or None if it must be handled (and so recorded in the inbox)."""
+        event = envelope.get("event") or {}
+        kind = event.get("type")
+        if kind == "message":
+            return _message_triage(event, bot_user_id)
+        if kind == "reaction_added":
+            return self._reaction_triage(event, bot_user_id)[0]
+        if kind == "team_join":
+            user = event.get("user")
+            return None if isinstance(user, Mapping) and user.get("id") else "no user"
+        return f"event {kind}"
+
+    def receive(self, events: Sequence[tuple[Mapping[str, Any], str, bool]]) -> list[int | None]:
+        """Record events in the inbox as they arrive (before the ack), in one transaction:
+        each as (envelope, the body as received, held). Their entry ids, None for an
+        ``event_id`` received before (nothing to do again).
+
+        Held: the receiving process will handle it soon itself, so the entry is claimed
+        for :data:`CLAIM_SECONDS` (:meth:`process_pending` takes it only if that process
+        died); otherwise it is due at once for :meth:`process_pending`.
+        """
+        now = self.runtime.now()
+        held_until = now + timedelta(seconds=CLAIM_SECONDS)
+        with self.runtime.uow() as uow:
+            ids = [
+                uow.inbox.record(
+                    INBOX_SOURCE,
+                    event_key(envelope),
+                    event_kind(envelope),
+                    payload,
+                    now,
+                    due=held_until if held else now,
+                )
+                for envelope, payload, held in events
+            ]
+            uow.commit()
+        return ids
+
+    def handle_entry(
+        self, entry_id: int, envelope: Mapping[str, Any], bot_user_id: str | None
+    ) -> EventOutcome | None:
+        """Handle an event recorded in the inbox (and claimed, or held since its receipt).
+
+        Its effects mark the entry done; an event that needed nothing is marked done
+        alone; one that failed is kept to retry (Slack unavailable) or to look at, and
+        then the outcome is None.
+        """
+        try:
+            outcome = self.handle(envelope, bot_user_id, entry_id)
+        except Exception as error:
+            record_failure(self.runtime, envelope, error, entry_id)
+            return None
+        if outcome.status == "ignored":  # possibly before any write: the entry is still open
+            with self.runtime.uow() as uow:
+                uow.inbox_claims.complete(entry_id, self.runtime.now())
+                uow.commit()
+        return outcome
+
     def record_failure(self, envelope: Mapping[str, Any], error: Exception) -> None:
         """An event the listener could not handle: kept to retry, or to look at."""
         record_failure(self.runtime, envelope, error)
 
-    def process_pending(self, bot_user_id: str | None, limit: int = 100) -> list[EventOutcome]:
-        """Handle again the events that waited for Slack, once each (claimed first)."""
+    def any_due(self) -> bool:
+        """Whether any event waits in the inbox, due to be handled now."""
+        with self.runtime.reader() as uow:
+            return bool(uow.inbox.due(INBOX_SOURCE, self.runtime.now(), 1))
+
+    def process_pending(
+        self, bot_user_id: str | None, limit: int = 100, stop: Callable[[], bool] | None = None
+    ) -> list[EventOutcome]:
+        """Handle the events that are due (left waiting, or waiting for Slack), once each
+        (claimed first); none after ``stop()`` says so (the ones left stay due)."""
         now = self.runtime.now()
         with self.runtime.reader() as uow:
             entries = uow.inbox.due(INBOX_SOURCE, now, limit)
         outcomes = []
         for entry in entries:
+            if stop is not None and stop():
+                break
             with self.runtime.uow() as uow:
                 lease = now + timedelta(seconds=CLAIM_SECONDS)
                 claimed = uow.inbox_claims.claim(entry.id, now, lease)
                 uow.commit()
             if not claimed:
                 continue
-            envelope = json.loads(entry.payload)
-            try:
-                outcomes.append(self.handle(envelope, bot_user_id, entry.id))
-            except Exception as error:
-                record_failure(self.runtime, envelope, error, entry.id)
-                continue
-            with self.runtime.uow() as uow:  # an event that turned out to need nothing
-                uow.inbox_claims.complete(entry.id, self.runtime.now())
-                uow.commit()
+            outcome = self.handle_entry(entry.id, json.loads(entry.payload), bot_user_id)
+            if outcome is not None:
+                outcomes.append(outcome)
         return outcomes
 
     def _finish(self, outcome: EventOutcome) -> EventOutcome:
@@ -140,16 +215,9 @@ class SlackEvents:
         self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
     ) -> EventOutcome:
         event = envelope.get("event") or {}
-        subtype = event.get("subtype")
-        if subtype not in PERSON_SUBTYPES:
-            return _ignored(f"message subtype {subtype}")
-        if event.get("hidden") or is_bot_message(event, bot_user_id):
-            return _ignored("a bot's message")
-        user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
-        if not (user and channel and ts):
-            return _ignored("no author")
-        if event.get("channel_type") in ("im", "mpim"):
-            return _ignored("a private conversation")
+        if (why := _message_triage(event, bot_user_id)) is not None:
+            return _ignored(why)
+        user, channel, ts = event["user"], event["channel"], event["ts"]
         if already_handled(self.runtime, envelope, entry_id):
             return DUPLICATE
         now = self.runtime.now()
@@ -213,23 +281,13 @@ class SlackEvents:
         self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
     ) -> EventOutcome:
         event = envelope.get("event") or {}
-        item = event.get("item") or {}
-        if item.get("type") != "message":
-            return _ignored("not a reaction to a message")
+        why, mode = self._reaction_triage(event, bot_user_id)
+        if why is not None:
+            return _ignored(why)
+        item = event["item"]
         emoji = str(event.get("reaction") or "").split("::", 1)[0]
         reactor = str(event.get("user") or "")
-        slack = self.config.slack
-        if emoji == slack.confirm_emoji and self.config.is_team_lead(reactor):
-            mode = "confirm"
-        elif emoji == slack.nominate_emoji:
-            mode = "nominate"
-        else:
-            return _ignored(f"reaction :{emoji}:")
-        if not reactor or reactor in (bot_user_id, SLACKBOT):
-            return _ignored("a bot's reaction")
         channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
-        if not channel or not ts:
-            return _ignored("no message")
         if already_handled(self.runtime, envelope, entry_id):
             return DUPLICATE
         now = self.runtime.now()
@@ -298,6 +356,33 @@ class SlackEvents:
 
         return self._finish(in_transaction(self.runtime, write))
 
+    def _reaction_triage(
+        self, event: Mapping[str, Any], bot_user_id: str | None
+    ) -> tuple[str | None, str]:
+        """(why the reaction needs nothing, or None; "confirm" or "nominate")."""
+        item = event.get("item") or {}
+        if not isinstance(item, Mapping) or item.get("type") != "message":
+            return "not a reaction to a message", ""
+        emoji = str(event.get("reaction") or "").split("::", 1)[0]
+        reactor = str(event.get("user") or "")
+        slack = self.config.slack
+        if emoji == slack.confirm_emoji and self.config.is_team_lead(reactor):
+            mode = "confirm"
+        elif emoji == slack.nominate_emoji:
+            mode = "nominate"
+        else:
+            return f"reaction :{emoji}:", ""
+        if not reactor or reactor in (bot_user_id, SLACKBOT):
+            return "a bot's reaction", mode
+        if not (isinstance(item.get("channel"), str) and item["channel"] and item.get("ts")):
+            return "no message", mode
+        author = event.get("item_user")  # when Slack says who wrote it (else: read later)
+        if author and author in (bot_user_id, SLACKBOT):
+            return "no person wrote it", mode
+        if author and author == reactor:
+            return "nobody can nominate or confirm their own message", mode
+        return None, mode
+
     # -- joins ---------------------------------------------------------------------------
     def on_team_join(
         self, envelope: Mapping[str, Any], entry_id: int | None = None
@@ -320,6 +405,20 @@ class SlackEvents:
             return EventOutcome("done", "joined")
 
         return in_transaction(self.runtime, write)
+
+
+def _message_triage(event: Mapping[str, Any], bot_user_id: str | None) -> str | None:
+    """Why a message event needs nothing (from the event alone), or None."""
+    subtype = event.get("subtype")
+    if subtype not in PERSON_SUBTYPES:
+        return f"message subtype {subtype}"
+    if event.get("hidden") or is_bot_message(event, bot_user_id):
+        return "a bot's message"
+    if not all(isinstance(event.get(key), str) and event[key] for key in ("user", "channel", "ts")):
+        return "no author"
+    if event.get("channel_type") in ("im", "mpim"):
+        return "a private conversation"
+    return None
 
 
 def _event_time(envelope: Mapping[str, Any]) -> datetime | None:

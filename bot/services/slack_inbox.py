@@ -57,7 +57,8 @@ def event_key(envelope: Mapping[str, Any]) -> str:
     return f"{event.get('type')}:{event.get('event_ts') or event.get('ts')}:{event.get('user')}"
 
 
-def _kind(envelope: Mapping[str, Any]) -> str:
+def event_kind(envelope: Mapping[str, Any]) -> str:
+    """The inbox kind of an event: its type (``message``, ``reaction_added``...)."""
     return str((envelope.get("event") or {}).get("type", "unknown"))
 
 
@@ -81,7 +82,7 @@ def record_handled(
     if entry_id is not None:
         return uow.inbox_claims.complete(entry_id, now)
     recorded = uow.inbox.record(
-        INBOX_SOURCE, event_key(envelope), _kind(envelope), _dump(envelope), now, "done"
+        INBOX_SOURCE, event_key(envelope), event_kind(envelope), _dump(envelope), now, "done"
     )
     if recorded is not None:
         uow.inbox.mark_done(recorded, now)
@@ -101,7 +102,12 @@ def record_failure(
         if entry_id is None:
             status = "pending" if transient else "failed"
             entry_id = uow.inbox.record(
-                INBOX_SOURCE, event_key(envelope), _kind(envelope), _dump(envelope), now, status
+                INBOX_SOURCE,
+                event_key(envelope),
+                event_kind(envelope),
+                _dump(envelope),
+                now,
+                status,
             )
         else:
             entry = uow.inbox_claims.get(entry_id)

@@ -9,7 +9,13 @@ from typing import Any
 from bot.errors import ExternalServiceError
 from bot.services.slack_people import SLACKBOT
 from bot.slack.gateway import SlackReader
-from scoring.thanks import ThanksRules, ThanksVerdict, ThreadMessage, detect_thanks
+from scoring.thanks import (
+    ThanksRules,
+    ThanksVerdict,
+    ThreadMessage,
+    detect_thanks,
+    verdict_from_text,
+)
 
 log = logging.getLogger("creditbot.slack.events")
 
@@ -32,10 +38,17 @@ def judge_thanks(
     event: Mapping[str, Any],
     bot_user_id: str | None,
 ) -> tuple[ThanksVerdict | None, dict[str, Any] | None]:
-    """For a thread reply: is it a thanks, and which earlier message helped?"""
+    """For a thread reply: is it a thanks, and which earlier message helped?
+
+    The thread is read only when the reply's text reads as a thank-you: most replies
+    are not, and ``conversations.replies`` is one of Slack's slower, rate-limited calls.
+    """
     ts, thread_ts = str(event.get("ts")), event.get("thread_ts")
     if not thread_ts or str(thread_ts) == ts:
         return None, None
+    message = ThreadMessage(str(event["user"]), str(event.get("text") or ""), ts)
+    if (decided := verdict_from_text(message, rules)) is not None:
+        return decided, None
     try:
         earlier_raw = slack.thread_replies(str(event["channel"]), str(thread_ts), ts)
     except ExternalServiceError as error:
@@ -53,7 +66,6 @@ def judge_thanks(
         for m in earlier_raw
         if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
     ]
-    message = ThreadMessage(str(event["user"]), str(event.get("text") or ""), ts)
     verdict = detect_thanks(message, earlier, rules)
     if not verdict.is_thanks or not verdict.helper:
         return verdict, None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -43,7 +43,9 @@ class SlackProfile:
 
     @classmethod
     def from_user(cls, user: Mapping[str, Any]) -> SlackProfile:
-        profile = user.get("profile") or {}
+        profile = user.get("profile")
+        if not isinstance(profile, Mapping):  # always an object from Slack; anything else: none
+            profile = {}
         user_id = str(user.get("id", ""))
         name = (
             profile.get("real_name")
@@ -73,14 +75,11 @@ def profiles_to_read(
     if force:
         return wanted
     stale_before = now - timedelta(days=runtime.config.slack.profile_refresh_days)
-    missing: list[str] = []
     with runtime.reader() as uow:
-        for user_id in wanted:
-            member = uow.members.find(Identity(IdentityKind.SLACK, user_id))
-            refreshed = None if member is None else uow.members.profile_refreshed_at(member.id)
-            if refreshed is None or refreshed < stale_before:
-                missing.append(user_id)
-    return missing
+        refreshed = uow.members.profiles_refreshed(IdentityKind.SLACK, wanted)
+    return [
+        user_id for user_id in wanted if (at := refreshed.get(user_id)) is None or at < stale_before
+    ]
 
 
 def read_profiles(source: ProfileSource, user_ids: Iterable[str]) -> dict[str, SlackProfile]:
@@ -128,7 +127,8 @@ def slack_member(
     if not created and member.name != profile.name:
         uow.members.rename(member.id, profile.name)
     uow.members.set_flags(member.id, is_bot=profile.is_bot, profile_refreshed_at=now)
-    return uow.members.get(member.id)
+    # As stored now, without reading it again.
+    return replace(member, name=member.name if created else profile.name, is_bot=profile.is_bot)
 
 
 def may_earn(member: Member | None, profile: SlackProfile | None, bot_user_id: str | None) -> bool:

@@ -1,9 +1,19 @@
 """The Bolt app: built from a runtime, its listeners registered, its background work tracked.
 
-Bolt runs each listener in :class:`BackgroundWork` (``process_before_response=False``):
-the HTTP answer goes back as soon as the listener acks, and the slow work (Slack
-reads, the database, deliveries) carries on in that thread pool. ``drain()`` waits
-until all of it is finished (tests, and a clean shutdown).
+Bolt runs each listener in a :class:`BackgroundWork` of its own
+(``process_before_response=False``) and answers as soon as the listener acks. Those
+threads only read the request and ack: the slow work after the ack (the database,
+Slack's Web API, deliveries) goes to a second pool, :attr:`SlackApp.work`, through the
+listener's ``after_ack`` (:mod:`bot.slack.after_ack`). So a database held by another
+process (a long ``creditbot import``) makes the work wait, never the acks. ``drain()``
+waits until all of it is finished (tests, and a clean shutdown).
+
+The Events API events that the inbox keeps (messages, reactions, joins: see
+:meth:`SlackApp.receive`) take a shorter way over HTTP, without Bolt: stored in the
+inbox before the ack (by one recording thread), then handled by the bounded
+:class:`~bot.slack.events_worker.EventWorker` (the same services a retry calls). So a
+Bolt listener for these events only sees them through Socket Mode; what they should
+do belongs in :class:`~bot.services.slack_events.SlackEvents`.
 
 Signatures are checked before Bolt sees a request (see :mod:`bot.slack.http`, which
 checks them over the raw bytes), and Socket Mode needs none, so Bolt's own check is
@@ -14,16 +24,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from slack_bolt import App, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.services.slack import SlackServices
+from bot.services.slack_events import KINDS
+from bot.slack.after_ack import AfterAck
+from bot.slack.events_worker import EventRecorder, EventWorker
 from bot.slack.gateway import WebClientSlackGateway
 from bot.slack.listeners import actions, commands, events, views
 
@@ -41,8 +55,8 @@ T = TypeVar("T")
 class BackgroundWork(ThreadPoolExecutor):
     """A thread pool that knows what is still running, so it can be waited for."""
 
-    def __init__(self, max_workers: int = 8) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="creditbot-slack")
+    def __init__(self, max_workers: int = 8, name: str = "creditbot-slack") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=name)
         self._idle = threading.Condition()
         self._pending: set[Future[Any]] = set()
 
@@ -74,7 +88,15 @@ class SlackApp:
         self.runtime = runtime
         self.gateway = gateway or WebClientSlackGateway(self.token, settings.slack_api_url)
         self.services = SlackServices(runtime, self.gateway)
-        self.work = BackgroundWork()
+        #: Bolt's listeners: they read the request and ack, nothing slow.
+        self.listeners = BackgroundWork(name="creditbot-slack-ack")
+        #: What listeners do after their ack (see :mod:`bot.slack.after_ack`).
+        self.work = BackgroundWork(name="creditbot-slack-work")
+        self.events = EventWorker(self._handle_received, self._catch_up)
+        self.recorder = EventRecorder(self._record)
+        #: Whether received events are left to event worker processes (``serve
+        #: --event-workers``): then they are recorded due, and not handled here.
+        self.handled_elsewhere = False
         self._identity: dict[str, Any] | None = None
         self._identity_lock = threading.Lock()
         reads = self.gateway.reads
@@ -94,9 +116,10 @@ class SlackApp:
             authorize=authorize,
             request_verification_enabled=False,
             process_before_response=False,
-            listener_executor=self.work,
+            listener_executor=self.listeners,
             logger=logging.getLogger("creditbot.slack.bolt"),
         )
+        self.bolt.use(self._give_after_ack)
         commands.register(self.bolt, self.services)
         actions.register(self.bolt, self.services)
         views.register(self.bolt, self.services)
@@ -123,6 +146,18 @@ class SlackApp:
             user_id=user_id,
         )
 
+    def _give_after_ack(
+        self, context: BoltContext, body: dict[str, Any], next: Callable[[], None]
+    ) -> None:
+        """Middleware: the ``after_ack`` of this request, for its listener."""
+        respond = context.respond
+
+        def on_error(error: Exception) -> None:
+            self._on_error(error, body, respond)
+
+        context["after_ack"] = AfterAck(self.work, on_error)
+        next()
+
     def _on_error(
         self, error: Exception, body: dict[str, Any], respond: Respond | None = None
     ) -> None:
@@ -142,9 +177,69 @@ class SlackApp:
             except Exception:  # the apology itself failed: the log above says it all
                 log.warning("could not tell the user about the failure", exc_info=True)
 
+    # -- events received over HTTP -------------------------------------------------------
+    @staticmethod
+    def takes(body: Mapping[str, Any]) -> bool:
+        """Whether :meth:`receive` takes this request (instead of Bolt)."""
+        event = body.get("event")
+        return (
+            body.get("type") == "event_callback"
+            and isinstance(event, Mapping)
+            and event.get("type") in KINDS
+        )
+
+    async def receive(self, envelope: Mapping[str, Any], payload: str) -> None:
+        """Store an event that needs handling in the inbox and queue it: returns once it
+        is stored, or after a second with the database busy (it is stored later); raises
+        when it cannot be taken now. A redelivered one is stored once."""
+        await self.recorder.record(envelope, payload)
+
+    def _record(self, received: Sequence[tuple[Mapping[str, Any], str]]) -> None:
+        """The recorder's work: what needs handling, into the inbox and the queue."""
+        bot_user_id = self.identity().get("user_id")
+        events = self.services.events
+        # A bot's message, an edit, another emoji...: nothing to do, nothing stored.
+        wanted = [(e, payload) for e, payload in received if events.triage(e, bot_user_id) is None]
+        if not wanted:
+            return
+        room = 0 if self.handled_elsewhere else self.events.room()
+        held = [n < room for n in range(len(wanted))]
+        ids = events.receive(
+            [(e, payload, h) for (e, payload), h in zip(wanted, held, strict=True)]
+        )
+        for (envelope, _payload), was_held, entry_id in zip(wanted, held, ids, strict=True):
+            if entry_id is None:
+                continue  # received before
+            if was_held:
+                self.events.put(entry_id, envelope)
+            elif not self.handled_elsewhere:
+                self.events.left_waiting()
+
+    def _handle_received(self, entry_id: int, envelope: Mapping[str, Any]) -> None:
+        self.services.events.handle_entry(entry_id, envelope, self.identity().get("user_id"))
+
+    def _catch_up(self, limit: int) -> bool:
+        """Handle inbox entries that are due (left waiting); whether more are due."""
+        events = self.services.events
+        events.process_pending(self.identity().get("user_id"), limit)
+        return events.any_due()
+
+    # -- life --------------------------------------------------------------------------
     def drain(self, timeout: float = 30.0) -> bool:
-        """Wait for the work started by requests so far (see :class:`BackgroundWork`)."""
-        return self.work.drain(timeout)
+        """Wait for the work started by requests so far: Bolt's listeners and their work
+        after the ack (see :class:`BackgroundWork`), and the received events (see
+        :mod:`bot.slack.events_worker`)."""
+        deadline = time.monotonic() + timeout
+        parts = (self.recorder.drain, self.events.drain, self.listeners.drain, self.work.drain)
+        while True:
+            for drain in parts:
+                if not drain(max(0.0, deadline - time.monotonic())):
+                    return False
+            if all(drain(0) for drain in parts):
+                return True
 
     def close(self) -> None:
+        self.recorder.close()
+        self.events.close()
+        self.listeners.shutdown(wait=True)
         self.work.shutdown(wait=True)

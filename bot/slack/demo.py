@@ -100,6 +100,9 @@ class RecordingSlack:
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         self._show(f"would publish the App Home of {user_id}", "", view.get("blocks"))
 
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self._show("would open a form", "", view.get("blocks"))
+
     def thread_replies(self, channel: str, thread_ts: str, before: str) -> list[dict[str, Any]]:
         return [
             m

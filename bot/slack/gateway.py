@@ -10,7 +10,8 @@ who the bot is). :class:`WebClientSlackGateway` implements both with
   outbox, through ``ExternalServiceError.retry_after``);
 - reads and idempotent writes (``chat.update``, ``views.publish``,
   ``conversations.open``) are also retried on 5xx and on connection errors; posts are
-  not, so a post Slack accepted before failing is never made twice;
+  not, so a post Slack accepted before failing is never made twice (nor is
+  ``views.open``: its ``trigger_id`` works once, for 3 seconds);
 - every failure becomes :class:`bot.errors.ExternalServiceError`, transient for
   429, 5xx and network trouble. Tokens never appear in messages.
 """
@@ -37,6 +38,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.config import Settings
 from bot.errors import ExternalServiceError
+from bot.logs import quiet_payload_loggers
 
 log = logging.getLogger("creditbot.slack")
 
@@ -93,6 +95,11 @@ class SlackReader(SlackGateway, Protocol):
         """``auth.test``: the bot's ``user_id``, ``bot_id`` and ``team_id``."""
         ...
 
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """``views.open``: show a modal to the person whose click or command gave the
+        ``trigger_id`` (valid for 3 seconds)."""
+        ...
+
 
 class _BoundedRateLimitRetry(RateLimitErrorRetryHandler):
     """Waits for Slack's ``Retry-After`` and retries, unless the wait is too long for a
@@ -128,6 +135,7 @@ class WebClientSlackGateway:
     """:class:`SlackReader` over ``slack_sdk.WebClient``."""
 
     def __init__(self, token: str, base_url: str, *, timeout: int = TIMEOUT_SECONDS) -> None:
+        quiet_payload_loggers()  # slack_sdk would log message bodies and e-mails at DEBUG
         base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.reads = WebClient(
             token=token,
@@ -198,6 +206,10 @@ class WebClientSlackGateway:
 
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         self._call("views.publish", lambda: self.reads.views_publish(user_id=user_id, view=view))
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        # Not retried on 5xx: a trigger_id is used once and expires in 3 seconds.
+        self._call("views.open", lambda: self.writes.views_open(trigger_id=trigger_id, view=view))
 
     # -- SlackReader -------------------------------------------------------------------
     def thread_replies(self, channel: str, thread_ts: str, before: str) -> list[dict[str, Any]]:

@@ -9,7 +9,9 @@ Before Bolt sees anything, the request is checked here over its raw bytes:
   ``payload`` for interactivity) -> else 400, never a 500 (Bolt's own adapter would
   decode it first and fail).
 
-Then Bolt dispatches it in a worker thread and answers as soon as the listener acks.
+Then an event the inbox keeps (a message, a reaction, a join) is recorded there and
+acked, and handled after the ack (see :mod:`bot.slack.app`); anything else goes to
+Bolt, which dispatches it in a worker thread and answers as soon as the listener acks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +33,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.errors import MissingSetting
+from bot.payloads import holds_nul
 from bot.runtime import Runtime
 from bot.slack.app import SlackApp
 
@@ -58,6 +62,11 @@ def signature_problem(
 
 def parse_body(body: bytes, content_type: str) -> dict[str, Any] | None:
     """The request as Bolt will read it, or None when it is not a Slack request body."""
+    parsed = _parse_body(body, content_type)
+    return None if parsed is None or holds_nul(parsed) else parsed
+
+
+def _parse_body(body: bytes, content_type: str) -> dict[str, Any] | None:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -65,18 +74,127 @@ def parse_body(body: bytes, content_type: str) -> dict[str, Any] | None:
     try:
         if content_type.startswith("application/json") or text.lstrip().startswith("{"):
             data = json.loads(text)
-            return data if isinstance(data, dict) and "type" in data else None
+            return (
+                data if isinstance(data, dict) and "type" in data and _well_formed(data) else None
+            )
         form = parse_qs(text, keep_blank_values=True, strict_parsing=True, errors="strict")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
         return None
     fields = {key: values[0] for key, values in form.items()}
     if "payload" in fields:
         try:
             payload = json.loads(fields["payload"])
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
-        return payload if isinstance(payload, dict) and "type" in payload else None
+        if not (isinstance(payload, dict) and "type" in payload and _well_formed(payload)):
+            return None
+        return payload
     return fields if "command" in fields or "ssl_check" in fields else None
+
+
+# What Bolt reads before any listener runs (to route the request and build its context),
+# with the types Slack always gives it; anything else would make Bolt itself fail (a 500).
+_TEXT_FIELDS = (
+    "type",
+    "subtype",
+    "command",
+    "callback_id",
+    "action_id",
+    "event_id",
+    "trigger_id",
+    "response_url",
+    "text",
+    "ts",
+    "thread_ts",
+    "event_ts",
+    "message_ts",
+    "reaction",
+    "item_user",
+    "bot_id",
+    "channel_type",
+    "channel_id",
+    "user_id",
+    "team_id",
+)
+_TIMESTAMPS = ("ts", "thread_ts", "event_ts", "message_ts")  # "1793521800.000300"
+_SLACK_TS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?")
+_ID_OR_OBJECT = ("enterprise", "team", "user", "channel")
+_OBJECTS = ("event", "view", "container", "message", "previous_message", "item", "state")
+# The kinds of JSON bodies and interactive payloads an app like this one receives (the
+# legacy ones, dialogs, attachment buttons and workflow steps, are not used).
+_KINDS = (
+    "url_verification",
+    "event_callback",
+    "app_rate_limited",
+    "block_actions",
+    "block_suggestion",
+    "view_submission",
+    "view_closed",
+    "shortcut",
+    "message_action",
+)
+_INTERACTIVE = _KINDS[3:]
+
+
+def _well_formed(data: dict[str, Any], depth: int = 0) -> bool:
+    """Whether a parsed Slack body has the shape Slack gives every request it sends."""
+    for key in _TEXT_FIELDS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            return False
+    for key in _TIMESTAMPS:
+        if data.get(key) is not None and not _SLACK_TS.fullmatch(data[key]):
+            return False
+    for key in _ID_OR_OBJECT:
+        if data.get(key) is not None and not isinstance(data[key], str | dict):
+            return False
+    for key in _OBJECTS:
+        if key in data and not isinstance(data[key], dict):
+            return False
+        if depth < 2 and isinstance(data.get(key), dict) and not _well_formed(data[key], depth + 1):
+            return False
+    # a form's response_urls (Bolt reads the first; two or more make it fail)
+    urls = data.get("response_urls")
+    if urls is not None and not (
+        isinstance(urls, list) and len(urls) <= 1 and all(isinstance(u, dict) for u in urls)
+    ):
+        return False
+    authorizations = data.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    ):
+        return False
+    return depth > 0 or _well_formed_kind(data)
+
+
+def _well_formed_kind(data: dict[str, Any]) -> bool:
+    kind = data.get("type")
+    if kind not in _KINDS:
+        return False
+    if kind in _INTERACTIVE:
+        # who clicked or submitted is always an object with an id; the rest objects too
+        user = data.get("user")
+        if not (isinstance(user, dict) and isinstance(user.get("id"), str)):
+            return False
+        if any(not isinstance(data.get(key) or {}, dict) for key in _ID_OR_OBJECT):
+            return False
+    if kind == "event_callback":
+        event = data.get("event")
+        return isinstance(event, dict) and isinstance(event.get("type"), str)
+    if kind == "block_actions":
+        actions = data.get("actions")
+        return (
+            isinstance(actions, list)
+            and bool(actions)
+            and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+        )
+    if kind in ("view_submission", "view_closed"):
+        view = data.get("view")
+        return isinstance(view, dict) and isinstance(view.get("type"), str)
+    if kind in ("shortcut", "message_action"):
+        return isinstance(data.get("callback_id"), str)
+    if kind == "block_suggestion":
+        return isinstance(data.get("action_id"), str)
+    return True
 
 
 class SlackEndpoint:
@@ -107,13 +225,26 @@ class SlackEndpoint:
         if problem is not None:
             log.info("refused a Slack request: %s", problem)
             return PlainTextResponse(problem, status_code=401)
-        if parse_body(raw, headers.get("content-type", "")) is None:
+        body = parse_body(raw, headers.get("content-type", ""))
+        if body is None:
             return PlainTextResponse("not a Slack request body", status_code=400)
-        bolt_request = BoltRequest(
-            body=raw.decode("utf-8"),
-            query=str(request.url.query),
-            headers={key: [value] for key, value in headers.items()},
-        )
+        if self.slack.takes(body):
+            # Recorded in the inbox, then acked; handled after the ack (see bot.slack.app).
+            try:
+                await self.slack.receive(body, raw.decode("utf-8"))
+            except Exception as error:  # not stored: Slack sends it again later
+                log.warning("could not take a Slack event now: %s", error)
+                return PlainTextResponse("busy, try again", status_code=503)
+            return Response(status_code=200)
+        try:
+            bolt_request = BoltRequest(
+                body=raw.decode("utf-8"),
+                query=str(request.url.query),
+                headers={key: [value] for key, value in headers.items()},
+            )
+        except Exception as error:  # a shape Bolt cannot read that _well_formed let through
+            log.warning("refused a Slack request Bolt cannot read: %r", error)
+            return PlainTextResponse("not a Slack request body", status_code=400)
         answer = await run_in_threadpool(self.slack.bolt.dispatch, bolt_request)
         return Response(
             status_code=answer.status,

@@ -24,6 +24,7 @@ from bot.runtime import Runtime
 from bot.services.directory import directory, partners_by_year
 from bot.services.public_reports import report_months
 from bot.web import api, pages
+from bot.web.distinguished import distinguished_html, distinguished_json
 from bot.web.links import Links, export_file
 from scoring.directory import DirectoryFilter
 from storage.uow import UnitOfWork
@@ -127,3 +128,5 @@ def _pages(
         data(f"/api/reports/{month}", api.report_json(uow, config, now, month))
     page("/reports/leads", lambda links: pages.leads_html(uow, config, now, links))
     data("/api/reports/leads", api.leads_json(uow, config))
+    page("/distinguished", lambda links: distinguished_html(uow, config, now, links))
+    data("/api/distinguished", distinguished_json(uow, config, now))

@@ -63,6 +63,20 @@ def _render(
     )
 
 
+def render_page(
+    template: str,
+    config: ProgrammeConfig,
+    now: datetime,
+    links: Links,
+    *,
+    section: str,
+    api_path: str,
+    **context: Any,
+) -> str:
+    """A template rendered with what every page shows (for pages in other modules)."""
+    return _render(template, config, now, links, section=section, api_path=api_path, **context)
+
+
 def _selected(options: dict[str, tuple[str, ...]], chosen: DirectoryFilter) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in ("service", "region", "language"):

@@ -5,6 +5,7 @@
 | ``/partners[?service=&region=&language=]`` | the directory |
 | ``/partners/<slug>``, ``/partners/<YYYY>`` | a partner's page; the partners of a year |
 | ``/reports``, ``/reports/<YYYY-MM>``, ``/reports/leads`` | reports, health, referrals |
+| ``/distinguished`` | the Distinguished Contributors by track |
 | ``/api/...`` | the same paths under ``/api``, as JSON |
 
 Handlers are plain functions: Starlette runs them in its thread pool, so database
@@ -25,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.runtime import Runtime
 from bot.web import api, pages
+from bot.web.distinguished import distinguished_html, distinguished_json
 from bot.web.links import Links
 from scoring.directory import DirectoryFilter
 from scoring.errors import InvalidMonth
@@ -115,6 +117,12 @@ def web_routes(runtime: Runtime) -> list[BaseRoute]:
             return html(lambda uow, links: None, missing)
         return html(lambda uow, links: pages.report_html(uow, config, now, links, month), missing)
 
+    def distinguished(_request: Request) -> Response:
+        return html(lambda uow, links: distinguished_html(uow, config, runtime.now(), links), "")
+
+    def api_distinguished(_request: Request) -> Response:
+        return json(lambda uow: distinguished_json(uow, config, runtime.now()), "")
+
     def stylesheet(_request: Request) -> Response:
         return Response(
             pages.stylesheet(),
@@ -159,11 +167,14 @@ def web_routes(runtime: Runtime) -> list[BaseRoute]:
         Route("/partners/{key}", partner, methods=["GET"]),
         Route("/reports", reports, methods=["GET"]),
         Route("/reports/{key}", report, methods=["GET"]),
+        Route("/distinguished", distinguished, methods=["GET"]),
         Route("/static/site.css", stylesheet, methods=["GET"]),
         Route("/api/partners", api_partners, methods=["GET"]),
         Route("/api/partners/{key}", api_partner, methods=["GET"]),
         Route("/api/reports", api_reports, methods=["GET"]),
         Route("/api/reports/{key}", api_report, methods=["GET"]),
+        Route("/api/distinguished", api_distinguished, methods=["GET"]),
+        Route("/api/distinguished.json", api_distinguished, methods=["GET"]),
     ]
 
 

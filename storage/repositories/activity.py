@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -21,25 +21,9 @@ class ActivityRepository:
     def record(self, member_id: int, kind: str, at: datetime, day: date) -> None:
         """Count one thing of ``kind`` the member did at ``at`` on ``day`` (the programme's
         calendar day): one row per (member, day, kind) keeps the count and the latest moment."""
-        values = {"member_id": member_id, "day": day, "kind": kind, "count": 1, "last_at": at}
-        insert: Any
         dialect = self._session.get_bind().dialect.name
-        if dialect == "postgresql":
-            insert = postgresql.insert(table(ActivityRow)).values(**values)
-        elif dialect == "sqlite":
-            insert = sqlite.insert(table(ActivityRow)).values(**values)
-        else:  # pragma: no cover - only the two supported databases
-            raise ValueError(f"unsupported database dialect {dialect!r}")
-        later = insert.excluded.last_at > _activity.last_at
-        self._session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["member_id", "day", "kind"],
-                set_={
-                    "count": _activity.count + 1,
-                    "last_at": case((later, insert.excluded.last_at), else_=_activity.last_at),
-                },
-            )
-        )
+        values = {"member_id": member_id, "day": day, "kind": kind, "last_at": at}
+        self._session.execute(_upsert(dialect), values)
 
     def on_day(self, member_id: int, day: date) -> dict[str, int]:
         """What the member did on ``day``: a count per kind."""
@@ -49,3 +33,35 @@ class ActivityRepository:
             )
         ).all()
         return {str(kind): int(count) for kind, count in rows}
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """The upsert of :meth:`ActivityRepository.record`, built once per dialect (a Slack
+    message runs it: building it each time cost as much as running it)."""
+    if dialect not in _UPSERTS:
+        insert: Any
+        if dialect == "postgresql":
+            insert = postgresql.insert(table(ActivityRow))
+        elif dialect == "sqlite":
+            insert = sqlite.insert(table(ActivityRow))
+        else:  # pragma: no cover - only the two supported databases
+            raise ValueError(f"unsupported database dialect {dialect!r}")
+        insert = insert.values(
+            member_id=bindparam("member_id", type_=_activity.member_id.type),
+            day=bindparam("day", type_=_activity.day.type),
+            kind=bindparam("kind", type_=_activity.kind.type),
+            count=1,
+            last_at=bindparam("last_at", type_=_activity.last_at.type),
+        )
+        later = insert.excluded.last_at > _activity.last_at
+        _UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=["member_id", "day", "kind"],
+            set_={
+                "count": _activity.count + 1,
+                "last_at": case((later, insert.excluded.last_at), else_=_activity.last_at),
+            },
+        )
+    return _UPSERTS[dialect]

@@ -37,8 +37,13 @@ class InboxRepository:
         payload: str,
         now: datetime,
         status: str = "pending",
+        *,
+        due: datetime | None = None,
     ) -> int | None:
-        """Record an event; its id, or None if this (source, key) was seen before."""
+        """Record an event; its id, or None if this (source, key) was seen before.
+
+        A pending entry is due for retries at ``due`` (default: ``now``).
+        """
         return insert_one_ignoring_conflicts(
             self._session,
             table(InboxRow),
@@ -51,7 +56,7 @@ class InboxRepository:
                 "status": status,
                 "attempts": 0,
                 "received_at": now,
-                "next_attempt_at": now,
+                "next_attempt_at": now if due is None else due,
             },
         )
 

@@ -71,12 +71,12 @@ class MemberRepository:
     def find(self, identity: Identity) -> Member | None:
         """The member who owns an identity, or None."""
         value = normalise_identity(identity.kind, identity.value)
-        member_id = self._session.execute(
-            select(_identity.member_id).where(
-                _identity.kind == identity.kind.value, _identity.value == value
-            )
+        row = self._session.execute(
+            select(MemberRow)
+            .join(IdentityRow, _identity.member_id == _member.id)
+            .where(_identity.kind == identity.kind.value, _identity.value == value)
         ).scalar_one_or_none()
-        return None if member_id is None else self.get(member_id)
+        return None if row is None else self._to_member(row)
 
     def find_any(self, identities: Iterable[Identity]) -> Member | None:
         """The first member owning any of the identities (in the order given)."""
@@ -218,6 +218,19 @@ class MemberRepository:
     def profile_refreshed_at(self, member_id: int) -> datetime | None:
         row = self._session.get(MemberRow, member_id)
         return None if row is None else row.profile_refreshed_at
+
+    def profiles_refreshed(
+        self, kind: IdentityKind, values: Sequence[str]
+    ) -> dict[str, datetime | None]:
+        """When the profile of the member owning each identity was last read (None: never),
+        for the identities some member owns, in one query (keyed by the value as given)."""
+        given = {normalise_identity(kind, v): v for v in values}
+        rows = self._session.execute(
+            select(_identity.value, _member.profile_refreshed_at)
+            .join(MemberRow, _member.id == _identity.member_id)
+            .where(_identity.kind == kind.value, _identity.value.in_(list(given)))
+        ).all()
+        return {given[value]: refreshed for value, refreshed in rows}
 
     def seen(self, member_id: int, at: datetime) -> None:
         """Record that the member was active at ``at`` (first_seen keeps the earliest)."""

@@ -11,6 +11,9 @@ Endpoints: ``GET /u/{username}/emails.json``, ``GET /users/{username}.json``,
 Discourse does), ``GET /t/external_id/{id}.json`` (a redirect to the topic),
 ``POST /posts`` (topics, replies and private messages), ``GET /posts.json``,
 ``GET /posts/by_number/{topic}/{n}`` and ``GET /c/{id}.json`` (``solved=yes``).
+Badges: ``GET``/``POST /admin/badges.json`` (a name is taken once), ``POST /user_badges``
+(a reason must link to one of the forum's topics or posts; a second grant of a badge
+answers with the first) and ``GET /user-badges/{username}.json``.
 """
 
 from __future__ import annotations
@@ -85,6 +88,9 @@ class StandinDiscourse:
         self.topics: dict[int, _Topic] = {}
         self.posts: dict[int, dict[str, Any]] = {}
         self._failures: list[_Failure] = []
+        self.badges: dict[int, dict[str, Any]] = {}
+        self.user_badges: list[dict[str, Any]] = []
+        self._next_badge = 100  # Discourse's own badges use the low ids
         self._lock = threading.RLock()
         self._next_topic = 9000
         self._next_post = 90000
@@ -447,6 +453,12 @@ class StandinDiscourse:
             )
         if method == "POST" and parts == ["posts"]:
             return self._create_post(form)
+        if parts == ["admin", "badges.json"] and method in ("GET", "POST"):
+            return self._list_badges() if method == "GET" else self._create_badge(form)
+        if method == "POST" and parts in (["user_badges"], ["user_badges.json"]):
+            return self._grant_badge(form)
+        if method == "GET" and len(parts) == 2 and parts[0] == "user-badges":
+            return self._badges_of(parts[1].removesuffix(".json"))
         return not_found
 
     def _last_posted(self, topic: _Topic) -> float:
@@ -503,6 +515,167 @@ class StandinDiscourse:
             self.topics[topic.id] = topic
         post = self._add_post(topic, author, _now(), f"<p>{raw}</p>")
         return 200, {}, dict(post)
+
+    # -- badges ---------------------------------------------------------------------
+    _BADGE_TYPES = [
+        {"id": 1, "name": "Gold", "sort_order": 9},
+        {"id": 2, "name": "Silver", "sort_order": 8},
+        {"id": 3, "name": "Bronze", "sort_order": 7},
+    ]
+
+    def granted(self, username: str) -> list[dict[str, Any]]:
+        """The user badges held by ``username`` (tests' view, with ``badge_id``, ``post_id``)."""
+        with self._lock:
+            user = self.users.get(username.lower())
+            return [b for b in self.user_badges if user and b["user_id"] == user["id"]]
+
+    def _list_badges(self) -> tuple[int, dict[str, str], Any]:
+        return (
+            200,
+            {},
+            {
+                "badges": list(self.badges.values()),
+                "badge_types": self._BADGE_TYPES,
+                "badge_groupings": [{"id": 5, "name": "Other", "position": 14, "system": True}],
+                "admin_badges": {
+                    "protected_system_fields": ["name", "badge_type_id", "query", "trigger"],
+                    "triggers": {"none": 0, "post_action": 1, "post_revision": 2},
+                    "badge_ids": list(self.badges),
+                    "badge_grouping_ids": [5],
+                    "badge_type_ids": [1, 2, 3],
+                },
+            },
+        )
+
+    def _create_badge(self, form: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        name = (form.get("name") or [""])[0].strip()
+        errors = []
+        if not name:
+            errors.append("Name can't be blank")
+        elif any(b["name"].lower() == name.lower() for b in self.badges.values()):
+            errors.append("Name has already been taken")
+        type_id = (form.get("badge_type_id") or [""])[0]
+        if type_id not in ("1", "2", "3"):
+            errors.append("Badge type can't be blank")
+        if errors:
+            return 422, {}, {"errors": errors, "error_type": "record_invalid"}
+        self._next_badge += 1
+
+        def flag(key: str, default: bool) -> bool:
+            value = (form.get(key) or [None])[0]
+            return default if value is None else value == "true"
+
+        badge = {
+            "id": self._next_badge,
+            "name": name,
+            "description": (form.get("description") or [""])[0],
+            "grant_count": 0,
+            "allow_title": flag("allow_title", False),
+            "multiple_grant": flag("multiple_grant", False),
+            "icon": "certificate",
+            "image_url": None,
+            "listable": flag("listable", True),
+            "enabled": flag("enabled", True),
+            "badge_grouping_id": 5,
+            "system": False,
+            "long_description": "",
+            "slug": _slugify(name),
+            "manually_grantable": True,
+            "badge_type_id": int(type_id),
+        }
+        self.badges[badge["id"]] = badge
+        return 200, {}, {"badge_types": self._BADGE_TYPES, "badge": badge}
+
+    def _reason_post(self, reason: str) -> tuple[bool, int | None]:
+        """Whether a grant's reason is acceptable, and the post it links to.
+
+        Like Discourse: a path or an address on this forum, of a topic or a post.
+        """
+        split = urlsplit(reason)
+        if split.netloc and split.netloc != urlsplit(self.url).netloc:
+            return False, None
+        parts = [p for p in split.path.split("/") if p]
+        if not parts or parts[0] not in ("t", "p", "posts"):
+            return False, None
+        if parts[0] != "t" or "external_id" in parts:
+            return True, None
+        numbers = [int(p) for p in parts[1:] if p.isdigit()]
+        if not numbers or numbers[0] not in self.topics:
+            return True, None
+        topic = self.topics[numbers[0]]
+        number = numbers[1] if len(numbers) > 1 else 1
+        post = next((p for p in topic.post_ids if self.posts[p]["post_number"] == number), None)
+        return True, post
+
+    def _grant_badge(self, form: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        username = (form.get("username") or [""])[0]
+        user = self.users.get(username.lower())
+        if user is None:
+            return 404, {}, {"errors": ["The requested URL or resource could not be found."]}
+        badge_id = (form.get("badge_id") or [""])[0]
+        badge = self.badges.get(int(badge_id)) if badge_id.isdigit() else None
+        if badge is None or not badge["enabled"]:
+            return 404, {}, {"errors": ["The requested URL or resource could not be found."]}
+        post_id = None
+        reason = (form.get("reason") or [""])[0]
+        if reason:
+            valid, post_id = self._reason_post(reason)
+            if not valid:
+                return (
+                    400,
+                    {},
+                    {
+                        "success": "FAILED",
+                        "message": "A badge reason must link to a topic or post on this forum.",
+                    },
+                )
+        existing = next(
+            (
+                b
+                for b in self.user_badges
+                if b["badge_id"] == badge["id"] and b["user_id"] == user["id"]
+            ),
+            None,
+        )
+        if existing is None or badge["multiple_grant"]:
+            existing = {
+                "id": len(self.user_badges) + 1,
+                "granted_at": _now(),
+                "badge_id": badge["id"],
+                "user_id": user["id"],
+                "granted_by_id": -1,
+                "post_id": post_id,
+                "reason": reason or None,  # kept for the tests; Discourse keeps the post
+            }
+            self.user_badges.append(existing)
+            badge["grant_count"] += 1
+        public = {k: v for k, v in existing.items() if k != "reason"}
+        return (
+            200,
+            {},
+            {
+                "badges": [badge],
+                "badge_types": self._BADGE_TYPES,
+                "granted_bies": [{"id": -1, "username": "system", "name": "system"}],
+                "user_badge": public,
+            },
+        )
+
+    def _badges_of(self, username: str) -> tuple[int, dict[str, str], Any]:
+        user = self.users.get(username.lower())
+        if user is None:
+            return 404, {}, {"errors": ["The requested URL or resource could not be found."]}
+        held = [b for b in self.user_badges if b["user_id"] == user["id"]]
+        return (
+            200,
+            {},
+            {
+                "badges": [self.badges[b["badge_id"]] for b in held],
+                "badge_types": self._BADGE_TYPES,
+                "granted_bies": [{"id": -1, "username": "system", "name": "system"}],
+                "user_badges": [{k: v for k, v in b.items() if k != "reason"} for b in held],
+            },
+        )
 
     def _take_failure(self, path: str) -> _Failure | None:
         with self._lock:

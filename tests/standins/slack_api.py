@@ -318,6 +318,11 @@ class SlackApiStandIn:
             return ok | {"channel": {"id": "D" + str(p.get("users", "")).split(",")[0][1:]}}
         if method == "views.publish":
             return ok | {"view": p.get("view")}
+        if method == "views.open":
+            if not p.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            view = dict(p.get("view") or {})
+            return ok | {"view": view | {"id": f"V{next(self._ts):08d}", "type": "modal"}}
         if method == "conversations.history":
             return ok | {"messages": self._history(p), "has_more": False}
         if method == "conversations.replies":

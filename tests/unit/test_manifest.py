@@ -30,3 +30,12 @@ def test_credit_command_is_escaped_and_served_at_the_events_url() -> None:
     assert credit["should_escape"] is True
     assert credit["url"].endswith("/slack/events")
     assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
+
+
+def test_nominate_command_is_escaped_and_served_at_the_events_url() -> None:
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+    commands = manifest["features"]["slash_commands"]
+    (nominate,) = [c for c in commands if c["command"] == "/nominate"]
+    assert nominate["should_escape"] is True
+    assert nominate["url"].endswith("/slack/events")
+    assert len(nominate["description"]) <= 100 and len(nominate["usage_hint"]) <= 100

@@ -21,6 +21,7 @@ METHOD_SCOPES = {
     "conversations.replies": "channels:history",
     "users.info": "users:read",
     "views.publish": None,
+    "views.open": None,
 }
 EVENT_SCOPES = {
     "message.channels": "channels:history",
@@ -29,7 +30,7 @@ EVENT_SCOPES = {
     "team_join": "users:read",
     "app_home_opened": None,
 }
-OTHER_SCOPES = {"commands", "users:read.email"}  # /credit; e-mail in users.info profiles
+OTHER_SCOPES = {"commands", "users:read.email"}  # /credit, /nominate; e-mail in profiles
 
 
 def _manifest() -> dict[str, Any]:

@@ -6,7 +6,13 @@ import pytest
 
 from bench.thanks_quality import evaluate, evaluation_rules, load_cases
 from scoring.slack_text import tokenise
-from scoring.thanks import ThanksRules, ThreadMessage, detect_thanks, merge_terms
+from scoring.thanks import (
+    ThanksRules,
+    ThreadMessage,
+    detect_thanks,
+    merge_terms,
+    verdict_from_text,
+)
 
 ASKER = "U03BQX51RT2"
 HELPER = "U02ALN7QK3D"
@@ -277,3 +283,24 @@ def test_the_labelled_threads_meet_the_precision_and_recall_floors() -> None:
     quality = evaluate(cases, evaluation_rules())
     assert quality.precision >= 0.9, quality.precision
     assert quality.recall >= 0.8, quality.recall
+
+
+def test_a_reply_decided_by_its_text_gets_the_same_verdict_whatever_its_thread() -> None:
+    rules = evaluation_rules()
+    cases = load_cases()
+    decided = [(case, verdict_from_text(case.message, rules)) for case in cases]
+    by_text = [(case, verdict) for case, verdict in decided if verdict is not None]
+    # Most replies are settled by their text alone; the Slack adapter then reads no thread.
+    assert 0 < len(by_text) < len(cases)
+    for case, verdict in by_text:
+        assert verdict == detect_thanks(case.message, case.earlier, rules), case.id
+        assert verdict == detect_thanks(case.message, [], rules), case.id
+        assert not verdict.is_thanks, case.id
+
+
+def test_a_thank_you_without_a_mention_needs_its_thread_to_find_the_helper() -> None:
+    message = ThreadMessage(ASKER, "that fixed it, thanks!", "1.9")
+    assert verdict_from_text(message, RULES) is None
+    assert detect_thanks(message, _answered(), RULES).helper == HELPER
+    ordinary = verdict_from_text(ThreadMessage(ASKER, "any news on this?", "1.9"), RULES)
+    assert ordinary is not None and not ordinary.is_thanks

@@ -9,17 +9,22 @@ from slack_bolt import Ack
 
 from bot.services.slack import SlackServices
 from bot.services.slack_answers import Answer
+from bot.slack.after_ack import AfterAck
 
 
 def answer_listener(services: SlackServices, *, accept: bool) -> Callable[..., None]:
-    def on_answer(ack: Ack, body: dict[str, Any]) -> None:
+    def on_answer(ack: Ack, body: dict[str, Any], after_ack: AfterAck) -> None:
         ack()
         answer = Answer.from_block_actions(body, accept)
         if answer is None:
             return
-        note = services.answers.answer(answer)
-        if note and answer.question is not None:
-            services.slack.post_ephemeral(answer.question[0], answer.user, note)
+
+        def run() -> None:
+            note = services.answers.answer(answer)
+            if note and answer.question is not None:
+                services.slack.post_ephemeral(answer.question[0], answer.user, note)
+
+        after_ack(run)
 
     return on_answer
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services.slack import SlackServices
-from bot.slack.listeners.commands import credit
+from bot.slack.listeners.commands import credit, nominate
 
 
 def register(app: App, services: SlackServices) -> None:
     app.command("/credit")(credit.listener(services))
+    app.command("/nominate")(nominate.listener(services))

@@ -9,12 +9,15 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.services.slack import SlackServices
+from bot.slack.after_ack import AfterAck
 from scoring.commands import HelpRequest
 from scoring.errors import CommandError
 
 
 def listener(services: SlackServices) -> Callable[..., None]:
-    def on_credit(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    def on_credit(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext, after_ack: AfterAck
+    ) -> None:
         try:
             command = services.commands.parse(body)
         except CommandError as error:
@@ -24,7 +27,12 @@ def listener(services: SlackServices) -> Callable[..., None]:
             ack(text=services.commands.usage(), response_type="ephemeral")
             return
         ack()
-        reply = services.commands.run(command, body, context.bot_user_id)
-        respond(text=reply, response_type="ephemeral", replace_original=False)
+        bot_user_id = context.bot_user_id
+
+        def run() -> None:
+            reply = services.commands.run(command, body, bot_user_id)
+            respond(text=reply, response_type="ephemeral", replace_original=False)
+
+        after_ack(run)
 
     return on_credit

@@ -6,14 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.services.slack import SlackServices
+from bot.slack.after_ack import AfterAck
 
 
 def listener(services: SlackServices) -> Callable[..., None]:
-    def on_team_join(body: dict[str, Any]) -> None:
-        try:
-            services.events.on_team_join(body)
-        except Exception as error:
-            services.events.record_failure(body, error)
-            raise
+    def on_team_join(body: dict[str, Any], after_ack: AfterAck) -> None:
+        def run() -> None:
+            try:
+                services.events.on_team_join(body)
+            except Exception as error:
+                services.events.record_failure(body, error)
+                raise
+
+        after_ack(run)
 
     return on_team_join

@@ -8,14 +8,20 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.services.slack import SlackServices
+from bot.slack.after_ack import AfterAck
 
 
 def listener(services: SlackServices) -> Callable[..., None]:
-    def on_message(body: dict[str, Any], context: BoltContext) -> None:
-        try:
-            services.events.on_message(body, context.bot_user_id)
-        except Exception as error:
-            services.events.record_failure(body, error)
-            raise
+    def on_message(body: dict[str, Any], context: BoltContext, after_ack: AfterAck) -> None:
+        bot_user_id = context.bot_user_id
+
+        def run() -> None:
+            try:
+                services.events.on_message(body, bot_user_id)
+            except Exception as error:
+                services.events.record_failure(body, error)
+                raise
+
+        after_ack(run)
 
     return on_message

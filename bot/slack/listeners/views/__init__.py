@@ -1,12 +1,14 @@
-"""Views: the App Home."""
+"""Views: the App Home and the ``/nominate`` form."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.services.slack import SlackServices
-from bot.slack.listeners.views import home
+from bot.slack.listeners.views import home, nominate
+from bot.slack.nomination_form import CALLBACK_ID
 
 
 def register(app: App, services: SlackServices) -> None:
     app.event("app_home_opened")(home.listener(services))
+    app.view(CALLBACK_ID)(nominate.listener(services))

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.services.slack import SlackServices
+from bot.slack.after_ack import AfterAck
 
 
 def listener(services: SlackServices) -> Callable[..., None]:
-    def on_home_opened(event: dict[str, Any]) -> None:
+    def on_home_opened(event: dict[str, Any], after_ack: AfterAck) -> None:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
-        services.publish_home(str(event["user"]))
+        user = str(event["user"])
+        after_ack(lambda: services.publish_home(user))
 
     return on_home_opened

@@ -1,0 +1,83 @@
+"""Slash commands while another process holds the database for longer than Slack waits.
+
+Bolt answers a command only once its listener has acked, and runs listeners on a few
+threads. If those threads also did the slow part (the database, the Web API), a burst
+of commands while the database is held elsewhere (a long ``creditbot import``) would
+fill them all, and the later commands would never be acked within Slack's 3 s (Bolt
+answers 404, Slack tells the person the command failed). Here sixteen ``/credit``
+commands arrive at once while a second connection (as another process would) holds
+SQLite's write lock: every one is acked, and once the lock is released every one is
+carried out once and answered normally through its ``response_url``.
+
+SQLite only, like tests/faults/test_sqlite_busy.py: the held lock is SQLite's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.runtime import Runtime
+from scoring.models import Identity, IdentityKind
+from storage.tables import CreditRow, columns
+from tests.conftest import FixedClock
+from tests.faults.conftest import all_at_once, sqlite_runtime, wait_for
+from tests.faults.test_sqlite_busy import command
+from tests.scenario.slack.conftest import RunningApp
+from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+
+COMMANDS = 16  # twice as many as Bolt has threads
+
+_credit = columns(CreditRow)
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, config_data: dict[str, Any], clock: FixedClock) -> Iterator[Runtime]:
+    runtime = sqlite_runtime(tmp_path, config_data, clock)
+    yield runtime
+    runtime.close()
+
+
+def _credits_of_alice(runtime: Runtime) -> list[str]:
+    with runtime.reader() as uow:
+        alice = uow.members.find(Identity(IdentityKind.SLACK, "U0ALICE"))
+        if alice is None:
+            return []
+        query = select(_credit.note).where(_credit.member_id == alice.id)
+        return [str(note) for note in uow.session.execute(query).scalars()]
+
+
+def test_every_command_is_acked_while_the_database_is_held_and_answered_once_it_is_free(
+    tmp_path: Path,
+    live_app: RunningApp,
+    slack_api: SlackApiStandIn,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runtime = live_app.runtime
+    writer = sqlite3.connect(tmp_path / "creditbot.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another writer, busy for longer than Slack waits
+    try:
+        codes = all_at_once([lambda n=n: command(live_app, slack_api, n) for n in range(COMMANDS)])
+        assert codes == [200] * COMMANDS  # all acked: none left without an answer (404)
+        assert slack_api.calls_to(RESPONSE_URL) == []  # nothing could be written yet
+        assert _credits_of_alice(runtime) == []
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+    wait_for(
+        "every command to be answered",
+        lambda: len(slack_api.calls_to(RESPONSE_URL)) >= COMMANDS,
+    )
+    live_app.drain()
+    replies = sorted(call["text"] for call in slack_api.calls_to(RESPONSE_URL))
+    assert replies == sorted(
+        f"Credited <@U0ALICE> with *code*, 3 points: fixed build {n}" for n in range(COMMANDS)
+    )
+    assert sorted(_credits_of_alice(runtime)) == sorted(f"fixed build {n}" for n in range(COMMANDS))
+    assert "locked" not in caplog.text.lower()

@@ -1,0 +1,219 @@
+"""Events over HTTP: in the inbox before the ack, handled after it by a bounded worker.
+
+Whatever happens to the worker (its queue full, stopped, or the process gone with
+events in memory), an acknowledged event stays in the inbox until it is handled, and
+it is handled once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.services.slack import process_pending_slack
+from bot.services.slack_events import CLAIM_SECONDS, EventOutcome
+from storage.tables import ActivityRow, InboxRow, columns
+from tests.scenario.slack.conftest import (
+    HELP,
+    REVIEW,
+    RunningApp,
+    add_help_thread,
+    payload,
+    stored,
+    thank_alice_event,
+)
+from tests.standins.slack_api import SlackApiStandIn
+
+_inbox = columns(InboxRow)
+_activity = columns(ActivityRow)
+AUTHORS = ["U0BOB", "U0ALICE", "U0DMITRI", "U01LEAD"]
+
+
+def _message(n: int) -> dict[str, Any]:
+    """A plain thread reply (activity, no thanks), each with its own event id."""
+    envelope = payload("event_message_thread_reply")
+    envelope["event_id"] = f"Ev0PLAIN{n:04d}"
+    ts = f"1793522{n:03d}.000100"
+    envelope["event"].update(
+        {"user": AUTHORS[n % len(AUTHORS)], "text": "Which version are you on?", "ts": ts}
+    )
+    envelope["event"]["event_ts"] = ts
+    return envelope
+
+
+def _inbox_statuses(app: RunningApp) -> dict[str, int]:
+    with app.runtime.reader() as uow:
+        rows = uow.session.execute(
+            select(_inbox.status, func.count()).group_by(_inbox.status)
+        ).all()
+    return {str(status): int(count) for status, count in rows}
+
+
+def _messages_counted(app: RunningApp) -> int:
+    with app.runtime.reader() as uow:
+        total = uow.session.execute(
+            select(func.sum(_activity.count)).where(_activity.kind == "slack_message")
+        ).scalar_one()
+    return int(total or 0)
+
+
+def _stop_the_worker(app: RunningApp) -> None:
+    """The worker stops (as when the process is going away): nothing handles events."""
+    app.slack.events.close()
+
+
+def test_an_event_is_acknowledged_once_recorded_and_handled_later(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    _stop_the_worker(app)
+    response = app.send(json.dumps(thank_alice_event()).encode(), "application/json")
+    assert response.status_code == 200
+    # Acknowledged with nothing done yet but the inbox entry, waiting to be handled.
+    assert stored(app.runtime) == {"credits": 0, "suggestions": 0, "outbox": 0, "inbox": 1}
+    assert _inbox_statuses(app) == {"pending": 1}
+    assert slack_api.posts_to(REVIEW) == []
+    # The retry job of serve (or another replica) handles it, once.
+    (outcome,) = process_pending_slack(app.runtime, app.slack.gateway)
+    assert outcome.status == "done"
+    assert process_pending_slack(app.runtime, app.slack.gateway) == []
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    assert _inbox_statuses(app) == {"done": 1}
+
+
+def test_a_redelivery_while_the_first_copy_waits_is_recorded_once(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    _stop_the_worker(app)
+    body = json.dumps(thank_alice_event()).encode()
+    first = app.send(body, "application/json")
+    again = app.send(body, "application/json", headers={"X-Slack-Retry-Num": "1"})
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert _inbox_statuses(app) == {"pending": 1}
+    assert len(process_pending_slack(app.runtime, app.slack.gateway)) == 1
+    assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+def test_events_beyond_a_full_queue_stay_in_the_inbox_and_are_each_handled_once(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    app.slack.events.capacity = 0  # no room: every event is left waiting in the inbox
+    envelopes = [thank_alice_event(), *(_message(n) for n in range(7))]
+    for envelope in envelopes:
+        assert app.send(json.dumps(envelope).encode(), "application/json").status_code == 200
+    app.drain()  # the worker catches up with the inbox once it has nothing else to do
+    assert _inbox_statuses(app) == {"done": 8}
+    assert _messages_counted(app) == 8  # each message counted once
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    # Slack sending them all again changes nothing.
+    for envelope in envelopes:
+        app.event(envelope, retry_num=1)
+    assert _inbox_statuses(app) == {"done": 8}
+    assert _messages_counted(app) == 8
+    assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+def test_events_left_waiting_are_handled_once_when_two_handlers_take_them_at_once(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    _stop_the_worker(app)
+    envelopes = [thank_alice_event(), *(_message(n) for n in range(11))]
+    for envelope in envelopes:
+        assert app.send(json.dumps(envelope).encode(), "application/json").status_code == 200
+    assert _inbox_statuses(app) == {"pending": 12}
+    # Two processes' retry jobs (or this one's worker and its retry job) at the same time.
+    start = threading.Barrier(2)
+    outcomes: list[list[EventOutcome]] = []
+
+    def handle_pending() -> None:
+        start.wait(timeout=10)
+        outcomes.append(process_pending_slack(app.runtime, app.slack.gateway))
+
+    handlers = [threading.Thread(target=handle_pending) for _ in range(2)]
+    for handler in handlers:
+        handler.start()
+    for handler in handlers:
+        handler.join(timeout=60)
+    assert sum(len(o) for o in outcomes) == 12
+    assert _inbox_statuses(app) == {"done": 12}
+    assert _messages_counted(app) == 12
+    assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+def test_an_event_held_by_a_process_that_died_is_handled_once_its_claim_expires(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    envelope = thank_alice_event()
+    events = app.slack.services.events
+    # Recorded and acknowledged, held for this process's worker, which never got to it.
+    (entry_id,) = events.receive([(envelope, json.dumps(envelope), True)])
+    assert entry_id is not None
+    assert process_pending_slack(app.runtime, app.slack.gateway) == []  # still held
+    assert slack_api.posts_to(REVIEW) == []
+    later = app.runtime.now() + timedelta(seconds=CLAIM_SECONDS + 1)
+    app.runtime.clock.set(later)  # type: ignore[attr-defined]
+    (outcome,) = process_pending_slack(app.runtime, app.slack.gateway)
+    assert outcome.status == "done"
+    assert process_pending_slack(app.runtime, app.slack.gateway) == []
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    assert _inbox_statuses(app) == {"done": 1}
+
+
+def test_an_event_that_needs_nothing_after_all_is_marked_done_without_effects(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    # A reaction Slack says nothing about the author of: the message must be read to
+    # see it is a bot's, so it is recorded first, then found to need nothing.
+    slack_api.add_message(
+        HELP, "1793521500.000100", None, "Build 42 passed", bot_id="B0CI", subtype="bot_message"
+    )
+    envelope = payload("event_reaction_added")
+    envelope["event"].update({"user": "U0BOB", "reaction": "raised_hands"})
+    envelope["event"].pop("item_user", None)
+    envelope["event"]["item"]["ts"] = "1793521500.000100"
+    assert app.event(envelope).status_code == 200
+    assert stored(app.runtime) == {"credits": 0, "suggestions": 0, "outbox": 0, "inbox": 1}
+    assert _inbox_statuses(app) == {"done": 1}
+    assert process_pending_slack(app.runtime, app.slack.gateway) == []
+
+
+def test_an_event_is_acknowledged_while_the_database_is_locked_and_stored_after(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    app.slack.recorder.wait = 0.2  # Slack's patience is 3 s; the test need not wait so long
+    envelope = thank_alice_event()
+    with app.runtime.uow() as holder:  # another writer holds the write lock meanwhile
+        holder.inbox.record("test", "holding-the-lock", "test", "{}", app.runtime.now())
+        response = app.send(json.dumps(envelope).encode(), "application/json")
+        assert response.status_code == 200
+        assert _inbox_statuses(app) == {}  # not stored yet (nor the holder's row)
+        assert slack_api.posts_to(REVIEW) == []
+        holder.rollback()
+    app.drain()  # stored once the lock is free, then handled
+    assert _inbox_statuses(app) == {"done": 1}
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    app.event(envelope, retry_num=1)  # Slack had its answer; a redelivery changes nothing
+    assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+def test_when_too_many_events_wait_to_be_stored_slack_is_asked_to_send_again(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    add_help_thread(slack_api)
+    app.slack.recorder.capacity = 0
+    response = app.send(json.dumps(thank_alice_event()).encode(), "application/json")
+    assert response.status_code == 503
+    app.drain()
+    assert stored(app.runtime) == {"credits": 0, "suggestions": 0, "outbox": 0, "inbox": 0}
+    app.slack.recorder.capacity = 10
+    assert app.event(thank_alice_event(), retry_num=1).status_code == 200
+    assert len(slack_api.posts_to(REVIEW)) == 1
