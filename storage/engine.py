@@ -34,6 +34,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         # Take transaction control away from pysqlite so BEGIN is ours to emit.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -94,6 +95,26 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the database to WAL (once; a no-op when it already is).
+
+    Switching needs a lock for which SQLite does not call the busy handler, so two
+    processes opening a brand-new database at the same moment can see "database is
+    locked" here: the loser waits a little and asks again (by then it is WAL already).
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
 
 class _TurnTakingConnection(sqlite3.Connection):

@@ -3,11 +3,11 @@
 Each function works in the caller's unit of work (the caller commits) and writes its
 messages to the outbox in the same transaction:
 
-- ``dc:nomination:<id>:panel``: the nomination in the panel's private channel (D2's
-  :func:`bot.slack.distinguished_blocks.nomination_message`);
+- ``dc:nomination:<id>:panel``: the nomination in the panel's private channel
+  (:func:`bot.slack.distinguished_blocks.nomination_message`);
 - ``dc:nomination:<id>:decided``: that message updated to the outcome and the tally;
-- the announcements and badges of the approved (D3's
-  :func:`bot.services.distinguished_recognition.enqueue_announcements`);
+- the announcements and badges of the approved
+  (:func:`bot.services.distinguished_recognition.enqueue_announcements`);
 - ``dc:reminder:<membership id>:<ends>``, ``dc:renewed:...``, ``dc:lifetime:...``,
   ``dc:expired:...``: private messages to the member (for an organisation, to each of its
   contacts, the key ending in ``:<contact>``).

@@ -3,7 +3,7 @@ breaks chosen calls the ways a network does, the ``creditbot`` CLI as real proce
 and patient waiting.
 
 Generic on purpose: each test module sets its own configuration (``config_data``) and
-sizes. F3's fixtures for bad input and security live in ``f3_support.py``.
+sizes. The fixtures of the bad-input and security tests live in ``input_support.py``.
 
 - ``slack_api`` / ``forum``: the loopback stand-ins for the Slack Web API and Discourse;
 - ``live_runtime``: the test runtime (its database, config and fixed clock) with Slack

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.faults.f3_support import (
+from tests.faults.input_support import (
     DISCOURSE_EVENT_TYPES,
     FEW,
     JSON_VALUES,

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.slack.app import APOLOGY
-from tests.faults.f3_support import (
+from tests.faults.input_support import (
     FEW,
     JSON_VALUES,
     ODD_TEXT,

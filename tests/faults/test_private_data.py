@@ -39,7 +39,7 @@ from bot.jobs import JOBS
 from bot.outbox import deliver_due
 from bot.runs import RunStatus, run_job
 from tests.conftest import BASE_CONFIG
-from tests.faults.f3_support import (
+from tests.faults.input_support import (
     SECRETS,
     WEBHOOK_SECRET,
     CapturedLogs,

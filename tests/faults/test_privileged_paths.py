@@ -20,7 +20,7 @@ import pytest
 from scoring.commands import _SUBCOMMANDS as CREDIT_SUBCOMMANDS_PARSED
 from scoring.models import Identity, IdentityKind
 from tests.conftest import BASE_CONFIG
-from tests.faults.f3_support import (
+from tests.faults.input_support import (
     Stack,
     dump,
     open_stack,

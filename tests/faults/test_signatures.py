@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.faults.f3_support import (
+from tests.faults.input_support import (
     FEW,
     WEBHOOK_SECRET,
     Stack,

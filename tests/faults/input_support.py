@@ -1,4 +1,4 @@
-"""Support for the bad-input and security tests (helper F3): one running app per module,
+"""Support for the bad-input and security tests: one running app per module,
 signed requests to both endpoints, every table counted, logs captured, and hypothesis
 strategies that bend the real payloads of ``tests/payloads/`` rather than make noise.
 
