@@ -2,13 +2,14 @@
 
 A *period* is the text a run is claimed under: ``YYYY-MM`` for a monthly job (the
 month the run is about, e.g. October's shout-out is due on 1 November), ``YYYY-MM-DD``
-for a daily one. Periods sort as text. The same cadence gives APScheduler its cron
-fields (:meth:`cron`) and the catch-up its missed periods (:meth:`due_periods`), so
-the two never disagree.
+for a daily one, ``YYYY`` for a yearly one. Periods sort as text. The same cadence
+gives APScheduler its cron fields (:meth:`cron`) and the catch-up its missed periods
+(:meth:`due_periods`), so the two never disagree.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 from bot.errors import InvalidInput
 from scoring.errors import InvalidMonth
 from scoring.months import Month, local_date, month_of
+
+_YEAR = re.compile(r"^\d{4}$")
 
 
 class Cadence(Protocol):
@@ -127,6 +130,43 @@ class Daily:
 
     def cron(self) -> dict[str, Any]:
         return {"hour": self.hour, "minute": 0}
+
+
+@dataclass(frozen=True)
+class Yearly:
+    """Due once a year on ``month``-``day`` at ``hour`` (local); the period is the year."""
+
+    month: int = 12
+    day: int = 1
+    hour: int = 9
+
+    def due_at(self, period: str, tz: ZoneInfo) -> datetime:
+        return datetime.combine(date(int(period), self.month, self.day), time(self.hour), tzinfo=tz)
+
+    def latest_due(self, moment: datetime, tz: ZoneInfo) -> str:
+        year = local_date(moment, tz).year
+        if self.due_at(str(year), tz) > moment:
+            year -= 1
+        return f"{year:04d}"
+
+    def current(self, moment: datetime, tz: ZoneInfo) -> str:
+        """The year of ``moment`` (its cycle)."""
+        return f"{local_date(moment, tz).year:04d}"
+
+    def previous(self, period: str) -> str:
+        return f"{int(period) - 1:04d}"
+
+    def next(self, period: str) -> str:
+        return f"{int(period) + 1:04d}"
+
+    def parse(self, text: str) -> str:
+        value = text.strip()
+        if not _YEAR.match(value) or int(value) < 1:
+            raise InvalidInput(f"'{text}' is not a year; expected YYYY")
+        return value
+
+    def cron(self) -> dict[str, Any]:
+        return {"month": self.month, "day": self.day, "hour": self.hour, "minute": 0}
 
 
 def due_periods(

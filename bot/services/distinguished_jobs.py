@@ -11,58 +11,13 @@ Each run writes its effects, its outbox rows and "done" in one transaction.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from bot.cadence import Daily
+from bot.cadence import Daily, Yearly
 from bot.config import ProgrammeConfig
-from bot.errors import InvalidInput
 from bot.runs import JobOutcome, JobSpec, complete_claim
 from bot.runtime import Runtime
 from bot.services.distinguished import decide_cycle, review_terms
-from scoring.months import local_date
-
-_YEAR = re.compile(r"^\d{4}$")
-
-
-@dataclass(frozen=True)
-class Yearly:
-    """Due once a year on ``month``-``day`` at ``hour`` (local); the period is the year."""
-
-    month: int = 12
-    day: int = 1
-    hour: int = 9
-
-    def due_at(self, period: str, tz: ZoneInfo) -> datetime:
-        return datetime.combine(date(int(period), self.month, self.day), time(self.hour), tzinfo=tz)
-
-    def latest_due(self, moment: datetime, tz: ZoneInfo) -> str:
-        year = local_date(moment, tz).year
-        if self.due_at(str(year), tz) > moment:
-            year -= 1
-        return f"{year:04d}"
-
-    def current(self, moment: datetime, tz: ZoneInfo) -> str:
-        """The year of ``moment`` (its cycle)."""
-        return f"{local_date(moment, tz).year:04d}"
-
-    def previous(self, period: str) -> str:
-        return f"{int(period) - 1:04d}"
-
-    def next(self, period: str) -> str:
-        return f"{int(period) + 1:04d}"
-
-    def parse(self, text: str) -> str:
-        value = text.strip()
-        if not _YEAR.match(value) or int(value) < 1:
-            raise InvalidInput(f"'{text}' is not a year; expected YYYY")
-        return value
-
-    def cron(self) -> dict[str, Any]:
-        return {"month": self.month, "day": self.day, "hour": self.hour, "minute": 0}
 
 
 def decide_cadence(config: ProgrammeConfig) -> Yearly:
