@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
@@ -52,6 +52,7 @@ from tests.conftest import FixedClock, database_url
 from tests.scenario.discourse.conftest import WEBHOOK_SECRET
 from tests.scenario.slack.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, RunningApp
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
+from tests.standins.loopback import serve_on_loopback
 from tests.standins.slack_api import SlackApiStandIn
 
 #: How long a test waits for something that should happen within a second or two.
@@ -233,27 +234,7 @@ class Proxy:
         self._rules: list[_Rule] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                proxy._handle(self)
-
-            def do_POST(self) -> None:
-                proxy._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server, self._thread = serve_on_loopback(self._handle)
 
     @property
     def base(self) -> str:

@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.standins.loopback import serve_on_loopback
+
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 TEAM_ID = "T0TEAM"
@@ -77,31 +79,14 @@ class SlackApiStandIn:
 
     # -- life --------------------------------------------------------------------------
     def start(self) -> SlackApiStandIn:
-        standin = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                if self.path.startswith("/link"):
-                    standin._websocket(self)
-                else:
-                    standin._handle(self)
-
-            def do_POST(self) -> None:
-                standin._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server, self._thread = serve_on_loopback(self._route)
         return self
+
+    def _route(self, request: BaseHTTPRequestHandler) -> None:
+        if request.command == "GET" and request.path.startswith("/link"):
+            self._websocket(request)
+        else:
+            self._handle(request)
 
     def stop(self) -> None:
         if self._server is not None:

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -33,6 +33,7 @@ import pytest
 
 from tests.scenario.slack.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, sign
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
+from tests.standins.loopback import serve_on_loopback
 from tests.standins.slack_api import SlackApiStandIn
 
 #: How long a test waits for something that should happen in a second or two.
@@ -71,26 +72,7 @@ class Gate:
         self._pause: Callable[[str, dict[str, Any]], bool] | None = None
         self._paused: list[Held] = []
         self._resume = threading.Event()
-        gate = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                gate._handle(self)
-
-            def do_POST(self) -> None:
-                gate._handle(self)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server, self._thread = serve_on_loopback(self._handle)
 
     @property
     def url(self) -> str:
