@@ -374,34 +374,24 @@ def _admit(
         and existing.ends >= started
         and existing.started <= started
     )
+    first_started, renewed_count = started, 0
     if existing is not None and consecutive:
         assert existing.ends is not None
-        first = existing.first_started or existing.started
-        uow.distinguished.save_membership(
-            nominee_key=nomination.nominee_key,
-            member_id=nomination.nominee_member_id,
-            org=nomination.nominee_org,
-            track=nomination.track,
-            nomination_id=nomination.id,
-            started=started,
-            ends=max(ends, existing.ends),
-            status=ACTIVE,
-            first_started=first,
-            renewed_count=existing.renewed_count + 1,
-        )
-    else:
-        uow.distinguished.save_membership(
-            nominee_key=nomination.nominee_key,
-            member_id=nomination.nominee_member_id,
-            org=nomination.nominee_org,
-            track=nomination.track,
-            nomination_id=nomination.id,
-            started=started,
-            ends=ends,
-            status=ACTIVE,
-            first_started=started,
-            renewed_count=0,
-        )
+        ends = max(ends, existing.ends)
+        first_started = existing.first_started or existing.started
+        renewed_count = existing.renewed_count + 1
+    uow.distinguished.save_membership(
+        nominee_key=nomination.nominee_key,
+        member_id=nomination.nominee_member_id,
+        org=nomination.nominee_org,
+        track=nomination.track,
+        nomination_id=nomination.id,
+        started=started,
+        ends=ends,
+        status=ACTIVE,
+        first_started=first_started,
+        renewed_count=renewed_count,
+    )
     return uow.distinguished.membership(nomination.nominee_key, nomination.track)
 
 
