@@ -41,28 +41,6 @@ def _short(month: Month) -> str:
     return month.first_day().strftime("%b %Y")
 
 
-def _render(
-    template: str,
-    config: ProgrammeConfig,
-    now: datetime,
-    links: Links,
-    *,
-    section: str,
-    api_path: str,
-    **context: Any,
-) -> str:
-    updated = now.astimezone(config.tz).strftime("%d %B %Y")
-    return _ENV.get_template(template).render(
-        community=config.web.community_name,
-        links=links,
-        static=links.static,
-        section=section,
-        api_path=api_path,
-        updated=updated,
-        **context,
-    )
-
-
 def render_page(
     template: str,
     config: ProgrammeConfig,
@@ -73,8 +51,17 @@ def render_page(
     api_path: str,
     **context: Any,
 ) -> str:
-    """A template rendered with what every page shows (for pages in other modules)."""
-    return _render(template, config, now, links, section=section, api_path=api_path, **context)
+    """A template rendered with what every page shows (the site's name, links, date)."""
+    updated = now.astimezone(config.tz).strftime("%d %B %Y")
+    return _ENV.get_template(template).render(
+        community=config.web.community_name,
+        links=links,
+        static=links.static,
+        section=section,
+        api_path=api_path,
+        updated=updated,
+        **context,
+    )
 
 
 def _selected(options: dict[str, tuple[str, ...]], chosen: DirectoryFilter) -> dict[str, str]:
@@ -93,7 +80,7 @@ def partners_html(
     d = directory(uow, config, now, chosen)
     selected = _selected(d.options, chosen)
     label = " · ".join(v for v in selected.values() if v)
-    return _render(
+    return render_page(
         "partners.html",
         config,
         now,
@@ -115,7 +102,7 @@ def partner_html(
         return None
     labels = [_short(m) for m in p.months]
     svg = activity_chart(labels, p.activity, f"{p.card.name}: points by type")
-    return _render(
+    return render_page(
         "partner.html",
         config,
         now,
@@ -135,7 +122,7 @@ def year_html(
     partners = year_list(uow, config, year, now)
     if partners is None:
         return None
-    return _render(
+    return render_page(
         "year.html",
         config,
         now,
@@ -223,7 +210,7 @@ def health_charts(points: tuple[HealthPoint, ...]) -> list[_Chart]:
 def reports_html(uow: UnitOfWork, config: ProgrammeConfig, now: datetime, links: Links) -> str:
     """The list of monthly reports, with the community's health."""
     points = community_health(uow, config, now)
-    return _render(
+    return render_page(
         "reports.html",
         config,
         now,
@@ -247,7 +234,7 @@ def report_html(
     months = [link.month for link in report_months(uow, config, now)]
     previous = month.previous() if month.previous() in months else None
     following = month.next() if month.next() in months else None
-    return _render(
+    return render_page(
         "report.html",
         config,
         now,
@@ -262,7 +249,7 @@ def report_html(
 
 def leads_html(uow: UnitOfWork, config: ProgrammeConfig, now: datetime, links: Links) -> str:
     """How many leads went to each region and partner, per quarter."""
-    return _render(
+    return render_page(
         "leads.html",
         config,
         now,
@@ -274,7 +261,7 @@ def leads_html(uow: UnitOfWork, config: ProgrammeConfig, now: datetime, links: L
 
 
 def not_found_html(config: ProgrammeConfig, now: datetime, links: Links, message: str) -> str:
-    return _render(
+    return render_page(
         "not_found.html",
         config,
         now,
