@@ -5,7 +5,8 @@ cluster with ``scripts/pg-test-cluster.sh`` and exports it); otherwise, where Po
 server programs are installed, the test session starts such a cluster itself and stops it
 at the end. Each test gets a database of its own, created at its start and dropped at its
 end: an empty one, or (for the ``runtime`` fixture) a copy of a template migrated once per
-session, which is much faster than migrating every test's database.
+session, which is much faster than migrating every test's database. SQLite tests likewise
+get a copy of a SQLite file migrated once per session (:class:`SqliteTemplate`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,28 @@ from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER_SCRIPT = ROOT / "scripts" / "pg-test-cluster.sh"
+
+
+class SqliteTemplate:
+    """A SQLite file at the newest schema revision, migrated once, copied for each test."""
+
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / "template.db"
+        self._migrated = False
+
+    def copy_to(self, path: Path) -> str:
+        """A migrated database at ``path`` (a new file); its URL."""
+        if not self._migrated:
+            engine = make_engine(f"sqlite:///{self._path}")
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()  # the last connection to close folds the WAL into the file
+            if self._path.with_name(self._path.name + "-wal").exists():
+                raise RuntimeError("the SQLite template kept a write-ahead log")
+            self._migrated = True
+        shutil.copyfile(self._path, path)
+        return f"sqlite:///{path}"
 
 
 def in_ci() -> bool:
