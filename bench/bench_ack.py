@@ -404,9 +404,9 @@ def main() -> None:
     parser.add_argument(
         "--event-workers",
         type=int,
-        default=0,
+        default=1,
         metavar="N",
-        help="run serve with --event-workers N (events handled in N child processes)",
+        help="run serve with --event-workers N (default 1, as serve; 0: handled in-process)",
     )
     parser.add_argument("--standin", type=Path, metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--bare-app", nargs=2, metavar=("PORT", "URL"), help=argparse.SUPPRESS)

@@ -207,15 +207,21 @@ def share_writer_turns(engine: Engine) -> None:
         os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644))
 
 
-def _writer_lock_path(url: str) -> Path | None:
-    """``<database>.writer-lock`` of a SQLite file database, else None."""
+def beside_sqlite_file(url: str, suffix: str) -> Path | None:
+    """``<database><suffix>`` for a SQLite file database, else None."""
     parsed = make_url(url)
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database:
         return None
     if database == ":memory:" or database.startswith("file:"):
         return None
-    return Path(database).expanduser().with_name(Path(database).name + ".writer-lock")
+    path = Path(database).expanduser()
+    return path.with_name(path.name + suffix)
+
+
+def _writer_lock_path(url: str) -> Path | None:
+    """``<database>.writer-lock`` of a SQLite file database, else None."""
+    return beside_sqlite_file(url, ".writer-lock")
 
 
 def _turn_taking(writer_lock: Path | None) -> type[_TurnTakingConnection]:

@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
@@ -49,12 +50,11 @@ def serve(
             "--event-workers",
             min=0,
             help="handle Slack's message, reaction and join events in this many worker "
-            "processes; this one then only stores and acknowledges them. For a busy "
-            "workspace (tens of events a second) on a machine with a core to spare: "
-            "acknowledgements stay fast and steady. 0 (default): a thread of this "
-            "process handles them, enough for most communities",
+            "processes, at a lower priority; this one only stores and acknowledges them, "
+            "so its answers to Slack never wait behind the handling. 0: a thread of this "
+            "process handles them (one process, about half the memory)",
         ),
-    ] = 0,
+    ] = 1,
 ) -> None:
     """Serve Slack (events, /credit, buttons), Discourse webhooks and the public pages."""
     import uvicorn
@@ -65,6 +65,7 @@ def serve(
     from bot.slack.event_processes import EventProcesses
     from bot.slack.http import slack_app_of
     from storage.engine import share_writer_turns
+    from storage.spool import EventSpool, spool_path
 
     settings = Settings()
     settings.secret("SLACK_BOT_TOKEN", "creditbot serve")
@@ -97,6 +98,11 @@ def serve(
         socket_mode.connect()  # type: ignore[no-untyped-call]
         log.info("Socket Mode connected")
 
+    # SQLite: what --event-workers acknowledges goes to a spool file beside the database
+    # (storage.spool); a spool left by an earlier run is emptied by the retry job.
+    spooling = spool_path(settings.database_url)
+    if spooling is not None and (event_workers or spooling.exists()):
+        slack.spool = EventSpool(spooling)
     workers = None
     if event_workers:
         slack.handled_elsewhere = True
@@ -110,6 +116,8 @@ def serve(
         _retry_slack_events(slack),
         "interval",
         seconds=SLACK_RETRY_SECONDS,
+        # At once too: what an earlier run left (spooled, or due in the inbox) goes first.
+        next_run_time=datetime.now(UTC),
         id="slack-pending",
         name="handle again the Slack events that waited for Slack",
     )
@@ -137,6 +145,8 @@ def serve(
         if workers is not None:
             workers.stop()  # after the acknowledged events are stored
         slack.close()
+        if slack.spool is not None:
+            slack.spool.close()
         runtime.close()
 
 
@@ -147,8 +157,12 @@ def _exit_normally(signum: int, frame: FrameType | None) -> None:
 
 def _retry_slack_events(slack: SlackApp) -> Callable[[], None]:
     def run() -> None:
+        events = slack.services.events
         try:
-            slack.services.events.process_pending(slack.identity().get("user_id"))
+            if slack.spool is not None and not slack.handled_elsewhere:
+                while events.take_spooled(slack.spool):  # left by a run with workers
+                    pass
+            events.process_pending(slack.identity().get("user_id"))
         except Exception:  # Slack or the database still away: the next round tries again
             log.exception("retrying Slack events failed")
 
@@ -164,6 +178,7 @@ def slack_event_worker(
     from bot.services.slack import SlackServices
     from bot.slack.event_processes import work
     from bot.slack.gateway import WebClientSlackGateway
+    from storage.spool import EventSpool, spool_path
 
     stop = threading.Event()
 
@@ -179,7 +194,13 @@ def slack_event_worker(
     )
     runtime = open_runtime()
     services = SlackServices(runtime, WebClientSlackGateway(token, settings.slack_api_url))
-    work(services, bot_user_id or None, stop, parent or os.getppid())
+    spooling = spool_path(settings.database_url)
+    spool = EventSpool(spooling) if spooling is not None else None
+    try:
+        work(services, spool, bot_user_id or None, stop, parent or os.getppid())
+    finally:
+        if spool is not None:
+            spool.close()
 
 
 def register(app: typer.Typer) -> None:

@@ -58,11 +58,14 @@ from bot.slack.gateway import SlackReader
 from scoring.models import Identity, IdentityKind
 from scoring.months import local_date
 from scoring.suggestions import snippet
+from storage.spool import EventSpool
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("creditbot.slack.events")
 
 CLAIM_SECONDS = 120
+#: Spooled events moved into the inbox in one transaction.
+SPOOL_BATCH = 200
 Deliver = Callable[[Sequence[str]], None]
 
 #: The events :meth:`SlackEvents.handle` understands (the others are only acked).
@@ -152,6 +155,24 @@ class SlackEvents:
             ]
             uow.commit()
         return ids
+
+    def take_spooled(self, spool: EventSpool, limit: int = SPOOL_BATCH) -> int:
+        """Move up to ``limit`` events from ``spool`` into the inbox, due at once (see
+        :mod:`storage.spool`); how many were taken. They leave the spool only once the
+        inbox has them, and the inbox stores a redelivered event once."""
+        spooled = spool.oldest(limit)
+        arrived = []
+        for _id, payload in spooled:
+            try:
+                envelope = json.loads(payload)
+            except ValueError:  # the recorder spools only what it parsed: not expected
+                log.error("a spooled Slack event is not JSON: dropped")
+                continue
+            arrived.append((envelope, payload, False))
+        if arrived:
+            self.receive(arrived)
+        spool.remove([spooled_id for spooled_id, _ in spooled])
+        return len(spooled)
 
     def handle_entry(
         self, entry_id: int, envelope: Mapping[str, Any], bot_user_id: str | None

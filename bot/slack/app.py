@@ -11,7 +11,9 @@ waits until all of it is finished (tests, and a clean shutdown).
 The Events API events that the inbox keeps (messages, reactions, joins: see
 :meth:`SlackApp.receive`) take a shorter way over HTTP, without Bolt: stored in the
 inbox before the ack (by one recording thread), then handled by the bounded
-:class:`~bot.slack.events_worker.EventWorker` (the same services a retry calls). So a
+:class:`~bot.slack.events_worker.EventWorker` (the same services a retry calls), or by
+event worker processes (``serve --event-workers``, which stores them in a spool on
+SQLite: :mod:`storage.spool`). So a
 Bolt listener for these events only sees them through Socket Mode; what they should
 do belongs in :class:`~bot.services.slack_events.SlackEvents`.
 
@@ -40,6 +42,7 @@ from bot.slack.after_ack import AfterAck
 from bot.slack.events_worker import EventRecorder, EventWorker
 from bot.slack.gateway import WebClientSlackGateway
 from bot.slack.listeners import actions, commands, events, views
+from storage.spool import EventSpool
 
 log = logging.getLogger("creditbot.slack")
 
@@ -97,6 +100,10 @@ class SlackApp:
         #: Whether received events are left to event worker processes (``serve
         #: --event-workers``): then they are recorded due, and not handled here.
         self.handled_elsewhere = False
+        #: Where received events are stored when they are handled elsewhere, on SQLite:
+        #: a spool of their own, whose writes never wait for the database's (see
+        #: :mod:`storage.spool`). None: the inbox itself.
+        self.spool: EventSpool | None = None
         self._identity: dict[str, Any] | None = None
         self._identity_lock = threading.Lock()
         reads = self.gateway.reads
@@ -201,6 +208,9 @@ class SlackApp:
         # A bot's message, an edit, another emoji...: nothing to do, nothing stored.
         wanted = [(e, payload) for e, payload in received if events.triage(e, bot_user_id) is None]
         if not wanted:
+            return
+        if self.spool is not None:  # handled by the event workers, who empty the spool
+            self.spool.add([payload for _envelope, payload in wanted])
             return
         room = 0 if self.handled_elsewhere else self.events.room()
         held = [n < room for n in range(len(wanted))]

@@ -1,18 +1,21 @@
-"""Event worker processes (``creditbot serve --event-workers N``).
+"""Event worker processes (``creditbot serve --event-workers N``, one by default).
 
-By default ``serve`` handles the Slack events it received in a thread of its own (see
-:mod:`bot.slack.events_worker`). The handling is mostly Python (about 5 ms an event), and
-CPython runs one thread's Python at a time, so under a heavy stream of events the thread
-answering Slack waits behind it. With ``--event-workers N``, ``serve`` only stores each
-event in the inbox (due at once) and acknowledges it, and N child processes
-(``creditbot slack-event-worker``, hidden) handle what is due: the same path as the retry
-job (:meth:`~bot.services.slack_events.SlackEvents.process_pending`: each entry claimed
-with a conditional update, so it is handled once, whichever process gets it), polling
-the inbox every :data:`IDLE_SECONDS` when there is nothing to do.
+The handling of a Slack event is mostly Python (about 5 ms an event), and CPython runs
+one thread's Python at a time: handled in a thread of ``serve`` (``--event-workers 0``,
+see :mod:`bot.slack.events_worker`), a heavy stream of events makes the thread answering
+Slack wait behind it. So ``serve`` only stores each event and acknowledges it, and N
+child processes (``creditbot slack-event-worker``, hidden) handle them: on SQLite they
+first move what ``serve`` stored in its spool (:mod:`storage.spool`) into the inbox, then
+take what is due there through the same path as the retry job
+(:meth:`~bot.services.slack_events.SlackEvents.process_pending`: each entry claimed with
+a conditional update, so it is handled once, whichever process gets it), polling every
+:data:`IDLE_SECONDS` when there is nothing to do. Workers run at a lower priority
+(:data:`NICENESS`), so on a busy machine the acknowledgements get a core first.
 
-A worker stops on SIGTERM or SIGINT after the event it is handling (what is left stays
-due in the inbox); ``serve`` stops its workers that way once it has stopped taking
-requests and stored what it acknowledged, and waits for them. If ``serve`` itself dies
+A worker asked to stop (SIGTERM or SIGINT) first handles what is still spooled or due,
+then stops; ``serve`` asks once it has stopped taking requests and stored what it
+acknowledged, and waits for them (:data:`STOP_TIMEOUT`; what a killed worker leaves
+stays spooled or due, for the next start). If ``serve`` itself dies
 (even SIGKILL), the kernel sends its workers SIGTERM (``PR_SET_PDEATHSIG``), and a
 worker that finds it has another parent stops as well.
 """
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports this module for COMMAND: keep it light
     from bot.services.slack import SlackServices
+    from storage.spool import EventSpool
 
 log = logging.getLogger("creditbot.slack.workers")
 
@@ -41,21 +45,39 @@ FAILURE_PAUSE = 1.0
 #: Seconds ``serve`` waits for its workers to finish their event before it kills them.
 STOP_TIMEOUT = 30.0
 COMMAND = "slack-event-worker"
+#: How far a worker lowers its scheduling priority (``nice``): when the machine is busy,
+#: the process that must answer Slack within 3 seconds gets a core first, and the
+#: handling, which may take its time, gets what is left.
+NICENESS = 10
 
 
 def work(
-    services: SlackServices, bot_user_id: str | None, stop: threading.Event, parent: int
+    services: SlackServices,
+    spool: EventSpool | None,
+    bot_user_id: str | None,
+    stop: threading.Event,
+    parent: int,
 ) -> None:
-    """The worker's loop: handle what is due until ``stop`` is set or ``parent`` is gone."""
+    """The worker's loop: move what ``serve`` spooled into the inbox and handle what is
+    due, until ``stop`` is set or ``parent`` is gone."""
     _die_with_parent()
-    while not stop.is_set() and os.getppid() == parent:
+    _lower_priority()
+    events = services.events
+    while os.getppid() == parent:
+        # Asked to stop: serve has stopped taking events, so finish what it acknowledged.
+        finishing = stop.is_set()
         try:
-            handled = services.events.process_pending(bot_user_id, BATCH, stop.is_set)
+            moved = events.take_spooled(spool) if spool is not None else 0
+            handled = events.process_pending(bot_user_id, BATCH)
         except Exception:  # the database away: the entries stay due, try again soon
             log.exception("handling the due Slack events failed")
+            if finishing:
+                break
             stop.wait(FAILURE_PAUSE)
             continue
-        if not handled:
+        if not moved and not handled:
+            if finishing:
+                break
             stop.wait(IDLE_SECONDS)
     log.info("Slack event worker %d stopped", os.getpid())
 
@@ -68,6 +90,13 @@ def _die_with_parent() -> None:
 
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        log.warning("could not lower the priority of Slack event worker %d", os.getpid())
 
 
 class EventProcesses:

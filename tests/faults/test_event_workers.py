@@ -4,12 +4,16 @@ Real processes against the Slack stand-in: ``serve`` with one event worker proce
 200 message events (a quarter of them delivered again, as Slack retries), acks every
 one, and each is counted exactly once. SIGTERM while the worker is still handling them
 stops both cleanly and loses nothing: a new ``serve`` handles what was left, once.
-SIGKILL of ``serve`` takes its worker with it.
+SIGKILL of ``serve`` takes its worker with it; what it acknowledged while its worker was
+stuck (in the spool on SQLite, in the inbox on PostgreSQL) is handled by the next start.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +22,9 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
+from storage.spool import spool_path
 from storage.tables import ActivityRow, InboxRow, columns
+from tests.conftest import database_url
 from tests.faults.conftest import Creditbot, Process, free_port, wait_for
 from tests.scenario.slack.conftest import payload, sign
 from tests.standins.slack_api import SlackApiStandIn
@@ -143,3 +149,37 @@ def test_the_event_worker_dies_with_serve_when_serve_is_killed(
     wait_for("the worker to stop", lambda: _gone(worker))
     # Asked to stop (SIGTERM from the kernel when its parent died), it stopped cleanly.
     wait_for("the worker to say so", lambda: f"event worker {worker} stopped" in serve.output())
+
+
+def test_events_acked_while_the_worker_was_stuck_are_handled_once_after_a_crash(
+    runtime: Runtime, creditbot: Creditbot, slack_api: SlackApiStandIn, tmp_path: Path
+) -> None:
+    serve = _serve(creditbot, slack_api)
+    [worker] = _workers_of(serve)
+    os.kill(worker, signal.SIGSTOP)  # stuck (idle, holding nothing): nobody handles events
+    sends = [(n, False) for n in range(20)] + [(n, True) for n in range(0, 20, 5)]
+    codes = [_send(serve.url, _message(n), retry) for n, retry in sends]
+    assert codes == [200] * len(sends)
+    serve.kill()  # the machine goes down: no clean-up at all
+    os.kill(worker, signal.SIGKILL)
+    wait_for("the worker to be gone", lambda: _gone(worker))
+    assert _done(runtime) == 0
+    spool = spool_path(database_url(tmp_path))
+    if spool is not None:  # SQLite: the acknowledged events wait in serve's spool
+        assert _spooled(spool) == len(sends)
+
+    # The next start, even without worker processes, handles each of them once.
+    port = free_port()
+    again = creditbot.start("serve", "--port", str(port), "--event-workers", "0", port=port)
+    wait_for("creditbot serve to answer", again.ready)
+    wait_for("every event to be handled", lambda: _done(runtime) == 20)
+    assert again.stop() == 0
+    assert _counted(runtime) == 20
+    if spool is not None:
+        assert _spooled(spool) == 0
+    assert "Traceback" not in serve.output() + again.output()
+
+
+def _spooled(spool: Path) -> int:
+    with sqlite3.connect(spool) as db:
+        return int(db.execute("SELECT count(*) FROM spooled_event").fetchone()[0])

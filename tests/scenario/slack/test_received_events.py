@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.services.slack import process_pending_slack
 from bot.services.slack_events import CLAIM_SECONDS, EventOutcome
+from storage.spool import EventSpool
 from storage.tables import ActivityRow, InboxRow, columns
 from tests.scenario.slack.conftest import (
     HELP,
@@ -217,3 +219,34 @@ def test_when_too_many_events_wait_to_be_stored_slack_is_asked_to_send_again(
     app.slack.recorder.capacity = 10
     assert app.event(thank_alice_event(), retry_num=1).status_code == 200
     assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+def test_events_for_the_event_workers_wait_in_the_spool_and_reach_the_inbox_once(
+    app: RunningApp, slack_api: SlackApiStandIn, tmp_path: Path
+) -> None:
+    # As ``serve`` does on SQLite when worker processes handle the events.
+    spool = EventSpool(tmp_path / "events.spool")
+    app.slack.spool, app.slack.handled_elsewhere = spool, True
+    add_help_thread(slack_api)
+    envelopes = [thank_alice_event(), *(_message(n) for n in range(4))]
+    for envelope in envelopes:
+        assert app.send(json.dumps(envelope).encode(), "application/json").status_code == 200
+    # Slack sends two again before any worker looked: both copies are spooled.
+    app.event(envelopes[0], retry_num=1)
+    app.event(envelopes[3], retry_num=1)
+    app.drain()
+    assert len(spool.oldest(100)) == 7
+    assert _inbox_statuses(app) == {}
+    # A worker killed after moving some into the inbox and before forgetting them...
+    first = spool.oldest(3)
+    app.slack.services.events.receive([(json.loads(body), body, False) for _id, body in first])
+    # ...and the next one moving everything: each event in the inbox once.
+    assert app.slack.services.events.take_spooled(spool) == 7
+    assert spool.oldest(100) == []
+    assert app.slack.services.events.take_spooled(spool) == 0
+    assert _inbox_statuses(app) == {"pending": 5}
+    assert len(process_pending_slack(app.runtime, app.slack.gateway)) == 5
+    assert _inbox_statuses(app) == {"done": 5}
+    assert _messages_counted(app) == 5
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    spool.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -74,6 +75,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _question_recorded(tmp_path: Path) -> bool:
+    with sqlite3.connect(tmp_path / "creditbot.db") as db:
+        return bool(db.execute("SELECT 1 FROM suggestion WHERE question_ts IS NOT NULL").fetchone())
+
+
 def test_serve_answers_slack_over_http_and_socket_mode(
     tmp_path: Path, slack_api: SlackApiStandIn
 ) -> None:
@@ -127,6 +133,11 @@ def test_serve_answers_slack_over_http_and_socket_mode(
                 time.sleep(0.05)
         (question,) = slack_api.posts_to(REVIEW)
         assert question["text"].startswith("Is this a contribution? <@U0ALICE>")
+        # The event worker posted it and then records where: a lead reacts after that.
+        for _attempt in range(300):
+            if _question_recorded(tmp_path):
+                break
+            time.sleep(0.05)
         # The same process also listens in Socket Mode: a lead's confirm emoji arrives there.
         assert slack_api.wait_for_socket()
         confirm = payload("event_reaction_added")

@@ -1,0 +1,73 @@
+"""The spool of received Slack events, a small SQLite file beside a SQLite database.
+
+With ``serve --event-workers N`` on SQLite, ``serve`` stores each event it acknowledges
+here (``<database>.spool``) instead of in the database's inbox, and its workers move
+the spooled events into the inbox before they handle them. SQLite has one writer at a
+time per file: in the database, an acknowledgement would wait for whatever transaction
+holds the write lock (a worker handling an event, a job, a long ``creditbot import``);
+in the spool it waits at most for a worker removing what it moved.
+
+Nothing is lost or doubled on the way: an event is removed from the spool only after
+the transaction that put it into the inbox has committed, and the inbox keeps one entry
+per Slack ``event_id`` (``INSERT ... ON CONFLICT DO NOTHING``), so an event moved twice
+(a worker killed between the two steps, two workers moving at once) or delivered twice
+by Slack is stored once.
+
+The spool is a queue, not data: it holds events for a moment, so it is not part of the
+schema that Alembic migrates; its one table is created when missing. A different
+layout would get a new file name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, delete, insert, select
+
+from storage.engine import READ_ONLY, beside_sqlite_file, make_engine, share_writer_turns
+
+_metadata = MetaData()
+_spooled = Table(
+    "spooled_event",
+    _metadata,
+    Column("id", Integer, primary_key=True),
+    Column("payload", Text, nullable=False),
+)
+
+
+def spool_path(database_url: str) -> Path | None:
+    """``<database>.spool`` for a SQLite file database; None for other databases."""
+    return beside_sqlite_file(database_url, ".spool")
+
+
+class EventSpool:
+    """Received events (their bodies as Slack sent them), oldest first."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._engine: Engine = make_engine(f"sqlite:///{path}")
+        share_writer_turns(self._engine)  # serve and its workers queue in the kernel
+        _metadata.create_all(self._engine)
+
+    def add(self, payloads: Sequence[str]) -> None:
+        """Store events, in one transaction."""
+        if payloads:
+            with self._engine.begin() as connection:
+                connection.execute(insert(_spooled), [{"payload": p} for p in payloads])
+
+    def oldest(self, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` spooled events as (id, payload), oldest first."""
+        reading = self._engine.execution_options(**{READ_ONLY: True})
+        with reading.begin() as connection:
+            rows = connection.execute(select(_spooled).order_by(_spooled.c.id).limit(limit))
+            return [(int(row.id), str(row.payload)) for row in rows]
+
+    def remove(self, ids: Sequence[int]) -> None:
+        """Forget events once they are in the inbox."""
+        if ids:
+            with self._engine.begin() as connection:
+                connection.execute(delete(_spooled).where(_spooled.c.id.in_(ids)))
+
+    def close(self) -> None:
+        self._engine.dispose()
