@@ -33,6 +33,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import App, BoltContext, Respond
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
@@ -81,6 +82,22 @@ class BackgroundWork(ThreadPoolExecutor):
             return self._idle.wait_for(lambda: not self._pending, timeout)
 
 
+class _ClientTokenNotice(logging.Filter):
+    """Bolt reads ``SLACK_BOT_TOKEN`` from the environment itself and, since we give it a
+    client, warns at every start that the token will be unused. Our client has no token
+    on purpose (each request's token comes from ``authorize``): the warning says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("creditbot.slack.bolt")
+    if not any(isinstance(f, _ClientTokenNotice) for f in logger.filters):
+        logger.addFilter(_ClientTokenNotice())
+    return logger
+
+
 class SlackApp:
     """The Bolt app of one runtime, with the gateway and services it uses."""
 
@@ -124,7 +141,7 @@ class SlackApp:
             request_verification_enabled=False,
             process_before_response=False,
             listener_executor=self.listeners,
-            logger=logging.getLogger("creditbot.slack.bolt"),
+            logger=_bolt_logger(),
         )
         self.bolt.use(self._give_after_ack)
         commands.register(self.bolt, self.services)

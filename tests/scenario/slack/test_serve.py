@@ -153,3 +153,4 @@ def test_serve_answers_slack_over_http_and_socket_mode(
         server.terminate()
         output, _ = server.communicate(timeout=20)
     assert server.returncode in (0, -15), output.decode()
+    assert b"WARNING" not in output, output.decode()  # a clean start and stop: no noise
