@@ -26,6 +26,7 @@ from bot.slack.event_processes import COMMAND
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackApp
+    from storage.spool import EventSpool
 
 log = logging.getLogger("creditbot.serve")
 
@@ -98,14 +99,16 @@ def serve(
         socket_mode.connect()  # type: ignore[no-untyped-call]
         log.info("Socket Mode connected")
 
-    # SQLite: what --event-workers acknowledges goes to a spool file beside the database
-    # (storage.spool); a spool left by an earlier run is emptied by the retry job.
+    # SQLite: what the event workers handle goes to a spool file beside the database
+    # (storage.spool); one left by an earlier run is emptied by the retry job.
     spooling = spool_path(settings.database_url)
+    spool = None
     if spooling is not None and (event_workers or spooling.exists()):
-        slack.spool = EventSpool(spooling)
+        spool = EventSpool(spooling)
     workers = None
     if event_workers:
         slack.handled_elsewhere = True
+        slack.spool = spool
         workers = EventProcesses(event_workers, identity.get("user_id"), log_level)
         workers.start()
 
@@ -113,7 +116,7 @@ def serve(
     gateways.slack = slack.gateway
     scheduler = build_scheduler(runtime, gateways, timed=not no_scheduler)
     scheduler.apscheduler.add_job(
-        _retry_slack_events(slack),
+        _retry_slack_events(slack, spool),
         "interval",
         seconds=SLACK_RETRY_SECONDS,
         # At once too: what an earlier run left (spooled, or due in the inbox) goes first.
@@ -145,8 +148,8 @@ def serve(
         if workers is not None:
             workers.stop()  # after the acknowledged events are stored
         slack.close()
-        if slack.spool is not None:
-            slack.spool.close()
+        if spool is not None:
+            spool.close()
         runtime.close()
 
 
@@ -155,12 +158,12 @@ def _exit_normally(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _retry_slack_events(slack: SlackApp) -> Callable[[], None]:
+def _retry_slack_events(slack: SlackApp, spool: EventSpool | None) -> Callable[[], None]:
     def run() -> None:
         events = slack.services.events
         try:
-            if slack.spool is not None and not slack.handled_elsewhere:
-                while events.take_spooled(slack.spool):  # left by a run with workers
+            if spool is not None and not slack.handled_elsewhere:
+                while events.take_spooled(spool):  # left by a run with workers
                     pass
             events.process_pending(slack.identity().get("user_id"))
         except Exception:  # Slack or the database still away: the next round tries again
