@@ -26,11 +26,8 @@ Discourse kinds, topic, pm and badge, are sent by ``bot/outbox_discourse.py``).
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +36,7 @@ from typing import Any, Protocol
 from bot.errors import ExternalServiceError
 from bot.outbox_discourse import DiscourseSender as DiscourseSender  # re-exported
 from bot.outbox_discourse import UnsendableMessage, send_discourse
+from bot.owners import worker_id
 from bot.runtime import Clock, Runtime
 from storage.repositories.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
 
@@ -64,11 +62,6 @@ class SlackSender(Protocol):
     ) -> None: ...
 
     def send_dm(self, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
-
-
-def worker_id() -> str:
-    """Who claims: host, process and a random part (two workers never share it)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Pacer:

@@ -22,6 +22,7 @@ from enum import StrEnum
 from bot.cadence import Cadence
 from bot.config import ProgrammeConfig
 from bot.errors import CreditbotError
+from bot.owners import owner_is_gone
 from bot.runtime import Runtime
 from storage.uow import UnitOfWork
 
@@ -115,6 +116,22 @@ def run_job(
     with runtime.uow() as uow:
         claimed = uow.jobs.claim(spec.id, period, owner, now, lease_seconds)
         existing = None if claimed else uow.jobs.status(spec.id, period)
+        # Held by a process of this machine that has died (killed mid-run): taken over
+        # now, as it would be once its lease ran out.
+        if (
+            existing is not None
+            and existing.running_elsewhere(now)
+            and owner_is_gone(existing.claimed_by)
+        ):
+            log.warning(
+                "job %s for %s: its last run (%s) died; taking it over",
+                spec.id,
+                period,
+                existing.claimed_by,
+            )
+            claimed = uow.jobs.claim(
+                spec.id, period, owner, now, lease_seconds, gone_owner=existing.claimed_by
+            )
         uow.commit()
     if not claimed:
         if existing is not None and existing.status == "done":

@@ -26,7 +26,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.gateways import Gateways
 from bot.jobs import JOBS, run_all_due, run_due
-from bot.outbox import Pacer, deliver_due, deliver_keys, worker_id
+from bot.outbox import Pacer, deliver_due, deliver_keys
+from bot.owners import worker_id
 from bot.runs import JobSpec, RunStatus
 from bot.runtime import Runtime
 from bot.services.discourse import process_pending_discourse

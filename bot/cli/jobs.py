@@ -16,7 +16,8 @@ from bot.cli.common import fail_line, open_runtime
 from bot.gateways import open_gateways
 from bot.importing import parse_moment
 from bot.jobs import JOBS
-from bot.outbox import deliver_keys, worker_id
+from bot.outbox import deliver_keys
+from bot.owners import worker_id
 from bot.runs import RunStatus, run_job
 from bot.runtime import Runtime, system_clock
 

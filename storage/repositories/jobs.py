@@ -57,13 +57,21 @@ class JobRunRepository:
         self._session = session
 
     def claim(
-        self, job: str, period: str, owner: str, now: datetime, lease_seconds: float = 600
+        self,
+        job: str,
+        period: str,
+        owner: str,
+        now: datetime,
+        lease_seconds: float = 600,
+        *,
+        gone_owner: str | None = None,
     ) -> bool:
         """Take the run of ``job`` for ``period``; False if it is done or held by someone else.
 
-        A new (job, period) is inserted; an existing one is taken over only if it failed
-        or its lease ran out before it was done (a conditional ``UPDATE``: of two
-        processes racing, exactly one gets it).
+        A new (job, period) is inserted; an existing one is taken over only if it failed,
+        or its lease ran out before it was done, or it is still held by ``gone_owner``
+        (a claimant known to have died) (a conditional ``UPDATE``: of two processes
+        racing, exactly one gets it).
         """
         lease_until = now + timedelta(seconds=lease_seconds)
         inserted = insert_one_ignoring_conflicts(
@@ -89,6 +97,11 @@ class JobRunRepository:
                 or_(
                     _run.status == FAILED,
                     and_(_run.status == RUNNING, _run.lease_until < now),
+                    and_(
+                        _run.status == RUNNING,
+                        _run.claimed_by.is_not(None),
+                        _run.claimed_by == gone_owner,
+                    ),
                 ),
             )
             .values(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from datetime import timedelta
 
 from bot.cadence import Monthly
+from bot.owners import worker_id
 from bot.runs import JobOutcome, JobSpec, RunStatus, complete_claim, run_job
 from bot.runtime import Runtime
 from tests.conftest import FixedClock
@@ -90,4 +94,57 @@ def test_a_run_held_by_another_process_is_left_alone(runtime: Runtime, clock: Fi
         runtime, _spec(lambda rt, p: ran.append(p) or JobOutcome("x")), "2026-10", "me"
     )
     assert result.status == RunStatus.RUNNING_ELSEWHERE
+    assert ran == []
+
+
+def _claimed_by(runtime: Runtime, owner: str, clock: FixedClock) -> None:
+    """A run of "test-job" for 2026-10 held by ``owner`` with 10 minutes of lease left."""
+    with runtime.uow() as uow:
+        assert uow.jobs.claim("test-job", "2026-10", owner, clock.now, lease_seconds=600)
+        uow.commit()
+
+
+def _ended_process() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_run_whose_process_on_this_machine_died_is_taken_over_at_once(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    # What `creditbot jobs run` killed mid-run leaves: its claim, its lease running.
+    dead = f"{socket.gethostname()}:{_ended_process()}:0badc0de"
+    _claimed_by(runtime, dead, clock)
+    ran: list[str] = []
+    result = run_job(
+        runtime, _spec(lambda rt, p: ran.append(p) or JobOutcome("x")), "2026-10", worker_id()
+    )
+    assert result.status == RunStatus.DONE
+    assert ran == ["2026-10"]
+    # The dead process, were it somehow to finish, could not mark it done a second time.
+    with runtime.uow() as uow:
+        assert not uow.jobs.finish("test-job", "2026-10", dead, clock.now)
+
+
+def test_a_run_held_by_a_live_process_or_another_machine_waits_for_its_lease(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    ran: list[str] = []
+    spec = _spec(lambda rt, p: ran.append(p) or JobOutcome("x"))
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        try:
+            _claimed_by(runtime, f"{socket.gethostname()}:{alive.pid}:0badc0de", clock)
+            assert run_job(runtime, spec, "2026-10", worker_id()).status == (
+                RunStatus.RUNNING_ELSEWHERE
+            )
+        finally:
+            alive.kill()
+    with runtime.uow() as uow:  # another machine: its processes cannot be seen from here
+        uow.jobs.fail(
+            "test-job", "2026-10", f"{socket.gethostname()}:{alive.pid}:0badc0de", clock.now, "x"
+        )
+        uow.commit()
+    _claimed_by(runtime, f"elsewhere.example:{_ended_process()}:0badc0de", clock)
+    assert run_job(runtime, spec, "2026-10", worker_id()).status == RunStatus.RUNNING_ELSEWHERE
     assert ran == []
