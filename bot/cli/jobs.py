@@ -20,6 +20,7 @@ from bot.outbox import deliver_keys
 from bot.owners import worker_id
 from bot.runs import RunStatus, run_job
 from bot.runtime import Runtime, system_clock
+from storage.repositories.outbox import FAILED, PENDING, SENDING
 
 jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args_is_help=True)
 
@@ -64,6 +65,7 @@ def jobs_run(
     if result.status == RunStatus.ALREADY_DONE:
         when = f" on {result.finished_at:%Y-%m-%d %H:%M} UTC" if result.finished_at else ""
         typer.echo(f"{name} already ran for {period}{when}; nothing to do")
+        _say_what_waits(runtime)
         return
     if result.status == RunStatus.RUNNING_ELSEWHERE:
         typer.echo(f"{name} for {period} is running in another process; nothing done here")
@@ -95,6 +97,25 @@ def jobs_run(
             "the outbox for the worker (`creditbot outbox list`)"
         )
         raise typer.Exit(1)
+
+
+def _say_what_waits(runtime: Runtime) -> None:
+    """After "already ran": a run may be done and not all delivered (its process died
+    while sending), so say what the outbox still holds and who sends it."""
+    with runtime.reader() as uow:
+        counts = uow.outbox.counts()
+    waiting = counts.get(PENDING, 0) + counts.get(SENDING, 0)
+    parked = counts.get(FAILED, 0)
+    if waiting:
+        typer.echo(
+            f"the outbox still has {waiting} message{'' if waiting == 1 else 's'} to send: "
+            "`creditbot serve` sends them (`creditbot outbox list` shows them)"
+        )
+    if parked:
+        typer.echo(
+            f"the outbox has {parked} parked message{'' if parked == 1 else 's'} that "
+            "failed: `creditbot outbox list --status failed`, then `creditbot outbox retry`"
+        )
 
 
 @jobs.command("list")

@@ -116,6 +116,8 @@ def test_the_shoutout_killed_while_the_forum_takes_its_topic_is_finished_once_af
     again = creditbot.run("jobs", "run", "monthly-shoutout", "--month", "2026-10")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("monthly-shoutout already ran for 2026-10")
+    # ...and says that the topic is still to be sent, and by whom.
+    assert "the outbox still has 1 message to send: `creditbot serve` sends them" in again.stdout
 
     # The restart: the worker of `serve` finishes the delivery; the topic is found by
     # its external id, not created again.

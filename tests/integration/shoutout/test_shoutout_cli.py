@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from tests.conftest import CliResult
+from storage.engine import make_engine
+from tests.conftest import CliResult, database_url
 
 Cli = Callable[..., CliResult]
 
@@ -45,9 +47,23 @@ def test_running_a_job_again_for_the_same_month_says_it_already_ran_and_exits_0(
     again = ready("jobs", "run", "monthly-shoutout", "--month", "2026-10")
     assert again.code == 0
     assert "monthly-shoutout already ran for 2026-10" in again.out
+    # ...and that what it produced has not gone out yet, and who sends it.
+    assert "the outbox still has 2 messages to send: `creditbot serve` sends them" in again.out
     listed = ready("outbox", "list")
     assert listed.out.startswith("outbox: 2 pending, 0 sending, 0 sent, 0 failed")
     assert "shoutout:slack:C01SHOUT:2026-10  -> slack post C01SHOUT" in listed.out
+
+
+def test_already_ran_points_at_messages_parked_after_failing(ready: Cli, tmp_path: Path) -> None:
+    ready("jobs", "run", "monthly-shoutout", "--month", "2026-10")
+    engine = make_engine(database_url(tmp_path))
+    with engine.begin() as db:  # as a permanent refusal from Slack leaves it
+        db.execute(text("UPDATE outbox SET status = 'failed' WHERE channel = 'slack'"))
+    engine.dispose()
+    again = ready("jobs", "run", "monthly-shoutout", "--month", "2026-10")
+    assert "the outbox still has 1 message to send" in again.out
+    assert "the outbox has 1 parked message that failed: " in again.out
+    assert "`creditbot outbox retry`" in again.out
 
 
 def test_at_runs_the_job_as_of_that_moment(ready: Cli) -> None:

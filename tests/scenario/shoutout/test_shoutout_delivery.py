@@ -64,6 +64,7 @@ def test_a_second_run_for_the_same_month_posts_nothing(
     again = cli("jobs", "run", "monthly-shoutout", "--month", "2026-10")
     assert again.code == 0
     assert "already ran for 2026-10" in again.out
+    assert "outbox" not in again.out  # everything went out the first time
     assert len(shoutout_posts(slack)) == 1
     assert len(shoutout_topics(forum)) == 1
     assert len(forum.calls("/posts", method="POST")) == 1
