@@ -28,6 +28,8 @@ from tests.databases import (
     in_ci,
     postgres_available,
 )
+from tests.standins.discourse_api import StandinDiscourse
+from tests.standins.slack_api import SlackApiStandIn
 
 BASE_CONFIG: dict[str, Any] = {
     "timezone": "UTC",
@@ -79,6 +81,29 @@ class FixedClock:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+
+
+# --- The stand-ins ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def slack_api() -> Iterator[SlackApiStandIn]:
+    """The Slack Web API stand-in, knowing the people of the Slack scenarios."""
+    from tests.scenario.slack.conftest import PEOPLE
+
+    standin = SlackApiStandIn().start()
+    for user_id, name, email, is_bot, deleted in PEOPLE:
+        standin.add_user(user_id, name, email, is_bot=is_bot, deleted=deleted)
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def forum() -> Iterator[StandinDiscourse]:
+    """The Discourse stand-in, empty."""
+    standin = StandinDiscourse().start()
+    yield standin
+    standin.stop()
 
 
 # --- Databases -----------------------------------------------------------------------

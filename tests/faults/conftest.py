@@ -50,7 +50,7 @@ from storage.migrate import upgrade
 from storage.repositories.outbox import OutboxMessage
 from tests.conftest import FixedClock, database_url
 from tests.scenario.discourse.conftest import WEBHOOK_SECRET
-from tests.scenario.slack.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, RunningApp
+from tests.scenario.slack.conftest import BOT_TOKEN, SIGNING_SECRET, RunningApp
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.loopback import serve_on_loopback
 from tests.standins.slack_api import SlackApiStandIn
@@ -140,22 +140,6 @@ def arrivals(message: OutboxMessage, slack_api: SlackApiStandIn) -> int:
 
 
 # -- the stand-ins and the running app ----------------------------------------------------
-@pytest.fixture
-def slack_api() -> Iterator[SlackApiStandIn]:
-    standin = SlackApiStandIn().start()
-    for user_id, name, email, is_bot, deleted in PEOPLE:
-        standin.add_user(user_id, name, email, is_bot=is_bot, deleted=deleted)
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def forum() -> Iterator[StandinDiscourse]:
-    standin = StandinDiscourse().start()
-    yield standin
-    standin.stop()
-
-
 def wired(runtime: Runtime, slack_url: str, forum_url: str) -> Runtime:
     """``runtime`` (same database, config, clock) with Slack and the forum at these URLs."""
     settings = runtime.settings.model_copy(

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,13 +54,6 @@ def payload(name: str, **changes: Any) -> dict[str, Any]:
 def signature(body: bytes, secret: str = WEBHOOK_SECRET) -> str:
     """What Discourse puts in X-Discourse-Event-Signature."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-@pytest.fixture
-def forum() -> Iterator[StandinDiscourse]:
-    standin = StandinDiscourse().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.scenario.slack.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, sign
+from tests.scenario.slack.conftest import BOT_TOKEN, SIGNING_SECRET, sign
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.loopback import serve_on_loopback
 from tests.standins.slack_api import SlackApiStandIn
@@ -251,22 +251,6 @@ class Replica:
                 self.process.kill()
                 self.process.wait(timeout=10)
         return int(self.process.returncode)
-
-
-@pytest.fixture
-def slack_api() -> Iterator[SlackApiStandIn]:
-    standin = SlackApiStandIn().start()
-    for user_id, name, email, is_bot, deleted in PEOPLE:
-        standin.add_user(user_id, name, email, is_bot=is_bot, deleted=deleted)
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def forum() -> Iterator[StandinDiscourse]:
-    standin = StandinDiscourse().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture

@@ -78,15 +78,6 @@ def stored(runtime: Runtime) -> dict[str, int]:
 
 
 @pytest.fixture
-def slack_api() -> Iterator[SlackApiStandIn]:
-    standin = SlackApiStandIn().start()
-    for user_id, name, email, is_bot, deleted in PEOPLE:
-        standin.add_user(user_id, name, email, is_bot=is_bot, deleted=deleted)
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
 def slack_runtime(runtime: Runtime, slack_api: SlackApiStandIn) -> Runtime:
     """The test runtime with Slack settings pointing at the stand-in."""
     settings = runtime.settings.model_copy(
