@@ -37,6 +37,7 @@ from tests.faults.conftest import (
     wait_for,
 )
 from tests.integration.shoutout.conftest import OCT, give
+from tests.integration.standing.conftest import partner_rules
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
 
@@ -49,19 +50,7 @@ def config_data(config_data: dict[str, Any]) -> dict[str, Any]:
     """Partners judged on 10 points a month; a dead process's claim is taken over after 1 s."""
     config_data["outbox"] = {"lease_seconds": 1, "poll_seconds": 0.2, "slack_interval_seconds": 0}
     config_data["shoutout"] = {"draft_hours_before": 0}
-    config_data["partner_rules"] = {
-        "window_months": 3,
-        "min_points_per_month": 10,
-        "small_partner_employees": 25,
-        "min_points_per_employee": 0.5,
-        "financial_minimum_usd": 0,
-        "conduct_window_months": 12,
-    }
-    for org in config_data["organisations"]:
-        if org.get("partner"):
-            org["partner_since"] = "2026-01-01"
-    config_data["organisations"][0]["contacts"] = ["U01ACME", "U02ACME"]
-    return config_data
+    return partner_rules(config_data)
 
 
 @pytest.fixture

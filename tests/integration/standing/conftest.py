@@ -23,6 +23,10 @@ JAN = Month(2027, 1)
 
 @pytest.fixture
 def config_data(config_data: dict[str, Any]) -> dict[str, Any]:
+    return partner_rules(config_data)
+
+
+def partner_rules(config_data: dict[str, Any]) -> dict[str, Any]:
     """Two partners (acme: 40 people in the US; beta: 10 people in France), the practical
     rule (10 points a month, 0.5 per employee for beta) and conduct; no financial rule
     unless a test turns it on."""
