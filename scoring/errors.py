@@ -4,6 +4,7 @@
     ├── InvalidMonth          a month string that is not YYYY-MM
     ├── UnknownContributionType
     ├── InvalidPoints
+    ├── OutOfRange            a date, number or amount outside the sane range (bounds.py)
     ├── CommandError          a chat command that cannot be understood (see commands.py)
     ├── MissingBigMacFigure   a partner's country is not in the pinned Big Mac table
     └── LadderOutOfOrder      a month evaluated before one already evaluated
@@ -38,6 +39,14 @@ class InvalidPoints(ScoringError):
         super().__init__(f"points must be a whole number from 1 to {maximum}, not '{text}'")
         self.text = text
         self.maximum = maximum
+
+
+class OutOfRange(ScoringError):
+    def __init__(self, what: str, value: str, expected: str) -> None:
+        super().__init__(f"{what} '{value}' is out of range; expected {expected}")
+        self.what = what
+        self.value = value
+        self.expected = expected
 
 
 class CommandError(ScoringError):

@@ -1,0 +1,88 @@
+"""The sane range of what people and files may tell the bot, defined once.
+
+Every entry point (Slack, the forum's webhooks, the CLI, imports, public pages) checks
+what it is given against these bounds before anything is stored or queried, so a
+5,000-digit number, a date in year 1 or a payment of 1e30 is refused with one clear
+message instead of overflowing somewhere deeper.
+
+- Dates and moments: from :data:`EARLIEST_DATE` (2000-01-01) to the day after "today"
+  (the caller's clock, passed in: this module never reads the time).
+- Points of one credit: whole numbers from 1 to :data:`MAX_POINTS` (a community sets a
+  lower maximum in its configuration).
+- Money: positive amounts of at most :data:`MAX_AMOUNT` in any currency, and at most
+  :data:`MAX_NUMBER_DIGITS` characters of text before parsing.
+- Months: ``YYYY-MM`` from January 2000 to the month of "tomorrow".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from scoring.errors import OutOfRange
+from scoring.months import Month
+
+EARLIEST_DATE = date(2000, 1, 1)
+EARLIEST_MONTH = Month(2000, 1)
+MAX_POINTS = 1000
+MAX_AMOUNT = Decimal("1000000000")  # one billion in any currency
+MAX_NUMBER_DIGITS = 24  # characters of a number's text; far past any sane figure
+
+
+def latest_date(today: date) -> date:
+    """The last acceptable calendar day: tomorrow (a contribution may be dated in a
+    timezone ahead of the programme's)."""
+    return today + timedelta(days=1)
+
+
+def check_date(value: date, today: date, *, what: str = "date") -> date:
+    """``value`` when it lies from 2000-01-01 to tomorrow; else :class:`OutOfRange`."""
+    latest = latest_date(today)
+    if not EARLIEST_DATE <= value <= latest:
+        raise OutOfRange(what, value.isoformat(), f"from {EARLIEST_DATE} to {latest}")
+    return value
+
+
+def check_moment(value: datetime, today: date, *, what: str = "time") -> datetime:
+    """An aware or naive moment whose calendar day passes :func:`check_date`."""
+    check_date(value.date(), today, what=what)
+    return value
+
+
+def check_month(value: Month, today: date, *, what: str = "month") -> Month:
+    """A month from January 2000 to the month of tomorrow."""
+    latest = Month.of(latest_date(today))
+    if not EARLIEST_MONTH <= value <= latest:
+        raise OutOfRange(what, str(value), f"from {EARLIEST_MONTH} to {latest}")
+    return value
+
+
+def parse_points(text: str, maximum: int = MAX_POINTS, *, what: str = "points") -> int:
+    """A whole number of points from 1 to ``maximum``, parsed without ever building a
+    huge integer from hostile text."""
+    cleaned = text.strip()
+    if len(cleaned) > MAX_NUMBER_DIGITS or not cleaned.isascii() or not cleaned.isdigit():
+        raise OutOfRange(what, _shown(cleaned), f"a whole number from 1 to {maximum}")
+    points = int(cleaned)
+    if not 1 <= points <= maximum:
+        raise OutOfRange(what, cleaned, f"a whole number from 1 to {maximum}")
+    return points
+
+
+def parse_amount(text: str, *, what: str = "amount") -> Decimal:
+    """A positive amount of money of sane size (at most two decimals are kept as given)."""
+    cleaned = text.strip()
+    if len(cleaned) > MAX_NUMBER_DIGITS or not cleaned.isascii():
+        raise OutOfRange(what, _shown(cleaned), f"a positive number up to {MAX_AMOUNT}")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise OutOfRange(what, _shown(cleaned), "a number such as 120 or 99.50") from None
+    if not amount.is_finite() or not Decimal(0) < amount <= MAX_AMOUNT:
+        raise OutOfRange(what, _shown(cleaned), f"a positive number up to {MAX_AMOUNT}")
+    return amount
+
+
+def _shown(text: str) -> str:
+    """A hostile value cut short enough to repeat in an error message."""
+    return text if len(text) <= 32 else f"{text[:12]}…({len(text)} characters)"
