@@ -100,3 +100,17 @@ def test_a_forum_only_member_back_after_a_long_gap_is_welcomed_back_on_the_forum
     assert title == "Welcome back to Community"
     assert raw.startswith("Welcome back, Fern! It is good to see you again after 100 days.")
     assert "Reply to this message" in raw
+
+
+def test_a_forum_member_who_asked_for_no_more_is_quieted_by_a_manager_and_left_alone(
+    people: None, cli: Cli, slack: SlackApiStandIn, forum_env: StandinDiscourse
+) -> None:
+    quieted = cli("member", "quiet", "fern")
+    assert (quieted.code, quieted.out) == (0, "Fern Forum: no more reminders\n")
+    result = cli("jobs", "run", "inactivity", "--at", "2026-11-01T10:00:00Z")
+    assert result.code == 0, result.err + result.out
+    assert forum_env.private_messages("fern") == []
+    assert list(dm_texts(slack)) == ["U0SAM"]
+    unknown = cli("member", "quiet", "nobody-here")
+    assert unknown.code == 1
+    assert len(unknown.err.strip().splitlines()) == 1
