@@ -124,6 +124,9 @@ class InactivityConfig(_Strict):
     nudge_cooldown_days: int = Field(default=90, ge=0)
     org_decline_ratio: float = Field(default=0.5, gt=0, le=1)
     welcome_back_days: int = Field(default=14, ge=1)
+    # Where a member reached on the forum opts out, or asks for an export or an erasure;
+    # without it, the forum message asks them to reply to it.
+    privacy_url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
 
 
 class FinanceConfig(_Strict):

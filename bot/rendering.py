@@ -5,10 +5,11 @@ Block Kit lives in bot/slack/ (``blocks.py``; the shout-out's in ``shoutout_bloc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.public_names import neutral_name, welcome_sentence
 from bot.services.published import Correction, PointsChange
 from bot.services.shoutout import ShoutoutContent, ShoutoutMember
 from scoring.models import MonthlyReport
@@ -151,11 +152,15 @@ def _plain_name(change: PointsChange) -> str:
 
 
 def _forum_name(change: PointsChange) -> str:
-    return f"@{change.discourse_username}" if change.discourse_username else md_cell(change.name)
+    return (
+        f"@{change.discourse_username}"
+        if change.discourse_username
+        else md_cell(neutral_name(change.name))
+    )
 
 
 def _md_name(change: PointsChange) -> str:
-    return md_cell(change.name)
+    return md_cell(neutral_name(change.name))
 
 
 def correction_lines(
@@ -194,7 +199,11 @@ def md_cell(text: str) -> str:
 
 def forum_mention(member: ShoutoutMember) -> str:
     """``@username`` on the forum (a mention), else the member's name."""
-    return f"@{member.discourse_username}" if member.discourse_username else md_cell(member.name)
+    return (
+        f"@{member.discourse_username}"
+        if member.discourse_username
+        else md_cell(neutral_name(member.name))
+    )
 
 
 def shoutout_title(content: ShoutoutContent) -> str:
@@ -247,6 +256,9 @@ def render_shoutout_markdown(content: ShoutoutContent) -> str:
             out += ["", f"…and {content.more_organisations} more."]
         out.append("")
     out += ["### New this month", "", _newcomers(content, bold="**"), ""]
+    welcome = _welcome(content, md_cell)
+    if welcome:
+        out += [welcome, ""]
     if content.corrections:
         out += ["### Corrections to earlier months", ""]
         out += [
@@ -286,6 +298,9 @@ def render_shoutout_text(content: ShoutoutContent) -> str:
         if content.more_organisations:
             lines.append(f"       …and {content.more_organisations} more")
     lines += ["", _newcomers(content)]
+    welcome = _welcome(content, str)
+    if welcome:
+        lines.append(welcome)
     if content.corrections:
         lines += ["", "Corrections to earlier months"]
         lines += [f"  {line}" for line in correction_lines(content.corrections, _plain_name)]
@@ -302,3 +317,9 @@ def _newcomers(content: ShoutoutContent, bold: str = "") -> str:
         f"{bold}{content.new_contributors}{bold} new {contributors} and "
         f"{bold}{content.new_members}{bold} new {members}: welcome!"
     )
+
+
+def _welcome(content: ShoutoutContent, escape: Callable[[str], str]) -> str | None:
+    """The new contributors who may be named, neutralised, then escaped for the medium."""
+    names = [escape(neutral_name(n)) for n in content.new_contributor_names]
+    return welcome_sentence(names, content.new_contributors)

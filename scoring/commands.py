@@ -8,6 +8,7 @@ Grammar (Slack sends users escaped as ``<@U123|name>`` because the manifest sets
     /credit org <slug>                                     an organisation's month
     /credit quiet | unquiet                                no more reminders / again
     /credit lead <region> <category> [size] [-- note ...]  programme managers only
+    /credit standing                                       partners this month so far
     /credit help
 
 Points, when given, are a whole number from 1 to the configured maximum; without
@@ -30,7 +31,7 @@ _TOKEN = re.compile(r"<[^>]*>|\S+")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _SPECIAL = re.compile(r"^<!(?:here|channel|everyone|subteam\^)[^>]*>$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_SUBCOMMANDS = ("help", "me", "org", "quiet", "unquiet", "lead")
+_SUBCOMMANDS = ("help", "me", "org", "quiet", "unquiet", "lead", "standing")
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d", "\u201e": "\u201c"}
 _NOTE_SEPARATORS = ("--", "\u2014", "\u2013")
 LEAD_FIELD_MAX_CHARS = 60
@@ -67,6 +68,11 @@ class QuietRequest:
 
 
 @dataclass(frozen=True)
+class StandingRequest:
+    """``/credit standing``: every partner (programme managers) or your own (contacts)."""
+
+
+@dataclass(frozen=True)
 class CreditRequest:
     """Credit each of ``users`` (Slack ids, in the order given) with one contribution."""
 
@@ -87,7 +93,15 @@ class LeadCommand:
     note: str
 
 
-CreditCommand = HelpRequest | MeRequest | OrgRequest | QuietRequest | CreditRequest | LeadCommand
+CreditCommand = (
+    HelpRequest
+    | MeRequest
+    | OrgRequest
+    | QuietRequest
+    | CreditRequest
+    | LeadCommand
+    | StandingRequest
+)
 
 
 def usage(type_names: Sequence[str], max_points: int) -> str:
@@ -107,6 +121,8 @@ def usage(type_names: Sequence[str], max_points: int) -> str:
         "words, the note after `--` goes to that partner only.\n"
         '  Example: `/credit lead Africa "instructional design" "500 learners" -- '
         "Contact: Ms Ada, ada@school.example`\n"
+        "• `/credit standing` (programme managers and partners' contacts): where the "
+        "partners (or your own organisation) stand this month so far, against the minimums\n"
         "• `/credit help`: this message"
     )
 
@@ -214,6 +230,10 @@ def _subcommand(name: str, rest: list[str], how: str) -> CreditCommand:
         return QuietRequest(quiet=True)
     if name == "unquiet":
         return QuietRequest(quiet=False)
+    if name == "standing":
+        if rest:
+            raise CommandError("Write `/credit standing` alone; it takes no more words.", how)
+        return StandingRequest()
     if not rest:
         raise CommandError("Which organisation? Write `/credit org <slug>`.", how)
     if len(rest) > 1:

@@ -195,6 +195,20 @@ def member_affiliate(
     )
 
 
+@member.command("quiet")
+def member_quiet(
+    reference: Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")],
+    off: Annotated[bool, typer.Option("--off", help="send reminders again")] = False,
+) -> None:
+    """No more nudges or welcome backs for a member (e.g. who replied to one on the forum)."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        uow.members.set_flags(who.id, nudges_opted_out=not off)
+        uow.commit()
+    typer.echo(f"{who.name}: {'reminders on again' if off else 'no more reminders'}")
+
+
 @org.command("list")
 def org_list() -> None:
     """Organisations, with their domains and partner status."""

@@ -4,7 +4,9 @@
 to the outbox in the caller's transaction, with the nudges it records:
 
 - a friendly private nudge to a member quiet for ``inactivity.member_days``
-  (``inactivity:nudge:<member id>:<last active day>``: one per quiet spell);
+  (``inactivity:nudge:<member id>:<last active day>``: one per quiet spell): a Slack
+  DM, or for a member with a forum account and no Slack one, a Discourse private
+  message (:mod:`bot.services.inactivity_forum`), with the same cooldown;
 - a short welcome back to a member returning after such a gap
   (``inactivity:welcome:<member id>:<day of return>``);
 - a private alert to each programme manager about an organisation whose last month
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.config import ProgrammeConfig
+from bot.services.inactivity_forum import ForumMessage, forum_nudge, forum_welcome_back
 from bot.services.partner_facts import inactivity_rules, monthly_points
 from scoring.inactivity import (
     Decline,
@@ -82,14 +85,22 @@ def run_inactivity(
     for nudge in members_to_nudge(activity, today, rules):
         who = reachable[nudge.member_id]
         key = f"inactivity:nudge:{who.member_id}:{nudge.last_active}"
-        if _dm(uow, key, who.slack_id, _nudge_text(who, config, happening), now):
+        if who.slack_id is None:
+            sent = _pm(uow, key, who, forum_nudge(who.name, config, happening), now)
+        else:
+            sent = _dm(uow, key, who.slack_id, _nudge_text(who, config, happening), now)
+        if sent:
             uow.nudges.record(who.member_id, NUDGE, at)
             keys.append(key)
             nudged += 1
     for back in members_to_welcome_back(activity, today, rules):
         who = reachable[back.member_id]
         key = f"inactivity:welcome:{who.member_id}:{back.returned_on}"
-        if _dm(uow, key, who.slack_id, _welcome_text(who, back.away_days), now):
+        if who.slack_id is None:
+            sent = _pm(uow, key, who, forum_welcome_back(who.name, back.away_days, config), now)
+        else:
+            sent = _dm(uow, key, who.slack_id, _welcome_text(who, back.away_days), now)
+        if sent:
             uow.nudges.record(who.member_id, WELCOME_BACK, at)
             keys.append(key)
             welcomed += 1
@@ -112,6 +123,14 @@ def _declines(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[De
 
 def _dm(uow: UnitOfWork, key: str, user: str, text: str, now: datetime) -> bool:
     return uow.outbox.enqueue(key, "slack", "dm", user, {"text": text, "blocks": None}, now)
+
+
+def _pm(uow: UnitOfWork, key: str, who: Reachable, message: ForumMessage, now: datetime) -> bool:
+    """A private message on the forum, for a member the bot cannot reach in Slack."""
+    assert who.discourse_username is not None  # reachable: a Slack or a forum account
+    return uow.outbox.enqueue(
+        key, "discourse", "pm", who.discourse_username, message.payload(), now
+    )
 
 
 def _whats_happening(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> str:

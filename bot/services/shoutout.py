@@ -21,6 +21,7 @@ from scoring.months import Month
 from storage.uow import UnitOfWork
 
 NOTE_MAX_CHARS = 2500
+NEW_CONTRIBUTORS_NAMED = 20
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ class ShoutoutContent:
     how_to_get_listed: str
     note: str | None = None
     corrections: tuple[Correction, ...] = ()
+    new_contributor_names: tuple[str, ...] = ()
+    """Names of the month's new contributors who may be shown (``new_contributors``
+    counts them all); raw, each renderer neutralises them."""
 
     @property
     def quiet(self) -> bool:
@@ -88,6 +92,7 @@ class ShoutoutContent:
         fields["members"] = tuple(ShoutoutMember(**m) for m in data["members"])
         fields["organisations"] = tuple(ShoutoutOrganisation(**o) for o in data["organisations"])
         fields["corrections"] = tuple(Correction.from_json(c) for c in data["corrections"])
+        fields["new_contributor_names"] = tuple(data.get("new_contributor_names", ()))
         return cls(**fields)
 
 
@@ -147,5 +152,22 @@ def build_shoutout(
         how_to_get_listed=settings.how_to_get_listed,
         note=note.text if note else None,
         corrections=corrections_since_published(uow, config, month),
+        new_contributor_names=_new_contributor_names(uow, config, month),
     )
     return content, report
+
+
+def _new_contributor_names(
+    uow: UnitOfWork, config: ProgrammeConfig, month: Month
+) -> tuple[str, ...]:
+    """The first ``NEW_CONTRIBUTORS_NAMED`` new contributors who did not choose to be
+    hidden, by their first credit; hidden ones are counted in ``new_contributors`` only."""
+    names: list[str] = []
+    for member_id in uow.ledger.new_contributor_ids(*month.bounds(config.tz)):
+        member = uow.members.get(member_id)
+        if member is None or not member.show_publicly or member.is_bot:
+            continue
+        names.append(member.name)
+        if len(names) == NEW_CONTRIBUTORS_NAMED:
+            break
+    return tuple(names)

@@ -29,6 +29,7 @@ from bot.services.slack_people import (
     read_profiles,
     slack_member,
 )
+from bot.services.slack_standing import standing_reply
 from bot.services.suggestions import SOURCE
 from bot.slack.blocks import me_text
 from bot.slack.gateway import SlackReader
@@ -40,6 +41,7 @@ from scoring.commands import (
     MeRequest,
     OrgRequest,
     QuietRequest,
+    StandingRequest,
     parse_credit_command,
     usage,
 )
@@ -93,6 +95,8 @@ class SlackCommands:
                 return self.quiet(invoker, command.quiet)
             if isinstance(command, LeadCommand):
                 return self.lead(command, invoker)
+            if isinstance(command, StandingRequest):
+                return standing_reply(self.runtime, invoker, self.now())
             return self.credit(command, invoker, str(form.get("trigger_id") or ""), bot_user_id)
         except ExternalServiceError as error:
             if error.transient:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.config import ProgrammeConfig
 from bot.errors import NotFound
+from bot.services.manager_home import manager_home
 from bot.services.reports import monthly_report
 from bot.slack.blocks import CreditsSummary, HomeContent
 from scoring.models import Identity, IdentityKind
@@ -55,7 +56,8 @@ def credits_summary(
 def home_content(
     uow: UnitOfWork, config: ProgrammeConfig, slack_id: str, now: datetime
 ) -> HomeContent:
-    """The App Home of a Slack user; team leads also see the open questions."""
+    """The App Home of a Slack user; team leads also see the open questions, programme
+    managers the programme's state (:mod:`bot.services.manager_home`)."""
     summary = credits_summary(uow, config, slack_id, now)
     lead = config.is_team_lead(slack_id)
     questions = tuple(uow.suggestions.open(OPEN_QUESTIONS_SHOWN)) if lead else ()
@@ -67,6 +69,7 @@ def home_content(
         review_channel=config.slack.review_channel,
         updated_at=now,
         how_to_get_listed=config.shoutout.how_to_get_listed,
+        manager=manager_home(uow, config, now) if config.is_program_manager(slack_id) else None,
     )
 
 

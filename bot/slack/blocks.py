@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.slack.manager_blocks import ManagerHome, manager_blocks
 from scoring.models import Credit
 from scoring.suggestions import Suggestion, SuggestionStatus
 
@@ -185,6 +186,7 @@ class HomeContent:
     review_channel: str | None = None
     updated_at: datetime | None = None
     how_to_get_listed: str = ""
+    manager: ManagerHome | None = None  # programme managers only
 
 
 def home_view(content: HomeContent) -> dict[str, Any]:
@@ -222,6 +224,8 @@ def home_view(content: HomeContent) -> dict[str, Any]:
         if content.open_questions:
             tail = f"{more} more, " if more > 0 else ""
             blocks.append(_context(f"{tail}answer them{where} with Yes / No."))
+    if content.manager is not None:
+        blocks += manager_blocks(content.manager)
     if content.updated_at is not None:
         blocks.append(_context(f"Updated {content.updated_at.strftime('%Y-%m-%d %H:%M UTC')}"))
     return {"type": "home", "blocks": blocks[:100]}

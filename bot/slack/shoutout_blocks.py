@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from bot.public_names import neutral_name, welcome_sentence
 from bot.rendering import correction_lines, movement, signed
 from bot.services.published import PointsChange
 from bot.services.shoutout import ShoutoutContent, ShoutoutMember
@@ -34,9 +35,10 @@ def slack_mention(member: ShoutoutMember | PointsChange) -> str:
     """``<@U123>`` for a Slack user; else the name, with the forum name when there is one."""
     if member.slack_id:
         return f"<@{member.slack_id}>"
+    name = escape(neutral_name(member.name))
     if member.discourse_username:
-        return f"{escape(member.name)} (@{escape(member.discourse_username)} on the forum)"
-    return escape(member.name)
+        return f"{name} (@{escape(member.discourse_username)} on the forum)"
+    return name
 
 
 def _section(text: str) -> Block:
@@ -100,6 +102,17 @@ def _newcomers(content: ShoutoutContent) -> str:
     )
 
 
+def _welcome(content: ShoutoutContent) -> list[Block]:
+    """The new contributors by name, in plain text: a name can be nothing but words."""
+    names = [neutral_name(n) for n in content.new_contributor_names]
+    sentence = welcome_sentence(names, content.new_contributors)
+    if sentence is None:
+        return []
+    return [
+        {"type": "section", "text": {"type": "plain_text", "text": sentence[:MAX_SECTION_CHARS]}}
+    ]
+
+
 def _blocks(content: ShoutoutContent) -> list[Block]:
     header = f":tada: Contributions in {content.label}"
     blocks: list[Block] = [
@@ -132,7 +145,7 @@ def _blocks(content: ShoutoutContent) -> list[Block]:
     if content.organisations:
         blocks.append(_divider())
         blocks += _packed("*Top organisations*", _organisation_lines(content))
-    blocks += [_divider(), _section(_newcomers(content))]
+    blocks += [_divider(), _section(_newcomers(content)), *_welcome(content)]
     if content.corrections:
         blocks += _packed(
             "*Corrections to earlier months*",
@@ -145,19 +158,24 @@ def _blocks(content: ShoutoutContent) -> list[Block]:
 
 
 def _escaped_name(change: PointsChange) -> str:
-    return escape(change.name)
+    return escape(neutral_name(change.name))
 
 
 def fallback_text(content: ShoutoutContent) -> str:
     """The message's plain ``text``: a one-paragraph summary, names without mentions."""
     if content.quiet:
         return f"Contributions in {content.label}: a quiet month, nothing was credited."
-    names = ", ".join(f"{m.name} ({m.points})" for m in content.members[:10])
+    names = ", ".join(f"{escape(neutral_name(m.name))} ({m.points})" for m in content.members[:10])
     more = content.contributors - min(len(content.members), 10)
     text = (
         f"Contributions in {content.label}: thank you to the {content.contributors} "
         f"contributors! Top: {names}" + (f" and {more} more." if more > 0 else ".")
     )
+    welcome = welcome_sentence(
+        [escape(neutral_name(n)) for n in content.new_contributor_names], content.new_contributors
+    )
+    if welcome:
+        text += f" {welcome}"
     return text if len(text) <= MAX_FALLBACK_CHARS else text[: MAX_FALLBACK_CHARS - 1] + "…"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlmodel import Session
 
 from scoring.models import IdentityKind, MemberTotal
@@ -88,12 +88,7 @@ class LedgerRepository:
 
     def new_contributors(self, start: datetime, end: datetime) -> int:
         """Members whose first (live) credit ever falls in ``[start, end)``."""
-        first = (
-            select(_credit.member_id, func.min(_credit.occurred_at).label("first_at"))
-            .where(_LIVE)
-            .group_by(_credit.member_id)
-            .subquery()
-        )
+        first = _first_credits()
         return int(
             self._session.execute(
                 select(func.count())
@@ -101,6 +96,16 @@ class LedgerRepository:
                 .where(first.c.first_at >= start, first.c.first_at < end)
             ).scalar_one()
         )
+
+    def new_contributor_ids(self, start: datetime, end: datetime) -> list[int]:
+        """The members counted by :meth:`new_contributors`, in the order of their first credit."""
+        first = _first_credits()
+        rows = self._session.execute(
+            select(first.c.member_id)
+            .where(first.c.first_at >= start, first.c.first_at < end)
+            .order_by(first.c.first_at, first.c.member_id)
+        ).all()
+        return [int(member_id) for (member_id,) in rows]
 
     def new_members(self, start: datetime, end: datetime) -> int:
         """Members (not bots) first seen in ``[start, end)``."""
@@ -127,3 +132,13 @@ class LedgerRepository:
         if organisation is not None:
             query = query.where(_credit.organisation == organisation)
         return {str(t): int(p) for t, p in self._session.execute(query).all()}
+
+
+def _first_credits() -> Subquery:
+    """Each member's first live credit ever: ``member_id``, ``first_at``."""
+    return (
+        select(_credit.member_id, func.min(_credit.occurred_at).label("first_at"))
+        .where(_LIVE)
+        .group_by(_credit.member_id)
+        .subquery()
+    )

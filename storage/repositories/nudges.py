@@ -25,12 +25,14 @@ WELCOME_BACK = "welcome_back"
 
 @dataclass(frozen=True)
 class Reachable:
-    """A member the bot could write to: not a bot, with a Slack account."""
+    """A member the bot could write to: not a bot, with a Slack account (written to there)
+    or else a forum account (written to by a private message on the forum)."""
 
     member_id: int
     name: str
-    slack_id: str
+    slack_id: str | None
     opted_out: bool
+    discourse_username: str | None = None
 
 
 class NudgeRepository:
@@ -52,17 +54,30 @@ class NudgeRepository:
         return {int(m): at for m, at in rows}
 
     def reachable_members(self) -> list[Reachable]:
-        """Members who are not bots and have a Slack account, by id."""
+        """Members who are not bots and have a Slack or a forum account, by id."""
         rows = self._session.execute(
-            select(_member.id, _member.name, _member.nudges_opted_out, _identity.value)
+            select(
+                _member.id, _member.name, _member.nudges_opted_out, _identity.kind, _identity.value
+            )
             .join(IdentityRow, _identity.member_id == _member.id)
-            .where(_identity.kind == "slack", _member.is_bot.is_(False))
+            .where(_identity.kind.in_(("slack", "discourse")), _member.is_bot.is_(False))
             .order_by(_member.id, _identity.id)
         ).all()
-        seen: dict[int, Reachable] = {}
-        for member_id, name, opted_out, slack_id in rows:
-            seen.setdefault(member_id, Reachable(member_id, name, slack_id, bool(opted_out)))
-        return list(seen.values())
+        accounts: dict[int, dict[str, str]] = defaultdict(dict)
+        about: dict[int, tuple[str, bool]] = {}
+        for member_id, name, opted_out, kind, value in rows:
+            accounts[member_id].setdefault(str(kind), value)
+            about[member_id] = (name, bool(opted_out))
+        return [
+            Reachable(
+                member_id,
+                about[member_id][0],
+                found.get("slack"),
+                about[member_id][1],
+                found.get("discourse"),
+            )
+            for member_id, found in accounts.items()
+        ]
 
     def active_days(self, since: datetime, until: datetime, tz: ZoneInfo) -> dict[int, set[date]]:
         """Each member's active days in the programme's calendar, from ``since`` to ``until``,

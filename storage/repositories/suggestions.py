@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, and_, func, select, update
 from sqlmodel import Session
 
 from scoring.suggestions import Suggestion, SuggestionStatus
@@ -123,6 +123,20 @@ class SuggestionRepository:
             .limit(limit)
         ).scalars()
         return [_to_suggestion(r) for r in rows]
+
+    def open_asked_before(self, before: datetime, limit: int = 10) -> tuple[list[Suggestion], int]:
+        """Open suggestions asked before ``before``, oldest first (at most ``limit``), and
+        how many there are in all."""
+        waiting = and_(
+            _suggestion.status == SuggestionStatus.OPEN.value, _suggestion.created_at < before
+        )
+        rows = self._session.execute(
+            select(SuggestionRow).where(waiting).order_by(_suggestion.id).limit(limit)
+        ).scalars()
+        total = self._session.execute(
+            select(func.count()).select_from(SuggestionRow).where(waiting)
+        ).scalar_one()
+        return [_to_suggestion(r) for r in rows], int(total)
 
     def count_open(self) -> int:
         """How many suggestions wait for an answer."""

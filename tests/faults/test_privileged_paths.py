@@ -59,6 +59,7 @@ CREDIT_SUBCOMMANDS = {
     "quiet": "anyone: their own reminders only",
     "unquiet": "anyone: their own reminders only",
     "lead": "programme managers",
+    "standing": "programme managers (every partner), partners' contacts (their own)",
 }
 #: Crediting someone (``/credit @user type``) is for team leads.
 TEAM_LEAD_ONLY = "Only team leads can credit people with /credit."
@@ -198,6 +199,16 @@ def test_only_a_team_lead_can_credit_someone(stack: Stack, user: str, text: str)
 def test_only_a_programme_manager_can_give_a_lead(stack: Stack, user: str, text: str) -> None:
     reply, before, after = _as(stack, user, text)
     assert reply.startswith(PM_ONLY), reply
+    assert after == before
+
+
+@pytest.mark.parametrize("user", [MEMBER, ALICE, LEAD, OTHER_LEAD])
+def test_only_a_programme_manager_or_a_partners_contact_sees_standing(
+    stack: Stack, user: str
+) -> None:
+    reply, before, after = _as(stack, user, "standing")
+    assert reply.startswith("`/credit standing` shows partners' figures, which are private")
+    assert "Acme" not in reply and "Beta" not in reply
     assert after == before
 
 

@@ -9,7 +9,9 @@ it answer 429 (with ``Retry-After`` or ``extras.wait_seconds``), 500, leave out 
 Endpoints: ``GET /u/{username}/emails.json``, ``GET /users/{username}.json``,
 ``GET /t/{id}.json`` and ``/t/{slug}/{id}.json`` (a wrong slug is redirected, as
 Discourse does), ``GET /t/external_id/{id}.json`` (a redirect to the topic),
-``POST /posts`` (topics, replies and private messages), ``GET /posts.json``,
+``POST /posts`` (topics, replies and private messages: ``target_recipients`` must name
+known users, as on Discourse; :meth:`StandinDiscourse.private_messages` lists what a user
+received), ``GET /posts.json``,
 ``GET /posts/by_number/{topic}/{n}`` and ``GET /c/{id}.json`` (``solved=yes``).
 Badges: ``GET``/``POST /admin/badges.json`` (a name is taken once), ``POST /user_badges``
 (a reason must link to one of the forum's topics or posts; a second grant of a badge
@@ -68,6 +70,8 @@ class _Topic:
     accepted_post_number: int | None = None
     pinned: bool = False
     post_ids: list[int] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # a private message's usernames
+    raw: str = ""  # the first post as written
 
 
 def _now() -> str:
@@ -500,6 +504,12 @@ class StandinDiscourse:
                 )
             archetype = one("archetype") or "regular"
             category = one("category")
+            recipients = [u.strip() for u in (one("target_recipients") or "").split(",")]
+            recipients = [u for u in recipients if u]
+            if archetype == "private_message":
+                refused = self._refused_recipients(recipients)
+                if refused:
+                    return 422, {}, {"errors": [refused], "error_type": "invalid_parameters"}
             self._next_topic += 1
             title = one("title") or "untitled"
             topic = _Topic(
@@ -511,10 +521,31 @@ class StandinDiscourse:
                 archetype,
                 _now(),
                 external_id=external,
+                recipients=recipients if archetype == "private_message" else [],
+                raw=raw,
             )
             self.topics[topic.id] = topic
         post = self._add_post(topic, author, _now(), f"<p>{raw}</p>")
         return 200, {}, dict(post)
+
+    def _refused_recipients(self, usernames: list[str]) -> str | None:
+        """Discourse's refusal of a private message to nobody or to unknown users."""
+        if not usernames:
+            return "You must choose a valid user."
+        unknown = [u for u in usernames if u.lower() not in self.users]
+        if unknown:
+            return f"The following users could not be found: {', '.join(unknown)}"
+        return None
+
+    def private_messages(self, username: str) -> list[tuple[str, str]]:
+        """(title, raw) of each private message sent to ``username``, oldest first."""
+        with self._lock:
+            return [
+                (t.title, t.raw)
+                for t in sorted(self.topics.values(), key=lambda t: t.id)
+                if t.archetype == "private_message"
+                and username.lower() in (r.lower() for r in t.recipients)
+            ]
 
     # -- badges ---------------------------------------------------------------------
     _BADGE_TYPES = [

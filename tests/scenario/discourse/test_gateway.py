@@ -171,12 +171,22 @@ def test_a_topic_with_an_external_id_is_created_once(
 def test_a_private_message_goes_to_its_recipients_as_a_private_message(
     gateway: PydiscourseGateway, forum: StandinDiscourse
 ) -> None:
+    forum.add_user("esther_o", "esther@beta.example", user_id=57)  # Discourse needs known users
     topic_id = gateway.send_private_message(["marco", "esther_o"], "Your standing", "Hello")
 
     (sent,) = forum.calls("/posts", method="POST")
     assert sent.form["archetype"] == ["private_message"]
     assert sent.form["target_recipients"] == ["marco,esther_o"]
     assert forum.topics[topic_id].archetype == "private_message"
+    assert forum.private_messages("esther_o") == [("Your standing", "Hello")]
+
+
+def test_a_private_message_to_an_unknown_user_is_refused_as_discourse_does(
+    gateway: PydiscourseGateway, forum: StandinDiscourse
+) -> None:
+    with pytest.raises(ExternalServiceError, match="could not be found: nobody"):
+        gateway.send_private_message(["marco", "nobody"], "Your standing", "Hello")
+    assert not any(t.archetype == "private_message" for t in forum.topics.values())
 
 
 def test_an_external_id_discourse_would_refuse_is_refused_before_any_request(

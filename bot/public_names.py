@@ -1,0 +1,43 @@
+"""People's names, made safe to show in public, and the welcome to new contributors.
+
+A name comes from the people themselves (a Slack profile, a forum account), so it may
+hold anything: ``<!channel>``, ``@everyone``, a link, line breaks, invisible characters.
+:func:`neutral_name` keeps the name readable and takes its power away: it is one line
+of at most ``MAX_NAME_CHARS`` characters, without control or format characters, and a
+zero-width space follows every ``@`` and ``<`` (no mention on the forum nor in Slack),
+every ``:`` before a ``/`` and every ``.`` between letters (no client turns it into a
+link). What each
+medium treats as markup (``<`` in Slack, ``*`` or ``|`` in Markdown) is escaped by its
+renderer on top of this.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+ZERO_WIDTH_SPACE = "\u200b"
+MAX_NAME_CHARS = 80
+_LINKISH = re.compile(r"(@|<|:(?=/)|\.(?=\w))")
+
+
+def neutral_name(name: str) -> str:
+    """``name`` as plain words that never ping, link or break a line."""
+    one_line = " ".join(name.split())
+    words = "".join(c for c in one_line if not unicodedata.category(c).startswith("C")).strip()
+    if len(words) > MAX_NAME_CHARS:
+        words = words[: MAX_NAME_CHARS - 1] + "…"
+    return _LINKISH.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, words) or "someone"
+
+
+def welcome_sentence(names: Sequence[str], total: int) -> str | None:
+    """``Welcome, Ann, Bo and 2 more!`` for ``total`` new contributors of whom ``names``
+    (already neutral and escaped for the medium) may be named; None when none may."""
+    if not names:
+        return None
+    more = total - len(names)
+    shown = list(names) + ([f"{more} more"] if more > 0 else [])
+    if len(shown) == 1:
+        return f"Welcome, {shown[0]}!"
+    return f"Welcome, {', '.join(shown[:-1])} and {shown[-1]}!"

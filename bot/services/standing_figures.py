@@ -1,0 +1,77 @@
+"""Where each partner stands in a month so far: its figures against its minimums.
+
+:func:`partner_figures` is what ``/credit standing`` and a programme manager's App Home
+show, a preview that stores nothing. The minimums come from the standing rules'
+own evaluation (:func:`bot.services.partner_facts.evaluate_month`), so this module
+decides nothing about standing: it lines up the month's points and payments beside
+what the rules ask, and the ladder level of the partner's last evaluated month.
+
+Only the practical and financial commitments are shown here: code-of-conduct records
+are the most private data the bot holds and stay in the command line
+(``creditbot standing``, ``creditbot conduct list``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.config import ProgrammeConfig
+from bot.services.partner_facts import evaluate_month, monthly_points
+from scoring.months import Month
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class PartnerFigures:
+    """One partner's month so far (``minimum_usd`` 0: the financial rule is off)."""
+
+    slug: str
+    name: str
+    level: int
+    points: int
+    minimum_points: float
+    paid_usd: float
+    minimum_usd: float
+
+    @property
+    def points_short(self) -> float:
+        return max(self.minimum_points - self.points, 0.0)
+
+    @property
+    def usd_short(self) -> float:
+        return max(self.minimum_usd - self.paid_usd, 0.0) if self.minimum_usd > 0 else 0.0
+
+    @property
+    def at_risk(self) -> bool:
+        """Short of a minimum so far this month, or already on the warning ladder."""
+        return self.points_short > 0 or self.usd_short > 0 or self.level > 0
+
+
+def partner_figures(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[PartnerFigures]:
+    """Every partner's points and payments in ``month`` against its minimums, at risk
+    first (the furthest down the ladder, then the shortest), then by name."""
+    evaluations = evaluate_month(uow, config, month)
+    points = monthly_points(uow, config, (month,))
+    paid: dict[str, float] = defaultdict(float)
+    slugs = [org.slug for org, _ in evaluations]
+    for payment in uow.payments.between(month.first_day(), month.last_day(), slugs):
+        paid[payment.organisation] += payment.amount_usd_cents / 100
+    figures = []
+    for org, evaluation in evaluations:
+        latest = uow.standing.latest_before(org.slug, month.shift(1))
+        figures.append(
+            PartnerFigures(
+                slug=org.slug,
+                name=org.name,
+                level=latest.level if latest else 0,
+                points=points.get(org.slug, {}).get(month, 0),
+                minimum_points=evaluation.minimum_points,
+                paid_usd=round(paid[org.slug], 2),
+                minimum_usd=evaluation.minimum_usd,
+            )
+        )
+    return sorted(
+        figures,
+        key=lambda f: (not f.at_risk, -f.level, -f.points_short, -f.usd_short, f.name.lower()),
+    )

@@ -1,0 +1,30 @@
+"""Names from people are shown neutralised: readable, never a ping, a link or markup."""
+
+from __future__ import annotations
+
+from bot.public_names import MAX_NAME_CHARS, ZERO_WIDTH_SPACE, neutral_name, welcome_sentence
+
+
+def test_an_ordinary_name_is_shown_as_it_is() -> None:
+    assert neutral_name("Ana María O'Neil-Ng") == "Ana María O'Neil-Ng"
+
+
+def test_a_name_built_to_ping_or_link_keeps_its_letters_but_loses_its_power() -> None:
+    shown = neutral_name("<!here> @everyone see https://evil.example\nnow")
+    assert "<!here>" not in shown and "@everyone" not in shown
+    assert "://" not in shown and "evil.example" not in shown
+    assert "\n" not in shown
+    assert shown.replace(ZERO_WIDTH_SPACE, "") == "<!here> @everyone see https://evil.example now"
+
+
+def test_invisible_characters_go_and_a_long_name_is_cut() -> None:
+    assert neutral_name("Eve\u202e\u200blyn") == "Evelyn"
+    assert len(neutral_name("x" * 500)) == MAX_NAME_CHARS
+    assert neutral_name("\u200b\n") == "someone"
+
+
+def test_the_welcome_names_who_may_be_named_and_counts_the_rest() -> None:
+    assert welcome_sentence(["Ann"], 1) == "Welcome, Ann!"
+    assert welcome_sentence(["Ann", "Bo"], 2) == "Welcome, Ann and Bo!"
+    assert welcome_sentence(["Ann", "Bo"], 5) == "Welcome, Ann, Bo and 3 more!"
+    assert welcome_sentence([], 3) is None
