@@ -36,7 +36,7 @@ from bot.services.partner_facts import (
     tiers_for,
 )
 from scoring.inactivity import declining_organisations
-from scoring.ladder import LadderChange, Move, next_step
+from scoring.ladder import TOP_LEVEL, LadderChange, Move, next_step
 from scoring.models import Organisation
 from scoring.months import Month
 from scoring.standing import StandingEvaluation
@@ -244,6 +244,9 @@ def _details(evaluation: StandingEvaluation, change: LadderChange) -> dict[str, 
         "judged_months": [str(m) for m in evaluation.judged_months],
         "minimum_points": evaluation.minimum_points,
         "minimum_usd": evaluation.minimum_usd,
+        "points": evaluation.points,
+        "paid_usd": evaluation.paid_usd,
+        "unadjusted_country": evaluation.unadjusted_country,
         "shortfalls": [
             {
                 "rule": s.rule.value,
@@ -283,13 +286,33 @@ def _partner_messages(
         key = _enqueue_dm(uow, f"standing:{org.slug}:{month}:dm:{contact}", contact, text, now)
         if key:
             keys.append(key)
-    channel = config.slack.announcements_channel
-    if change.move == Move.REMOVED and channel:
-        key = f"standing:{org.slug}:{month}:announcement"
-        payload = {"text": messages.removal_announcement(org), "blocks": None}
-        if uow.outbox.enqueue(key, "slack", "post", channel, payload, now):
-            keys.append(key)
+    keys.extend(_announce(uow, config, org, month, change, now))
     return keys
+
+
+def _announce(
+    uow: UnitOfWork,
+    config: ProgrammeConfig,
+    org: Organisation,
+    month: Month,
+    change: LadderChange,
+    now: datetime,
+) -> list[str]:
+    """The public note when a partner leaves the list, or comes back to it."""
+    channel = config.slack.announcements_channel
+    before = change.previous.level if change.previous else 0
+    if change.move == Move.REMOVED:
+        text = messages.removal_announcement(org)
+    elif change.move == Move.RESTORED and before >= TOP_LEVEL:
+        text = messages.relisted_announcement(org)
+    else:
+        return []
+    key = f"standing:{org.slug}:{month}:announcement"
+    if channel and uow.outbox.enqueue(
+        key, "slack", "post", channel, {"text": text, "blocks": None}, now
+    ):
+        return [key]
+    return []
 
 
 def _summary_messages(
