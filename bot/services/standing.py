@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.config import ProgrammeConfig
 from bot.services import standing_messages as messages
+from bot.services import standing_notices as notices
 from bot.services.partner_facts import (
     PartnerCountryError,
     evaluate_month,
@@ -234,6 +235,7 @@ def run_standing(
     new = [r for r in results if r.change.new]
     if new:
         keys.extend(_summary_messages(uow, config, month, new, now))
+        keys.extend(notices.missing_bigmac_figures(uow, config, [r.evaluation for r in new], now))
     return StandingRun(month, tuple(results), tuple(keys))
 
 
