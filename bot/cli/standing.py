@@ -10,9 +10,16 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotFound
 from bot.services.conduct import add_conduct_record, conduct_lines
-from bot.services.finance import add_payment, import_payments, parse_amount, parse_day
+from bot.services.finance import (
+    add_payment,
+    check_months,
+    coverage,
+    import_payments,
+    parse_amount,
+    parse_day,
+)
 from bot.services.standing import standing_views
 from bot.services.standing_messages import render_standing
 
@@ -55,12 +62,16 @@ def finance_add(
     currency: Annotated[str, typer.Option(help="ISO code, e.g. USD, EUR")] = "USD",
     ref: Annotated[str | None, typer.Option(help="unique reference (an invoice number...)")] = None,
     note: Annotated[str, typer.Option(help="free text")] = "",
+    months: Annotated[
+        str, typer.Option(help="months it covers from the month paid (1-36), spread evenly")
+    ] = "1",
 ) -> None:
     """Record one payment by an organisation."""
     runtime = open_runtime()
     config = runtime.config
+    covered = check_months(months, "--months")
     try:
-        paid_on = parse_day(day, config)
+        paid_on = parse_day(day, config, runtime.now().astimezone(config.tz).date())
     except InvalidInput as error:
         raise InvalidInput(f"--date: {error}") from None
     try:
@@ -69,7 +80,16 @@ def finance_add(
         raise InvalidInput(f"--amount: {error}") from None
     with runtime.uow() as uow:
         made = add_payment(
-            uow, config, organisation, paid_on, value, currency, runtime.now(), ref=ref, note=note
+            uow,
+            config,
+            organisation,
+            paid_on,
+            value,
+            currency,
+            runtime.now(),
+            ref=ref,
+            note=note,
+            months=covered,
         )
         uow.commit()
     if made is None:
@@ -77,7 +97,7 @@ def finance_add(
         return
     typer.echo(
         f"recorded {made.amount_cents / 100:,.2f} {made.currency} from {organisation} on "
-        f"{paid_on} (${made.amount_usd_cents / 100:,.2f})"
+        f"{paid_on} (${made.amount_usd_cents / 100:,.2f}){coverage(made)}"
     )
 
 
@@ -95,6 +115,8 @@ def finance_import(
         f"known, {result.not_payments} not payments (fees, expenses, refunds), "
         f"{result.unmatched_lines} from contributors matching no organisation"
     )
+    for line in result.notes:
+        typer.echo(f"note: {line}")
     if result.unmatched:
         shown = ", ".join(result.unmatched[:10])
         more = f" and {len(result.unmatched) - 10} more" if len(result.unmatched) > 10 else ""
@@ -108,9 +130,11 @@ def finance_import(
 def finance_list(
     organisation: Annotated[str, typer.Option("--org", help="organisation slug")],
 ) -> None:
-    """An organisation's latest payments."""
+    """An organisation's latest payments, and which months each covers."""
     runtime = open_runtime()
     with runtime.reader() as uow:
+        if uow.organisations.get(organisation) is None:
+            raise NotFound(f"no organisation with slug '{organisation}'")
         payments = uow.payments.for_organisation(organisation)
     if not payments:
         typer.echo(f"no payment recorded for {organisation}")
@@ -118,6 +142,7 @@ def finance_list(
         typer.echo(
             f"{p.paid_on} {p.amount_cents / 100:>12,.2f} {p.currency} "
             f"(${p.amount_usd_cents / 100:,.2f}) {p.source} {p.note}".rstrip()
+            + coverage(p)
         )
 
 

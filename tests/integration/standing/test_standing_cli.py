@@ -160,13 +160,18 @@ def test_finance_import_reads_an_open_collective_export(
     assert result.out.splitlines() == [
         "5 lines: 2 payments added, 0 already known, 2 not payments (fees, expenses, refunds), "
         "1 from contributors matching no organisation",
+        "note: this Open Collective export has no frequency column, so yearly contributions "
+        "cannot be told apart: each payment counts for its own month",
         "unmatched contributors: Jane Doe (map them with finance.aliases in creditbot.yml if they "
         "are organisations)",
     ]
     again = cli("finance", "import", str(export))
     assert "0 payments added, 2 already known" in again.out
     listed = cli("finance", "list", "--org", "beta").out
-    assert "2026-10-04        50.00 EUR ($55.00) opencollective Beta Pedagogie SARL" in listed
+    assert (
+        "2026-10-04        50.00 EUR ($55.00) opencollective Beta Pedagogie SARL covers 2026-10"
+        in listed
+    )
     assert "120.00 USD ($120.00)" in cli("finance", "list", "--org", "acme").out
 
 
@@ -215,6 +220,11 @@ def test_payments_recorded_by_hand_count_towards_the_financial_minimum(
         (("--org", "nope", "--date", "2026-10-01", "--amount", "5"), "no organisation with slug"),
         (("--org", "acme", "--date", "yesterday", "--amount", "5"), "--date: 'yesterday'"),
         (("--org", "acme", "--date", "2026-10-01", "--amount", "-5"), "--amount: the amount"),
+        (("--org", "acme", "--date", "2026-10-01", "--amount", "1e30"), "--amount: the amount"),
+        (("--org", "acme", "--date", "1999-12-31", "--amount", "5"), "from 2000-01-01"),
+        (("--org", "acme", "--date", "2999-01-01", "--amount", "5"), "from 2000-01-01"),
+        (("--org", "acme", "--date", "2026-10-01", "--amount", "5", "--months", "0"), "1 to 36"),
+        (("--org", "acme", "--date", "2026-10-01", "--amount", "5", "--months", "37"), "1 to 36"),
     ],
 )
 def test_a_wrong_payment_is_refused_with_its_reason(
@@ -223,6 +233,9 @@ def test_a_wrong_payment_is_refused_with_its_reason(
     result = cli("finance", "add", *args)
     assert result.code == 1
     assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    with runtime.reader() as uow:
+        assert uow.payments.for_organisation("acme") == []
 
 
 def test_conduct_records_are_listed_privately_and_named_by_id_elsewhere(
