@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
+from bot.cli.standing_decisions import register_decisions
 from bot.errors import InvalidInput, NotFound
 from bot.services.conduct import add_conduct_record, conduct_lines
 from bot.services.finance import (
@@ -35,7 +36,15 @@ finance = typer.Typer(
 conduct = typer.Typer(help="Code-of-conduct records (private).", no_args_is_help=True)
 
 
+standing_app = typer.Typer(
+    help="Partner standing for a month (as evaluated, or a preview); waive and reset.",
+    invoke_without_command=True,
+)
+
+
+@standing_app.callback()
 def standing(
+    ctx: typer.Context,
     month: Annotated[
         str | None, typer.Option(help="YYYY-MM; default: the month just ended")
     ] = None,
@@ -44,6 +53,8 @@ def standing(
     ),
 ) -> None:
     """Partner standing for a month: as evaluated by `jobs run standing`, or a preview."""
+    if ctx.invoked_subcommand is not None:
+        return
     runtime = open_runtime()
     chosen = parse_month(month, runtime)
     with runtime.reader() as uow:
@@ -193,6 +204,7 @@ def conduct_list() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("standing")(standing)
+    register_decisions(standing_app)
+    app.add_typer(standing_app, name="standing")
     app.add_typer(finance, name="finance")
     app.add_typer(conduct, name="conduct")

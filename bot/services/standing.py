@@ -128,12 +128,13 @@ def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> li
     for org in orgs:
         if org.slug in stored:
             s = stored[org.slug]
+            waived = s.details.get("waived")
             views.append(
                 StandingView(
                     org.slug,
                     org.name,
-                    s.good_standing,
-                    s.reasons,
+                    s.good_standing or bool(waived),
+                    _shown_reasons(s),
                     s.level,
                     s.referrals_paused,
                     s.listed,
@@ -161,6 +162,16 @@ def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> li
             )
         )
     return views
+
+
+def _shown_reasons(stored: StoredStanding) -> tuple[str, ...]:
+    """The stored reasons, after what a programme manager decided on the month."""
+    decided = []
+    for kind in ("waived", "reset"):
+        entry = stored.details.get(kind)
+        if isinstance(entry, dict):
+            decided.append(f"{kind} by a programme manager: {entry.get('reason', '')}")
+    return (*decided, *stored.reasons)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from scoring.standing import PartnerRules, Rule, StandingEvaluation
 
 if TYPE_CHECKING:
     from bot.services.standing import PartnerResult, StandingView
+    from storage.repositories.standing import StandingDecision
 
 _LEVEL_WORDS = {
     0: "in good standing",
@@ -145,6 +146,28 @@ def removal_announcement(org: Organisation) -> str:
     return (
         f"Partner list update: {org.name} is no longer listed as a partner of the programme. "
         "Thank you for the contributions so far; the door stays open."
+    )
+
+
+def decision_notice(org: Organisation, decision: StandingDecision, before: int, after: int) -> str:
+    """The private message to a partner's contacts when a programme manager's waive or
+    reset changes where it stands."""
+    if decision.kind == "waive":
+        what = (
+            f"A programme manager has waived {decision.month.label()} for {org.name}: it counts "
+            "as a month in good standing"
+        )
+    else:
+        what = f"A programme manager has reset {org.name}'s partner standing"
+    restored = []
+    if before >= 2 and after < 2:
+        restored.append("referrals from the partner directory are back on")
+    if before >= 3 and after < 3:
+        restored.append(f"{org.name} is listed as a partner again")
+    tail = f" {'; '.join(restored).capitalize()}." if restored else ""
+    return (
+        f"*Partner standing: {org.name}*\n{what} (reason: {decision.reason}). "
+        f"{org.name} is now {level_words(after)} (it was {level_words(before)}).{tail}"
     )
 
 
