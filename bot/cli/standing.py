@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
+from bot.cli.partners import register as register_partners
 from bot.cli.standing_decisions import register_decisions
 from bot.errors import InvalidInput, NotFound
 from bot.services.conduct import add_conduct_record, conduct_lines
@@ -206,5 +207,6 @@ def conduct_list() -> None:
 def register(app: typer.Typer) -> None:
     register_decisions(standing_app)
     app.add_typer(standing_app, name="standing")
+    register_partners(app)
     app.add_typer(finance, name="finance")
     app.add_typer(conduct, name="conduct")

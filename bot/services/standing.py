@@ -26,6 +26,7 @@ from typing import Any
 from bot.config import ProgrammeConfig
 from bot.services import standing_messages as messages
 from bot.services import standing_notices as notices
+from bot.services.partner_admission import report_eligible
 from bot.services.partner_facts import (
     PartnerCountryError,
     evaluate_month,
@@ -247,6 +248,7 @@ def run_standing(
     if new:
         keys.extend(_summary_messages(uow, config, month, new, now))
         keys.extend(notices.missing_bigmac_figures(uow, config, [r.evaluation for r in new], now))
+    keys.extend(report_eligible(uow, config, month, now))
     return StandingRun(month, tuple(results), tuple(keys))
 
 
