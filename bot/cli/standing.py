@@ -13,6 +13,7 @@ from bot.cli.common import open_runtime, parse_month
 from bot.cli.partners import register as register_partners
 from bot.cli.standing_decisions import register_decisions
 from bot.errors import InvalidInput, NotFound
+from bot.runtime import Runtime
 from bot.services.conduct import add_conduct_record, conduct_lines
 from bot.services.finance import (
     add_payment,
@@ -24,6 +25,9 @@ from bot.services.finance import (
 )
 from bot.services.standing import standing_views
 from bot.services.standing_messages import render_standing
+from bot.services.standing_notices import late_records
+from scoring.months import Month
+from storage.uow import UnitOfWork
 
 
 class StandingFormat(StrEnum):
@@ -103,6 +107,7 @@ def finance_add(
             note=note,
             months=covered,
         )
+        late = _late(uow, runtime) if made is not None else []
         uow.commit()
     if made is None:
         typer.echo("already recorded: the same payment (or reference); nothing added")
@@ -111,6 +116,7 @@ def finance_add(
         f"recorded {made.amount_cents / 100:,.2f} {made.currency} from {organisation} on "
         f"{paid_on} (${made.amount_usd_cents / 100:,.2f}){coverage(made)}"
     )
+    _say_late(late)
 
 
 @finance.command("import")
@@ -121,6 +127,7 @@ def finance_import(
     runtime = open_runtime()
     with runtime.uow() as uow:
         result = import_payments(uow, runtime.config, file, runtime.now())
+        late = _late(uow, runtime) if result.added else []
         uow.commit()
     typer.echo(
         f"{result.lines} lines: {result.added} payments added, {result.already_known} already "
@@ -129,12 +136,27 @@ def finance_import(
     )
     for line in result.notes:
         typer.echo(f"note: {line}")
+    _say_late(late)
     if result.unmatched:
         shown = ", ".join(result.unmatched[:10])
         more = f" and {len(result.unmatched) - 10} more" if len(result.unmatched) > 10 else ""
         typer.echo(
             f"unmatched contributors: {shown}{more} (map them with finance.aliases in "
             "creditbot.yml if they are organisations)"
+        )
+
+
+def _late(uow: UnitOfWork, runtime: Runtime) -> list[str]:
+    """Report payments recorded late for an evaluated month to programme managers."""
+    latest = Month.of(runtime.now().astimezone(runtime.config.tz).date()).previous()
+    return late_records(uow, runtime.config, latest, runtime.now())
+
+
+def _say_late(keys: list[str]) -> None:
+    if keys:
+        typer.echo(
+            "recorded after its month was evaluated: programme managers are told privately, "
+            "with the `creditbot standing waive` command that would apply it"
         )
 
 

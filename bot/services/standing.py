@@ -249,6 +249,7 @@ def run_standing(
         keys.extend(_summary_messages(uow, config, month, new, now))
         keys.extend(notices.missing_bigmac_figures(uow, config, [r.evaluation for r in new], now))
     keys.extend(report_eligible(uow, config, month, now))
+    keys.extend(notices.late_records(uow, config, month.previous(), now))
     return StandingRun(month, tuple(results), tuple(keys))
 
 
