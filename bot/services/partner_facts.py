@@ -55,6 +55,7 @@ def tier_rules(config: ProgrammeConfig) -> TierRules:
     return TierRules(
         window_months=t.window_months,
         min_points_per_badge=t.min_points_per_badge,
+        badge_minimums=dict(t.badge_minimums),
         levels=tuple(sorted(t.levels.items(), key=lambda item: item[1])),
     )
 

@@ -37,6 +37,7 @@ from bot.services.partner_facts import (
     tier_rules,
     tiers_for,
 )
+from bot.services.tier_reviews import stored_tiers
 from scoring.inactivity import declining_organisations
 from scoring.ladder import TOP_LEVEL, LadderChange, Move, next_step
 from scoring.models import Organisation
@@ -124,7 +125,7 @@ def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> li
         if missing
         else {}
     )
-    tiers = tiers_for(uow, config, month, [o.slug for o in orgs])
+    tiers = stored_tiers(uow)
     views: list[StandingView] = []
     for org in orgs:
         if org.slug in stored:
@@ -140,7 +141,7 @@ def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> li
                     s.referrals_paused,
                     s.listed,
                     True,
-                    tiers.get(org.slug),
+                    tiers.get(org.slug) if s.listed else None,
                 )
             )
             continue
@@ -159,7 +160,7 @@ def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> li
                 step.referrals_paused,
                 step.listed,
                 False,
-                tiers.get(org.slug),
+                tiers.get(org.slug) if step.listed else None,
             )
         )
     return views
@@ -188,9 +189,9 @@ class PartnerStatus:
 
 def partner_statuses(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[PartnerStatus]:
     """Every partner's listing and referrals after its last evaluated month (a partner never
-    evaluated is listed), with its tier over the tier window ending with ``month``."""
+    evaluated is listed), with its tier from the latest half-yearly review."""
     orgs = partners(uow)
-    tiers = tiers_for(uow, config, month, [o.slug for o in orgs])
+    tiers = stored_tiers(uow)
     out: list[PartnerStatus] = []
     for org in orgs:
         latest = uow.standing.latest(org.slug)
@@ -200,7 +201,7 @@ def partner_statuses(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> 
                 org.name,
                 latest.listed if latest else True,
                 latest.referrals_paused if latest else False,
-                tiers[org.slug],
+                tiers.get(org.slug, Tier((), None)),
             )
         )
     return out

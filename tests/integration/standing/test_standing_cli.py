@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.runtime import Runtime
+from scoring.months import Month
 from tests.conftest import CliResult
 from tests.integration.standing.conftest import AUG, OCT, SEP, credit, evaluate, meet
 
@@ -100,6 +101,13 @@ def test_standing_json_is_a_preview_until_the_month_is_evaluated(
 
 
 def test_standing_text_shows_level_listing_referrals_and_tier(runtime: Runtime, cli: Cli) -> None:
+    for month in (Month(2026, 1), Month(2026, 2), Month(2026, 3)):
+        credit(runtime, "ann@acme.example", month, 20)
+    # (No Slack here: the partner's message about its new tier stays in the outbox.)
+    assert (
+        "tier review 2026-07: 1 tiers changed"
+        in cli("jobs", "run", "tier-review", "--month", "2026-07").out
+    )
     meet(runtime, AUG, SEP, OCT)
     evaluate(runtime, OCT)
     out = cli("standing", "--month", "2026-10").out

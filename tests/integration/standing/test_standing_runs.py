@@ -222,5 +222,5 @@ def test_the_directory_status_follows_the_last_evaluated_month(runtime: Runtime)
         statuses = {s.slug: s for s in partner_statuses(uow, runtime.config, OCT)}
     assert (statuses["acme"].listed, statuses["acme"].referrals_paused) == (False, True)
     assert (statuses["beta"].listed, statuses["beta"].referrals_paused) == (True, False)
-    assert statuses["beta"].tier.name == "Bronze"
-    assert statuses["acme"].tier.name is None
+    # No tier before a first half-yearly review.
+    assert statuses["beta"].tier.name is None
