@@ -55,6 +55,7 @@ __all__ = [
     "StandingView",
     "partner_statuses",
     "run_standing",
+    "standing_so_far",
     "standing_views",
     "tier_rules",
     "tiers_for",
@@ -115,15 +116,26 @@ class StandingRun:
 
 
 # -- reading -----------------------------------------------------------------------------
-def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[StandingView]:
-    """Every partner for ``month``: the stored result, or a preview computed now."""
+def standing_so_far(
+    uow: UnitOfWork, config: ProgrammeConfig, slug: str, month: Month
+) -> StandingView | None:
+    """Where partner ``slug`` stands in ``month`` so far: the stored evaluation once the
+    month is evaluated, else a preview from the records dated so far (nothing stored).
+    None when ``slug`` is not a partner. (For ``/credit standing`` and the like.)"""
+    views = standing_views(uow, config, month, only=slug)
+    return views[0] if views else None
+
+
+def standing_views(
+    uow: UnitOfWork, config: ProgrammeConfig, month: Month, only: str | None = None
+) -> list[StandingView]:
+    """Every partner (or just ``only``) for ``month``: the stored result, or a preview
+    computed now."""
     stored = uow.standing.for_month(month)
-    orgs = partners(uow)
+    orgs = [o for o in partners(uow) if only is None or o.slug == only]
     missing = [o for o in orgs if o.slug not in stored]
     previews = (
-        {org.slug: ev for org, ev in evaluate_month(uow, config, month) if org in missing}
-        if missing
-        else {}
+        {org.slug: ev for org, ev in evaluate_month(uow, config, month, missing)} if missing else {}
     )
     tiers = stored_tiers(uow)
     views: list[StandingView] = []
