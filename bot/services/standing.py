@@ -4,17 +4,17 @@
 outbox in the same transaction (the caller commits):
 
 - levels 1, 2 and 3: a private message to each of the partner's contacts (what fell
-  short, by how much, how to fix it, by when);
+  short, by how much, how to fix it, what brings it back);
 - level 3 reached: a neutral public announcement in ``announcements_channel`` (no
-  reason, no amount, no conduct detail);
+  reason, no amount, no conduct detail); listed again: a neutral public note too;
 - back in good standing: a private welcome back to the contacts;
-- a private summary of the month to each programme manager.
+- a private summary of the month to each programme manager, and the notices told once
+  (:mod:`bot.services.standing_notices`, :mod:`bot.services.partner_admission`).
 
-Outbox keys are ``standing:<slug>:<YYYY-MM>:dm:<user>``,
-``standing:<slug>:<YYYY-MM>:announcement`` and ``standing:summary:<YYYY-MM>:dm:<user>``,
-so evaluating a month again writes nothing new.
-
-The facts and rules come from :mod:`bot.services.partner_facts`.
+The messages and their outbox keys are in :mod:`bot.services.standing_outbox`; keys are
+stable, so evaluating a month again writes nothing new. The facts and rules come from
+:mod:`bot.services.partner_facts`. :func:`standing_so_far` answers "where does partner X
+stand this month so far" for other entry points.
 """
 
 from __future__ import annotations
@@ -24,22 +24,18 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
-from bot.services import standing_messages as messages
 from bot.services import standing_notices as notices
 from bot.services.partner_admission import report_eligible
 from bot.services.partner_facts import (
     PartnerCountryError,
     evaluate_month,
-    inactivity_rules,
-    monthly_points,
-    partner_rules,
     partners,
     tier_rules,
     tiers_for,
 )
+from bot.services.standing_outbox import partner_messages, summary_messages
 from bot.services.tier_reviews import stored_tiers
-from scoring.inactivity import declining_organisations
-from scoring.ladder import TOP_LEVEL, LadderChange, Move, next_step
+from scoring.ladder import LadderChange, Move, next_step
 from scoring.models import Organisation
 from scoring.months import Month
 from scoring.standing import StandingEvaluation
@@ -256,10 +252,10 @@ def run_standing(
                 details=_details(evaluation, change),
             )
         )
-        keys.extend(_partner_messages(uow, config, org, evaluation, change, now))
+        keys.extend(partner_messages(uow, config, org, evaluation, change, now))
     new = [r for r in results if r.change.new]
     if new:
-        keys.extend(_summary_messages(uow, config, month, new, now))
+        keys.extend(summary_messages(uow, config, month, new, now))
         keys.extend(notices.missing_bigmac_figures(uow, config, [r.evaluation for r in new], now))
     keys.extend(report_eligible(uow, config, month, now))
     keys.extend(notices.late_records(uow, config, month.previous(), now))
@@ -286,84 +282,3 @@ def _details(evaluation: StandingEvaluation, change: LadderChange) -> dict[str, 
             for s in evaluation.shortfalls
         ],
     }
-
-
-def _enqueue_dm(uow: UnitOfWork, key: str, user: str, text: str, now: datetime) -> str | None:
-    payload = {"text": text, "blocks": None}
-    return key if uow.outbox.enqueue(key, "slack", "dm", user, payload, now) else None
-
-
-def _partner_messages(
-    uow: UnitOfWork,
-    config: ProgrammeConfig,
-    org: Organisation,
-    evaluation: StandingEvaluation,
-    change: LadderChange,
-    now: datetime,
-) -> list[str]:
-    month = evaluation.month
-    keys: list[str] = []
-    if change.move == Move.STAYED_GOOD:
-        return keys
-    if change.move == Move.RESTORED:
-        text = messages.welcome_back(org, month, change)
-    else:
-        text = messages.warning(
-            org, evaluation, change, partner_rules(config), config.slack.program_managers
-        )
-    for contact in org.contacts:
-        key = _enqueue_dm(uow, f"standing:{org.slug}:{month}:dm:{contact}", contact, text, now)
-        if key:
-            keys.append(key)
-    keys.extend(_announce(uow, config, org, month, change, now))
-    return keys
-
-
-def _announce(
-    uow: UnitOfWork,
-    config: ProgrammeConfig,
-    org: Organisation,
-    month: Month,
-    change: LadderChange,
-    now: datetime,
-) -> list[str]:
-    """The public note when a partner leaves the list, or comes back to it."""
-    channel = config.slack.announcements_channel
-    before = change.previous.level if change.previous else 0
-    if change.move == Move.REMOVED:
-        text = messages.removal_announcement(org)
-    elif change.move == Move.RESTORED and before >= TOP_LEVEL:
-        text = messages.relisted_announcement(org)
-    else:
-        return []
-    key = f"standing:{org.slug}:{month}:announcement"
-    if channel and uow.outbox.enqueue(
-        key, "slack", "post", channel, {"text": text, "blocks": None}, now
-    ):
-        return [key]
-    return []
-
-
-def _summary_messages(
-    uow: UnitOfWork,
-    config: ProgrammeConfig,
-    month: Month,
-    results: list[PartnerResult],
-    now: datetime,
-) -> list[str]:
-    baseline = tuple(month.shift(-k) for k in range(3, -1, -1))
-    points = monthly_points(uow, config, baseline)
-    declines = declining_organisations(
-        {r.organisation.slug: points.get(r.organisation.slug, {}) for r in results},
-        month,
-        inactivity_rules(config),
-    )
-    text = messages.manager_summary(
-        month, results, declines, announcements=config.slack.announcements_channel
-    )
-    keys: list[str] = []
-    for manager in config.slack.program_managers:
-        key = _enqueue_dm(uow, f"standing:summary:{month}:dm:{manager}", manager, text, now)
-        if key:
-            keys.append(key)
-    return keys

@@ -94,3 +94,20 @@ def test_a_stored_evaluation_is_not_recomputed_when_a_late_credit_arrives(
         stored = uow.standing.get("acme", OCT)
     assert stored is not None and stored.level == 1
     assert stored.details["points"] == 0
+
+
+def test_where_a_partner_stands_this_month_so_far_is_a_preview_until_evaluated(
+    runtime: Runtime,
+) -> None:
+    from bot.services.standing import standing_so_far
+
+    credit(runtime, "ann@acme.example", SEP, 4)
+    evaluate(runtime, SEP)
+    credit(runtime, "ann@acme.example", OCT, 12)
+    with runtime.reader() as uow:
+        so_far = standing_so_far(uow, runtime.config, "acme", OCT)
+        september = standing_so_far(uow, runtime.config, "acme", SEP)
+        assert standing_so_far(uow, runtime.config, "core", OCT) is None
+    assert so_far is not None and not so_far.evaluated
+    assert (so_far.good_standing, so_far.warning_level) == (True, 0)
+    assert september is not None and september.evaluated and september.warning_level == 1
