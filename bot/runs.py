@@ -17,10 +17,10 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot.cadence import Cadence
+from bot.cadence import Cadence, Daily
 from bot.config import ProgrammeConfig
 from bot.errors import CreditbotError
 from bot.owners import owner_is_gone
@@ -108,9 +108,19 @@ def complete_claim(uow: UnitOfWork, now: datetime) -> None:
 
 
 def period_not_due(runtime: Runtime, spec: JobSpec, period: str) -> str | None:
-    """Why ``period`` cannot run yet (one line), or None when it is due."""
+    """Why ``period`` cannot run yet (one line), or None when it is due.
+
+    A monthly or yearly period is due at its cadence's moment (after the month has
+    ended, on the decision date); a day may be run by hand from its start (the
+    scheduler still waits for the day's hour).
+    """
     tz = runtime.config.tz
-    due = spec.cadence(runtime.config).due_at(period, tz)
+    cadence = spec.cadence(runtime.config)
+    due = (
+        datetime.combine(date.fromisoformat(period), time(0), tzinfo=tz)
+        if isinstance(cadence, Daily)
+        else cadence.due_at(period, tz)
+    )
     if due <= runtime.wall_now():
         return None
     return (

@@ -13,8 +13,6 @@ from collections import defaultdict
 from datetime import date
 
 from bot.config import ProgrammeConfig
-from bot.errors import CreditbotError
-from scoring.errors import MissingBigMacFigure
 from scoring.inactivity import InactivityRules
 from scoring.models import Organisation
 from scoring.months import Month
@@ -24,16 +22,8 @@ from scoring.standing import (
     StandingEvaluation,
     evaluate_partner,
 )
-from scoring.tiers import Tier, TierRules, tier_for
+from scoring.tiers import TierRules
 from storage.uow import UnitOfWork
-
-
-class PartnerCountryError(CreditbotError):
-    """A partner's country has no Big Mac figure: names the partner and the override."""
-
-    def __init__(self, slug: str, error: MissingBigMacFigure) -> None:
-        super().__init__(f"organisation '{slug}': {error}")
-        self.slug = slug
 
 
 # -- rules from the configuration ------------------------------------------------------
@@ -159,17 +149,3 @@ def evaluate_month(
         )
         out.append((org, evaluate_partner(facts, month, rules)))
     return out
-
-
-def tiers_for(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month, slugs: list[str]
-) -> dict[str, Tier]:
-    """Each organisation's badges and tier over the tier window ending with ``month``."""
-    rules = tier_rules(config)
-    start, _ = month.shift(-(rules.window_months - 1)).bounds(config.tz)
-    _, end = month.bounds(config.tz)
-    types = config.rules.types
-    return {
-        slug: tier_for(uow.ledger.points_by_type(start, end, organisation=slug), types, rules)
-        for slug in slugs
-    }

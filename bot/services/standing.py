@@ -26,13 +26,7 @@ from typing import Any
 from bot.config import ProgrammeConfig
 from bot.services import standing_notices as notices
 from bot.services.partner_admission import report_eligible
-from bot.services.partner_facts import (
-    PartnerCountryError,
-    evaluate_month,
-    partners,
-    tier_rules,
-    tiers_for,
-)
+from bot.services.partner_facts import evaluate_month, partners, tier_rules
 from bot.services.standing_outbox import partner_messages, summary_messages
 from bot.services.tier_reviews import stored_tiers
 from scoring.ladder import LadderChange, Move, next_step
@@ -44,7 +38,6 @@ from storage.repositories.standing import StoredStanding
 from storage.uow import UnitOfWork
 
 __all__ = [
-    "PartnerCountryError",
     "PartnerResult",
     "PartnerStatus",
     "StandingRun",
@@ -54,7 +47,6 @@ __all__ = [
     "standing_so_far",
     "standing_views",
     "tier_rules",
-    "tiers_for",
 ]
 
 

@@ -6,16 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from scoring.ladder import LadderStep
 from scoring.months import Month
 from storage.sql import insert_one_ignoring_conflicts
-from storage.tables import CreditRow, StandingDecisionRow, StandingStepRow, columns, table
+from storage.tables import StandingDecisionRow, StandingStepRow, columns, table
 
 _step = columns(StandingStepRow)
-_credit = columns(CreditRow)
 _decision = columns(StandingDecisionRow)
 
 
@@ -109,15 +108,6 @@ class StandingRepository:
             select(StandingStepRow).where(_step.month == str(month))
         ).scalars()
         return {r.organisation: _to_stored(r) for r in rows}
-
-    def first_credit_at(self, slug: str) -> datetime | None:
-        """When the first live credit counted for ``slug`` happened (when it joined, by default)."""
-        value = self._session.execute(
-            select(func.min(_credit.occurred_at)).where(
-                _credit.organisation == slug, _credit.withdrawn_at.is_(None)
-            )
-        ).scalar()
-        return value if isinstance(value, datetime) else None
 
     def restate(self, step: StoredStanding) -> None:
         """Overwrite a stored month's level, listing, referrals and details (a programme

@@ -93,3 +93,11 @@ def test_messages_of_a_run_as_of_a_past_moment_are_due_at_once(
     messages = outbox(runtime)
     assert messages and all(m.created_at >= before for m in messages)
     assert all(m.status == "sent" for m in messages)
+
+
+def test_a_daily_job_runs_by_hand_for_a_moment_already_past_today(
+    runtime: Runtime, cli: Cli, slack: SlackApiStandIn
+) -> None:
+    moment = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    result = cli("jobs", "run", "inactivity", "--at", moment)
+    assert result.code == 0, result.err
