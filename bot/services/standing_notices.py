@@ -78,7 +78,11 @@ def late_records(
         stored = {
             slug: s
             for slug, s in uow.standing.for_month(month).items()
-            if slug in orgs and not s.good_standing and "waived" not in s.details
+            # (a month stored without its figures, before they were kept, is left alone)
+            if slug in orgs
+            and not s.good_standing
+            and "waived" not in s.details
+            and "points" in s.details
         }
         if not stored:
             continue
