@@ -7,8 +7,8 @@
 - **reset** ``slug``: the latest evaluated month goes back to level 0 (listed, referrals
   on) at once.
 
-Both are recorded in ``standing_decision`` with their reason. When the latest level
-changes, the partner's contacts are told privately what changed; a partner listed again
+Both are recorded in ``standing_decision`` with their reason. The partner's contacts are
+told privately of a waive, and of a reset that changes their level; a partner listed again
 is also announced publicly (the same neutral note as a month back in good standing).
 Outbox keys: ``standing:<slug>:decision:<id>:dm:<user>`` and
 ``standing:<slug>:decision:<id>:announcement``.
@@ -139,7 +139,7 @@ def _finish(
 ) -> DecisionResult:
     after = restated[-1] if restated[-1].month >= before.month else before
     keys: list[str] = []
-    if after.level != before.level:
+    if decision.kind == "waive" or after.level != before.level:
         text = messages.decision_notice(org, decision, before.level, after.level)
         for contact in org.contacts:
             key = f"standing:{org.slug}:decision:{decision.id}:dm:{contact}"

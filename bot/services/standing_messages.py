@@ -165,10 +165,12 @@ def decision_notice(org: Organisation, decision: StandingDecision, before: int, 
     if before >= 3 and after < 3:
         restored.append(f"{org.name} is listed as a partner again")
     tail = f" {'; '.join(restored).capitalize()}." if restored else ""
-    return (
-        f"*Partner standing: {org.name}*\n{what} (reason: {decision.reason}). "
-        f"{org.name} is now {level_words(after)} (it was {level_words(before)}).{tail}"
+    where = (
+        f"{org.name} stays {level_words(after)}."
+        if after == before
+        else f"{org.name} is now {level_words(after)} (it was {level_words(before)})."
     )
+    return f"*Partner standing: {org.name}*\n{what} (reason: {decision.reason}). {where}{tail}"
 
 
 def relisted_announcement(org: Organisation) -> str:
