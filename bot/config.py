@@ -144,7 +144,13 @@ class FinanceConfig(_Strict):
 
 class TiersConfig(_Strict):
     window_months: int = Field(default=6, ge=1)
-    min_points_per_badge: int = Field(default=1, ge=1)
+    # Points over the window that earn a badge: per badge, else the general figure. The
+    # defaults ask for steady work over six months (engineering: 10 points a month, the
+    # practical minimum; marketing: two events; services: five engagements; bizdev: three).
+    min_points_per_badge: int = Field(default=20, ge=1)
+    badge_minimums: dict[str, int] = Field(
+        default_factory=lambda: {"engineering": 60, "marketing": 16, "services": 15, "bizdev": 12}
+    )
     levels: dict[str, int] = Field(
         default_factory=lambda: {"Bronze": 1, "Silver": 2, "Gold": 3, "Platinum": 4}
     )

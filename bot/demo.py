@@ -66,6 +66,14 @@ DEMO_CONFIG: dict[str, Any] = {
             "contacts": ["U0GAMMA"],
         },
         {
+            "slug": "delta",
+            "name": "Delta Tutors",
+            "domains": ["delta.example"],
+            "country": "GB",
+            "employees": 30,
+            "contacts": ["U0DELTA"],
+        },
+        {
             "slug": "core",
             "name": "Project Core Team",
             "domains": ["project.example"],

@@ -25,6 +25,7 @@ from bot.services.shoutout_jobs import (
     shoutout_cadence,
 )
 from bot.services.standing_jobs import INACTIVITY_JOB, STANDING_JOB
+from bot.services.tier_reviews import TIER_REVIEW_JOB
 
 log = logging.getLogger("creditbot.jobs")
 
@@ -49,6 +50,7 @@ JOBS: dict[str, JobSpec] = {
         INACTIVITY_JOB,
         DECIDE_JOB,
         TERMS_JOB,
+        TIER_REVIEW_JOB,
     )
 }
 

@@ -12,18 +12,20 @@ Job modules import :class:`JobOutcome` and :class:`JobSpec` from here (the regis
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot.cadence import Cadence
+from bot.cadence import Cadence, Daily
 from bot.config import ProgrammeConfig
 from bot.errors import CreditbotError
 from bot.owners import owner_is_gone
 from bot.runtime import Runtime
+from storage.dry_run import DryRunLog
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("creditbot.jobs")
@@ -63,6 +65,7 @@ class RunStatus(StrEnum):
     ALREADY_DONE = "already done"
     RUNNING_ELSEWHERE = "running elsewhere"
     FAILED = "failed"
+    NOT_DUE = "not due"
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,28 @@ def complete_claim(uow: UnitOfWork, now: datetime) -> None:
         raise ClaimLost(claim.job, claim.period)
 
 
+def period_not_due(runtime: Runtime, spec: JobSpec, period: str) -> str | None:
+    """Why ``period`` cannot run yet (one line), or None when it is due.
+
+    A monthly or yearly period is due at its cadence's moment (after the month has
+    ended, on the decision date); a day may be run by hand from its start (the
+    scheduler still waits for the day's hour).
+    """
+    tz = runtime.config.tz
+    cadence = spec.cadence(runtime.config)
+    due = (
+        datetime.combine(date.fromisoformat(period), time(0), tzinfo=tz)
+        if isinstance(cadence, Daily)
+        else cadence.due_at(period, tz)
+    )
+    if due <= runtime.wall_now():
+        return None
+    return (
+        f"{spec.id} for {period} is not due until {due.astimezone(tz):%Y-%m-%d %H:%M} "
+        f"({runtime.config.timezone}); nothing recorded or sent"
+    )
+
+
 def run_job(
     runtime: Runtime,
     spec: JobSpec,
@@ -111,7 +136,14 @@ def run_job(
     owner: str,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
 ) -> RunResult:
-    """Claim ``(spec.id, period)`` and run it; what happened (never raises for a job error)."""
+    """Claim ``(spec.id, period)`` and run it; what happened (never raises for a job error).
+
+    A period not yet due by the job's cadence (at the real moment, even when the run
+    pretends another one) is refused with nothing recorded: ``NOT_DUE``.
+    """
+    not_due = period_not_due(runtime, spec, period)
+    if not_due is not None:
+        return RunResult(spec.id, period, RunStatus.NOT_DUE, error=not_due)
     now = runtime.now()
     with runtime.uow() as uow:
         claimed = uow.jobs.claim(spec.id, period, owner, now, lease_seconds)
@@ -161,3 +193,11 @@ def run_job(
         uow.commit()
     log.info("job %s for %s: %s", spec.id, period, outcome.summary)
     return RunResult(spec.id, period, RunStatus.DONE, outcome)
+
+
+def dry_run_job(runtime: Runtime, spec: JobSpec, period: str) -> tuple[JobOutcome, DryRunLog]:
+    """Run ``spec`` for ``period`` with every unit of work rolled back (no claim, no
+    outbox row kept): its summary and what it would have recorded and sent."""
+    log_ = DryRunLog()
+    outcome = spec.func(dataclasses.replace(runtime, dry_run=log_), period)
+    return outcome, log_

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.config import ProgrammeConfig, Settings, load_config
 from bot.errors import CreditbotError
+from storage.dry_run import DryRunLog, DryRunUnitOfWork
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import current_revision, head_revision
 from storage.uow import UnitOfWork
@@ -38,6 +39,11 @@ class Runtime:
     config: ProgrammeConfig
     engine: Engine
     clock: Clock = system_clock
+    #: The real clock when ``clock`` pretends another moment (``jobs run --at``): the
+    #: outbox dates its messages by it, so they are due at once, and a period is due by it.
+    wall_clock: Clock | None = None
+    #: Set by ``jobs run --dry-run``: every unit of work rolls back and notes what it did.
+    dry_run: DryRunLog | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _read_sessions: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -58,7 +64,9 @@ class Runtime:
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (one transaction)."""
-        return UnitOfWork(self._sessions)
+        if self.dry_run is not None:
+            return DryRunUnitOfWork(self._sessions, self.dry_run, outbox_clock=self.wall_clock)
+        return UnitOfWork(self._sessions, outbox_clock=self.wall_clock)
 
     def reader(self) -> UnitOfWork:
         """A unit of work for reading only (takes no write lock)."""
@@ -66,6 +74,10 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def wall_now(self) -> datetime:
+        """The real moment, even while ``now`` pretends another one."""
+        return (self.wall_clock or self.clock)()
 
     def check_schema(self) -> None:
         """Refuse to work on a schema older (or newer) than the code."""

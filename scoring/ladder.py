@@ -90,3 +90,15 @@ def _move(previous: LadderStep | None, step: LadderStep) -> Move:
     if step.level == TOP_LEVEL and before == TOP_LEVEL:
         return Move.STILL_REMOVED
     return {1: Move.WARNED, 2: Move.PAUSED, TOP_LEVEL: Move.REMOVED}[step.level]
+
+
+def replay(before: LadderStep | None, months: list[tuple[Month, bool]]) -> list[LadderStep]:
+    """The steps of ``months`` (each with whether it counts as good), oldest first,
+    climbed again from ``before``: how a programme manager's waive restates later months."""
+    steps: list[LadderStep] = []
+    previous = before
+    for month, good in months:
+        level = 0 if good else min((previous.level if previous else 0) + 1, TOP_LEVEL)
+        previous = LadderStep(month, level, good)
+        steps.append(previous)
+    return steps

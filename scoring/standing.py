@@ -1,18 +1,20 @@
-"""Is a partner in good standing for a month? Three commitments, each failure named.
+"""Is a partner in good standing for a month? Each month is judged on its own.
 
-- *practical*: every month of the window (the ``window_months`` months ending with
-  the evaluated one) reaches the minimum: ``min_points_per_month`` for partners above
-  ``small_partner_employees`` (or of unknown size), ``min_points_per_employee`` times
-  the head count for partners at or below it;
-- *financial*: the payments recorded in every month of the window reach
-  ``financial_minimum_usd`` adjusted for the partner's country by the Big Mac index
-  (see :mod:`scoring.bigmac`); 0 turns the rule off;
+- *practical*: the month's points reach the minimum: ``min_points_per_month`` for
+  partners above ``small_partner_employees`` (or of unknown size),
+  ``min_points_per_employee`` times the head count for partners at or below it;
+- *financial*: the payments covering the month (a payment covers its own month, or the
+  N months from it, spread evenly) reach ``financial_minimum_usd`` adjusted for the
+  partner's country by the Big Mac index (see :mod:`scoring.bigmac`); 0 turns the rule
+  off. A country without a figure is held to the unadjusted minimum, and the reason
+  says so: one partner's missing figure never stops an evaluation;
 - *conduct*: no code-of-conduct record against the organisation or one of its members
   in the ``conduct_window_months`` months ending with the evaluated one; 0 turns it off.
 
-A partner that joined during the window (``PartnerFacts.since``) is judged only on the
-months from the one it joined. Records dated after the evaluated month are ignored, so
-evaluating a past month gives the same answer later.
+A month before ``PartnerFacts.since`` (the partner's ``partner_since``) has nothing to
+answer for. Records dated after the evaluated month are ignored, so evaluating a past
+month gives the same answer later. ``window_months`` is the *admission* window (see
+:mod:`scoring.admission`), not part of a partner's monthly judgement.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import date
 from enum import StrEnum
 
 from scoring.bigmac import financial_threshold
+from scoring.errors import MissingBigMacFigure
 from scoring.months import Month, months_between
 
 
@@ -77,6 +80,7 @@ class Shortfall:
     required: float
     actual: float
     clears_after: Month | None = None
+    unadjusted_country: str | None = None  # financial: no Big Mac figure for this country
 
     @property
     def missing(self) -> float:
@@ -91,9 +95,15 @@ class Shortfall:
                 f"{_num(self.required)} needed ({_num(self.missing)} short)"
             )
         if self.rule == Rule.FINANCIAL:
+            basis = (
+                f"; no Big Mac figure for {self.unadjusted_country}, so the unadjusted "
+                "minimum applies"
+                if self.unadjusted_country
+                else ""
+            )
             return (
                 f"financial: {self.month} had ${self.actual:,.2f} in payments of the "
-                f"${self.required:,.2f} needed (${self.missing:,.2f} short)"
+                f"${self.required:,.2f} needed (${self.missing:,.2f} short{basis})"
             )
         count = int(self.actual)
         records = "record" if count == 1 else "records"
@@ -113,6 +123,9 @@ class StandingEvaluation:
     minimum_points: float
     minimum_usd: float
     shortfalls: tuple[Shortfall, ...] = ()
+    points: float = 0
+    paid_usd: float = 0.0
+    unadjusted_country: str | None = None  # the country missing from the Big Mac table
 
     @property
     def good_standing(self) -> bool:
@@ -136,26 +149,23 @@ def minimum_points(employees: int | None, rules: PartnerRules) -> float:
 
 
 def evaluate_partner(facts: PartnerFacts, month: Month, rules: PartnerRules) -> StandingEvaluation:
-    """Evaluate one partner's ``month`` against the three commitments.
+    """Evaluate one partner's ``month`` on its own against the three commitments.
 
-    Raises :class:`~scoring.errors.MissingBigMacFigure` when the financial rule is on
-    and the partner's country has no figure.
+    A country missing from the Big Mac table is judged on the unadjusted minimum
+    (``unadjusted_country`` says which); it never raises.
     """
-    months = tuple(m for m in window(month, rules.window_months) if _judged(m, facts.since))
+    months = (month,) if _judged(month, facts.since) else ()
     need_points = minimum_points(facts.employees, rules)
-    need_usd = financial_threshold(
-        rules.financial_minimum_usd, facts.country, rules.bigmac_overrides
-    )
+    need_usd, missing_country = _threshold(facts.country, rules)
+    got = facts.points.get(month, 0)
+    paid = round(facts.payments_usd.get(month, 0.0), 2)
     shortfalls: list[Shortfall] = []
-    for m in months:
-        got = facts.points.get(m, 0)
-        if got < need_points:
-            shortfalls.append(Shortfall(Rule.PRACTICAL, m, need_points, got))
-    if need_usd > 0:
-        for m in months:
-            paid = round(facts.payments_usd.get(m, 0.0), 2)
-            if paid < need_usd:
-                shortfalls.append(Shortfall(Rule.FINANCIAL, m, need_usd, paid))
+    if months and got < need_points:
+        shortfalls.append(Shortfall(Rule.PRACTICAL, month, need_points, got))
+    if months and need_usd > 0 and paid < need_usd:
+        shortfalls.append(
+            Shortfall(Rule.FINANCIAL, month, need_usd, paid, unadjusted_country=missing_country)
+        )
     conduct = _conduct_shortfall(facts.conduct_dates, month, rules.conduct_window_months)
     if conduct is not None:
         shortfalls.append(conduct)
@@ -166,7 +176,20 @@ def evaluate_partner(facts: PartnerFacts, month: Month, rules: PartnerRules) -> 
         minimum_points=need_points,
         minimum_usd=need_usd,
         shortfalls=tuple(shortfalls),
+        points=got,
+        paid_usd=paid,
+        unadjusted_country=missing_country if need_usd > 0 else None,
     )
+
+
+def _threshold(country: str | None, rules: PartnerRules) -> tuple[float, str | None]:
+    """The financial minimum, and the country when it had to stay unadjusted."""
+    try:
+        return financial_threshold(
+            rules.financial_minimum_usd, country, rules.bigmac_overrides
+        ), None
+    except MissingBigMacFigure as missing:
+        return round(rules.financial_minimum_usd, 2), missing.country
 
 
 def _judged(month: Month, since: Month | None) -> bool:

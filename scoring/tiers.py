@@ -2,14 +2,16 @@
 
 Each contribution type may carry a badge (``engineering``, ``services``, ``bizdev``,
 ``marketing``, ...). An organisation earns a badge when its credits of the types that
-carry it reach ``min_points_per_badge`` over the ``window_months`` months ending with
-the month considered. The number of distinct badges gives the tier.
+carry it reach that badge's threshold (``badge_minimums``, else ``min_points_per_badge``)
+over the ``window_months`` months before a review. The number of distinct badges gives
+the tier. Tiers are decided at half-yearly reviews (1 January and 1 July) and stored:
+see ``bot/services/tier_reviews.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scoring.models import ContributionType
 
@@ -19,7 +21,8 @@ class TierRules:
     """``tiers`` in creditbot.yml. ``levels``: (name, badges needed), lowest first."""
 
     window_months: int = 6
-    min_points_per_badge: int = 1
+    min_points_per_badge: int = 20
+    badge_minimums: Mapping[str, int] = field(default_factory=dict)
     levels: tuple[tuple[str, int], ...] = (
         ("Bronze", 1),
         ("Silver", 2),
@@ -44,8 +47,11 @@ def badges_earned(
         badge = badge_of.get(type_name)
         if badge is not None:
             points[badge] = points.get(badge, 0) + value
-    need = max(rules.min_points_per_badge, 1)
-    return tuple(sorted(b for b, p in points.items() if p >= need))
+
+    def need(badge: str) -> int:
+        return max(rules.badge_minimums.get(badge, rules.min_points_per_badge), 1)
+
+    return tuple(sorted(b for b, p in points.items() if p >= need(b)))
 
 
 def tier_for(

@@ -249,6 +249,34 @@ class PaymentRow(SQLModel, table=True):
     source_ref: str
     note: str = Field(default="", sa_type=Text)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    months: int = 1  # the months covered from the month paid, the amount spread evenly
+
+
+class StandingDecisionRow(SQLModel, table=True):
+    """A programme manager's waive or reset of a partner's standing (the audit trail)."""
+
+    __tablename__ = "standing_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(foreign_key="organisation.slug", index=True)
+    month: str
+    kind: str  # "waive" or "reset"
+    reason: str = Field(sa_type=Text)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class PartnerTierRow(SQLModel, table=True):
+    """A partner's tier as decided at one half-yearly review (``YYYY-H1`` / ``YYYY-H2``)."""
+
+    __tablename__ = "partner_tier"
+    __table_args__ = (UniqueConstraint("organisation", "period", name="uq_partner_tier_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation: str = Field(foreign_key="organisation.slug")
+    period: str
+    tier: str | None = None
+    badges: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reviewed_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ConductRecordRow(SQLModel, table=True):

@@ -7,6 +7,8 @@ message is stored if and only if the change that caused it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.orm import sessionmaker
@@ -53,8 +55,16 @@ class UnitOfWork:
     public: PublicRepository
     distinguished: DistinguishedRepository
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        outbox_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``outbox_clock``: when set, messages are due at its time, not at the ``now``
+        a job passes (a run "as of" another moment still sends at once)."""
         self._factory = session_factory
+        self._outbox_clock = outbox_clock
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -69,7 +79,7 @@ class UnitOfWork:
         self.payments = PaymentRepository(self.session)
         self.conduct = ConductRepository(self.session)
         self.nudges = NudgeRepository(self.session)
-        self.outbox = OutboxRepository(self.session)
+        self.outbox = OutboxRepository(self.session, clock=self._outbox_clock)
         self.jobs = JobRunRepository(self.session)
         self.reports = ReportRepository(self.session)
         self.suggestions = SuggestionRepository(self.session)

@@ -18,8 +18,8 @@ from bot.importing import parse_moment
 from bot.jobs import JOBS
 from bot.outbox import deliver_keys
 from bot.owners import worker_id
-from bot.runs import RunStatus, run_job
-from bot.runtime import Runtime, system_clock
+from bot.runs import JobSpec, RunStatus, dry_run_job, period_not_due, run_job
+from bot.runtime import Runtime
 from storage.repositories.outbox import FAILED, PENDING, SENDING
 
 jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args_is_help=True)
@@ -42,6 +42,10 @@ def jobs_run(
     year: Annotated[
         str | None, typer.Option(help="YYYY, for a yearly job (distinguished-decide)")
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="print what the run would record and send; keep nothing"),
+    ] = False,
 ) -> None:
     """Run a job for one period now, and deliver what it produced."""
     spec = JOBS.get(name)
@@ -50,18 +54,14 @@ def jobs_run(
     if sum(1 for given in (month, at, year) if given) > 1:
         raise typer.BadParameter("give one of --month, --year or --at, not several")
     runtime = open_runtime()
-    cadence = spec.cadence(runtime.config)
-    job_runtime: Runtime = runtime
-    if at:
-        moment = parse_moment(at)
-        period = cadence.current(moment, runtime.config.tz)
-        job_runtime = dataclasses.replace(runtime, clock=lambda: moment)
-    elif month or year:
-        period = cadence.parse(month or year or "")
-    else:
-        period = cadence.current(runtime.now(), runtime.config.tz)
-
+    job_runtime, period = _period(runtime, spec, month, at, year, dry_run)
+    if dry_run:
+        _print_dry_run(job_runtime, spec, period)
+        return
     result = run_job(job_runtime, spec, period, owner=worker_id())
+    if result.status == RunStatus.NOT_DUE:
+        fail_line(result.error or f"{name} for {period} is not due yet")
+        raise typer.Exit(1)
     if result.status == RunStatus.ALREADY_DONE:
         when = f" on {result.finished_at:%Y-%m-%d %H:%M} UTC" if result.finished_at else ""
         typer.echo(f"{name} already ran for {period}{when}; nothing to do")
@@ -75,17 +75,64 @@ def jobs_run(
         raise typer.Exit(1)
     assert result.outcome is not None
     typer.echo(f"{name} for {period}: {result.outcome.summary}")
-    keys = result.outcome.outbox_keys
+    _deliver(runtime, result.outcome.outbox_keys)
+
+
+def _period(
+    runtime: Runtime,
+    spec: JobSpec,
+    month: str | None,
+    at: str | None,
+    year: str | None,
+    dry_run: bool,
+) -> tuple[Runtime, str]:
+    """The period asked for, and the runtime to run it with (pretending ``--at``, while
+    the outbox and the "is it due" check keep the real clock)."""
+    cadence = spec.cadence(runtime.config)
+    if at:
+        moment = parse_moment(at)
+        if moment > runtime.now() and not dry_run:
+            fail_line(
+                f"--at {moment.isoformat()} is later than now; a run cannot be ahead of "
+                "time (nothing recorded or sent; --dry-run shows what it would do)"
+            )
+            raise typer.Exit(1)
+        real = runtime.clock
+        pretend = dataclasses.replace(runtime, clock=lambda: moment, wall_clock=real)
+        return pretend, cadence.current(moment, runtime.config.tz)
+    if month or year:
+        return runtime, cadence.parse(month or year or "")
+    return runtime, cadence.current(runtime.now(), runtime.config.tz)
+
+
+def _print_dry_run(runtime: Runtime, spec: JobSpec, period: str) -> None:
+    """What the run would record and send; nothing is kept."""
+    not_due = period_not_due(runtime, spec, period)
+    if not_due is not None:
+        typer.echo(f"dry run ({not_due.split(';')[0]}; shown anyway)")
+    outcome, log = dry_run_job(runtime, spec, period)
+    typer.echo(f"dry run: {outcome.summary}")
+    added = ", ".join(
+        f"{table} +{n}" for table, n in sorted(log.rows_added.items()) if table != "outbox"
+    )
+    typer.echo(f"would record: {added or 'nothing'}")
+    typer.echo(f"would send: {len(log.messages)} message{'' if len(log.messages) == 1 else 's'}")
+    for message in log.messages:
+        text = str(message.payload.get("text") or message.payload.get("title") or "")
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        typer.echo(
+            f"- {message.channel} {message.kind} to {message.target} ({message.key}): {first}"
+        )
+    typer.echo("nothing was recorded or sent (dry run)")
+
+
+def _deliver(runtime: Runtime, keys: tuple[str, ...]) -> None:
+    """Deliver the run's messages now (by the real clock); exit 1 if some are left."""
     if not keys:
         return
     gateways = open_gateways(runtime.settings)
     drained = deliver_keys(
-        runtime,
-        gateways.slack,
-        gateways.discourse,
-        keys,
-        missing=gateways.missing,
-        clock=system_clock if at else runtime.clock,
+        runtime, gateways.slack, gateways.discourse, keys, missing=gateways.missing
     )
     for sent in drained.sent:
         typer.echo(f"sent {sent.key} ({sent.ref})")

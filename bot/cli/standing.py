@@ -10,11 +10,24 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
-from bot.errors import InvalidInput
+from bot.cli.partners import register as register_partners
+from bot.cli.standing_decisions import register_decisions
+from bot.errors import InvalidInput, NotFound
+from bot.runtime import Runtime
 from bot.services.conduct import add_conduct_record, conduct_lines
-from bot.services.finance import add_payment, import_payments, parse_amount, parse_day
+from bot.services.finance import (
+    add_payment,
+    check_months,
+    coverage,
+    import_payments,
+    parse_amount,
+    parse_day,
+)
 from bot.services.standing import standing_views
 from bot.services.standing_messages import render_standing
+from bot.services.standing_notices import late_records
+from scoring.months import Month
+from storage.uow import UnitOfWork
 
 
 class StandingFormat(StrEnum):
@@ -28,7 +41,15 @@ finance = typer.Typer(
 conduct = typer.Typer(help="Code-of-conduct records (private).", no_args_is_help=True)
 
 
+standing_app = typer.Typer(
+    help="Partner standing for a month (as evaluated, or a preview); waive and reset.",
+    invoke_without_command=True,
+)
+
+
+@standing_app.callback()
 def standing(
+    ctx: typer.Context,
     month: Annotated[
         str | None, typer.Option(help="YYYY-MM; default: the month just ended")
     ] = None,
@@ -37,6 +58,8 @@ def standing(
     ),
 ) -> None:
     """Partner standing for a month: as evaluated by `jobs run standing`, or a preview."""
+    if ctx.invoked_subcommand is not None:
+        return
     runtime = open_runtime()
     chosen = parse_month(month, runtime)
     with runtime.reader() as uow:
@@ -55,12 +78,16 @@ def finance_add(
     currency: Annotated[str, typer.Option(help="ISO code, e.g. USD, EUR")] = "USD",
     ref: Annotated[str | None, typer.Option(help="unique reference (an invoice number...)")] = None,
     note: Annotated[str, typer.Option(help="free text")] = "",
+    months: Annotated[
+        str, typer.Option(help="months it covers from the month paid (1-36), spread evenly")
+    ] = "1",
 ) -> None:
     """Record one payment by an organisation."""
     runtime = open_runtime()
     config = runtime.config
+    covered = check_months(months, "--months")
     try:
-        paid_on = parse_day(day, config)
+        paid_on = parse_day(day, config, runtime.now().astimezone(config.tz).date())
     except InvalidInput as error:
         raise InvalidInput(f"--date: {error}") from None
     try:
@@ -69,16 +96,27 @@ def finance_add(
         raise InvalidInput(f"--amount: {error}") from None
     with runtime.uow() as uow:
         made = add_payment(
-            uow, config, organisation, paid_on, value, currency, runtime.now(), ref=ref, note=note
+            uow,
+            config,
+            organisation,
+            paid_on,
+            value,
+            currency,
+            runtime.now(),
+            ref=ref,
+            note=note,
+            months=covered,
         )
+        late = _late(uow, runtime) if made is not None else []
         uow.commit()
     if made is None:
         typer.echo("already recorded: the same payment (or reference); nothing added")
         return
     typer.echo(
         f"recorded {made.amount_cents / 100:,.2f} {made.currency} from {organisation} on "
-        f"{paid_on} (${made.amount_usd_cents / 100:,.2f})"
+        f"{paid_on} (${made.amount_usd_cents / 100:,.2f}){coverage(made)}"
     )
+    _say_late(late)
 
 
 @finance.command("import")
@@ -89,12 +127,16 @@ def finance_import(
     runtime = open_runtime()
     with runtime.uow() as uow:
         result = import_payments(uow, runtime.config, file, runtime.now())
+        late = _late(uow, runtime) if result.added else []
         uow.commit()
     typer.echo(
         f"{result.lines} lines: {result.added} payments added, {result.already_known} already "
         f"known, {result.not_payments} not payments (fees, expenses, refunds), "
         f"{result.unmatched_lines} from contributors matching no organisation"
     )
+    for line in result.notes:
+        typer.echo(f"note: {line}")
+    _say_late(late)
     if result.unmatched:
         shown = ", ".join(result.unmatched[:10])
         more = f" and {len(result.unmatched) - 10} more" if len(result.unmatched) > 10 else ""
@@ -104,13 +146,29 @@ def finance_import(
         )
 
 
+def _late(uow: UnitOfWork, runtime: Runtime) -> list[str]:
+    """Report payments recorded late for an evaluated month to programme managers."""
+    latest = Month.of(runtime.now().astimezone(runtime.config.tz).date()).previous()
+    return late_records(uow, runtime.config, latest, runtime.now())
+
+
+def _say_late(keys: list[str]) -> None:
+    if keys:
+        typer.echo(
+            "recorded after its month was evaluated: programme managers are told privately, "
+            "with the `creditbot standing waive` command that would apply it"
+        )
+
+
 @finance.command("list")
 def finance_list(
     organisation: Annotated[str, typer.Option("--org", help="organisation slug")],
 ) -> None:
-    """An organisation's latest payments."""
+    """An organisation's latest payments, and which months each covers."""
     runtime = open_runtime()
     with runtime.reader() as uow:
+        if uow.organisations.get(organisation) is None:
+            raise NotFound(f"no organisation with slug '{organisation}'")
         payments = uow.payments.for_organisation(organisation)
     if not payments:
         typer.echo(f"no payment recorded for {organisation}")
@@ -118,6 +176,7 @@ def finance_list(
         typer.echo(
             f"{p.paid_on} {p.amount_cents / 100:>12,.2f} {p.currency} "
             f"(${p.amount_usd_cents / 100:,.2f}) {p.source} {p.note}".rstrip()
+            + coverage(p)
         )
 
 
@@ -168,6 +227,8 @@ def conduct_list() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("standing")(standing)
+    register_decisions(standing_app)
+    app.add_typer(standing_app, name="standing")
+    register_partners(app)
     app.add_typer(finance, name="finance")
     app.add_typer(conduct, name="conduct")

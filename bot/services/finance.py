@@ -12,6 +12,11 @@ counts; the contributor is matched to an organisation by ``finance.aliases``, th
 slug, then name. A plain CSV with ``date``, ``amount``, ``currency`` and
 ``organisation`` works too. A file with a bad line stores nothing; importing it again
 adds nothing.
+
+A payment covers the month it was made, or the ``months`` months from it (1 to 36, the
+amount spread evenly): ``finance add --months N``, a ``months`` column, or, in an Open
+Collective export, a ``frequency`` column whose YEARLY contributions cover 12 months.
+Amounts and dates are checked against :mod:`scoring.bounds` (2000-01-01 to tomorrow).
 """
 
 from __future__ import annotations
@@ -21,12 +26,16 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
+from scoring.bounds import check_date
+from scoring.bounds import parse_amount as bounded_amount
+from scoring.errors import OutOfRange
 from scoring.models import Organisation
+from scoring.months import Month
 from storage.repositories.finance import Payment
 from storage.uow import UnitOfWork
 
@@ -45,6 +54,11 @@ _REF_COLUMNS = ("id", "legacyid", "shortid", "ref")
 _COUNTED_KINDS = {"CONTRIBUTION", "ADDED_FUNDS"}
 
 
+#: How many months a payment may cover.
+MAX_MONTHS = 36
+_FREQUENCY_MONTHS = {"YEARLY": 12, "ANNUALLY": 12, "YEAR": 12}
+
+
 @dataclass(frozen=True)
 class FinanceImport:
     lines: int
@@ -53,6 +67,17 @@ class FinanceImport:
     not_payments: int
     unmatched: tuple[str, ...]
     unmatched_lines: int
+    notes: tuple[str, ...] = ()
+
+
+def check_months(value: int | str, what: str = "months") -> int:
+    """A number of months a payment covers, 1 to 36."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
+        raise InvalidInput(
+            f"{what}: '{text[:32]}' is not a number of months from 1 to {MAX_MONTHS}"
+        )
+    return int(text)
 
 
 def to_usd_cents(amount: Decimal, currency: str, config: ProgrammeConfig) -> int:
@@ -68,17 +93,26 @@ def to_usd_cents(amount: Decimal, currency: str, config: ProgrammeConfig) -> int
 
 
 def parse_amount(text: str) -> Decimal:
+    """A positive amount of sane size (see :func:`scoring.bounds.parse_amount`)."""
     try:
-        value = Decimal(text.strip().replace("_", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"'{text}' is not an amount (write it like 120.50)") from None
-    if not value.is_finite() or value <= 0:
-        raise InvalidInput(f"the amount must be above 0, not '{text}'")
-    return value
+        return bounded_amount(text.replace("_", ""))
+    except OutOfRange as error:
+        raise InvalidInput(f"the amount must be above 0: {error}") from None
 
 
-def parse_day(text: str, config: ProgrammeConfig) -> date:
-    """A date or an ISO date-time (UTC without an offset), as a day of the programme."""
+def parse_day(text: str, config: ProgrammeConfig, today: date | None = None) -> date:
+    """A date or an ISO date-time (UTC without an offset), as a day of the programme;
+    with ``today``, also from 2000-01-01 to tomorrow."""
+    day = _parse_day(text, config)
+    if today is not None:
+        try:
+            check_date(day, today)
+        except OutOfRange as error:
+            raise InvalidInput(str(error)) from None
+    return day
+
+
+def _parse_day(text: str, config: ProgrammeConfig) -> date:
     text = text.strip()
     try:
         if len(text) == 10:
@@ -103,12 +137,18 @@ def add_payment(
     source: str = "manual",
     ref: str | None = None,
     note: str = "",
+    months: int = 1,
 ) -> Payment | None:
-    """Record one payment; None if its reference is already recorded."""
+    """Record one payment covering ``months`` months from the month paid; None if its
+    reference is already recorded."""
     if uow.organisations.get(slug) is None:
         raise NotFound(f"no organisation with slug '{slug}'")
+    months = check_months(months)
     code = currency.strip().upper()
-    reference = ref or _content_ref(slug, day.isoformat(), str(amount), code, note)
+    parts = [slug, day.isoformat(), str(amount), code, note] + (
+        [] if months == 1 else [str(months)]
+    )
+    reference = ref or _content_ref(*parts)
     payment = Payment(
         organisation=slug,
         paid_on=day,
@@ -118,8 +158,18 @@ def add_payment(
         source=source,
         source_ref=reference,
         note=note,
+        months=months,
     )
     return payment if uow.payments.add(payment, now) else None
+
+
+def coverage(payment: Payment) -> str:
+    """``" covers 2026-01"`` or ``" covers 2026-01 to 2026-12 ($100.00 a month)"``."""
+    first = Month.of(payment.paid_on)
+    if payment.months <= 1:
+        return f" covers {first}"
+    share = payment.amount_usd_cents / 100 / payment.months
+    return f" covers {first} to {first.shift(payment.months - 1)} (${share:,.2f} a month)"
 
 
 def match_organisation(
@@ -175,6 +225,13 @@ def import_payments(
     shown_cols = sorted(org_cols, key=lambda c: c.strip().lower() == "oppositeaccountslug")
     ref_col = column(_REF_COLUMNS)
     type_col, kind_col = header.get("type"), header.get("kind")
+    months_col, frequency_col = header.get("months"), header.get("frequency")
+    notes: tuple[str, ...] = ()
+    if "oppositeaccountslug" in header and frequency_col is None and months_col is None:
+        notes = (
+            "this Open Collective export has no frequency column, so yearly contributions "
+            "cannot be told apart: each payment counts for its own month",
+        )
     refund_cols = [header[c] for c in ("isrefund", "isrefunded") if c in header]
     organisations = uow.organisations.all()
     seen: Counter[str] = Counter()
@@ -201,11 +258,12 @@ def import_payments(
             continue
         where = f"{path}, line {number}"
         try:
-            day = parse_day(row.get(date_col or "") or "", config)
+            day = parse_day(row.get(date_col or "") or "", config, now.date())
             amount = parse_amount(row.get(amount_col or "") or "")
             currency = (row.get(currency_col or "") or "").strip().upper()
             if not currency:
                 raise InvalidInput("no currency")
+            months = _row_months(row, months_col, frequency_col)
         except InvalidInput as error:
             raise InvalidInput(f"{where}: {error}") from None
         contributor = next(((row.get(c) or "").strip() for c in shown_cols if row.get(c)), "")
@@ -240,6 +298,7 @@ def import_payments(
                 source="opencollective" if ref_col else "csv",
                 ref=ref,
                 note=contributor,
+                months=months,
             )
         except InvalidInput as error:
             raise InvalidInput(f"{where}: {error}") from None
@@ -247,7 +306,21 @@ def import_payments(
             known += 1
         else:
             added += 1
-    return FinanceImport(lines, added, known, not_payments, tuple(unmatched), unmatched_lines)
+    return FinanceImport(
+        lines, added, known, not_payments, tuple(unmatched), unmatched_lines, notes
+    )
+
+
+def _row_months(
+    row: dict[str, str | None], months_col: str | None, frequency_col: str | None
+) -> int:
+    """The months a line's payment covers: its ``months`` column, else 12 for a yearly
+    contribution (Open Collective's ``frequency``), else 1."""
+    given = (row.get(months_col) or "").strip() if months_col else ""
+    if given:
+        return check_months(given, "months")
+    frequency = (row.get(frequency_col) or "").strip().upper() if frequency_col else ""
+    return _FREQUENCY_MONTHS.get(frequency, 1)
 
 
 def _content_ref(*parts: str) -> str:

@@ -1,9 +1,10 @@
 """The facts partner standing is judged on, gathered from the ledger, and the rules
 from the configuration as the pure domain wants them.
 
-When a partner joined: ``partner_since`` in its configuration, else the month of the
-first credit ever counted for it (a partner with no credit at all is judged on the
-whole window).
+Since when a partner is judged: ``partner_since`` in its configuration; without it,
+every evaluated month (never the first credit: a record dated after a month must not
+change that month's evaluation). A payment covers the month it was made, or the
+``months`` months from it, the amount spread evenly.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from collections import defaultdict
 from datetime import date
 
 from bot.config import ProgrammeConfig
-from bot.errors import CreditbotError
-from scoring.errors import MissingBigMacFigure
 from scoring.inactivity import InactivityRules
 from scoring.models import Organisation
 from scoring.months import Month
@@ -22,18 +21,9 @@ from scoring.standing import (
     PartnerRules,
     StandingEvaluation,
     evaluate_partner,
-    window,
 )
-from scoring.tiers import Tier, TierRules, tier_for
+from scoring.tiers import TierRules
 from storage.uow import UnitOfWork
-
-
-class PartnerCountryError(CreditbotError):
-    """A partner's country has no Big Mac figure: names the partner and the override."""
-
-    def __init__(self, slug: str, error: MissingBigMacFigure) -> None:
-        super().__init__(f"organisation '{slug}': {error}")
-        self.slug = slug
 
 
 # -- rules from the configuration ------------------------------------------------------
@@ -55,6 +45,7 @@ def tier_rules(config: ProgrammeConfig) -> TierRules:
     return TierRules(
         window_months=t.window_months,
         min_points_per_badge=t.min_points_per_badge,
+        badge_minimums=dict(t.badge_minimums),
         levels=tuple(sorted(t.levels.items(), key=lambda item: item[1])),
     )
 
@@ -86,12 +77,27 @@ def monthly_points(
     return out
 
 
-def _payments(
+#: The longest span one payment may cover (``finance add --months``).
+MAX_PAYMENT_MONTHS = 36
+
+
+def payments_by_month(
     uow: UnitOfWork, months: tuple[Month, ...], slugs: list[str]
 ) -> dict[str, dict[Month, float]]:
+    """US dollars covering each of ``months`` per organisation (spread payments included)."""
     out: dict[str, dict[Month, float]] = defaultdict(lambda: defaultdict(float))
-    for p in uow.payments.between(months[0].first_day(), months[-1].last_day(), slugs):
-        out[p.organisation][Month.of(p.paid_on)] += p.amount_usd_cents / 100
+    if not months:
+        return out
+    wanted = set(months)
+    first = months[0].shift(-(MAX_PAYMENT_MONTHS - 1)).first_day()
+    for p in uow.payments.between(first, months[-1].last_day(), slugs):
+        span = max(p.months, 1)
+        share = p.amount_usd_cents / 100 / span
+        paid = Month.of(p.paid_on)
+        for k in range(span):
+            covered = paid.shift(k)
+            if covered in wanted:
+                out[p.organisation][covered] += share
     return out
 
 
@@ -110,25 +116,25 @@ def _conduct_dates(uow: UnitOfWork, month: Month, rules: PartnerRules) -> dict[s
     return out
 
 
-def _since(uow: UnitOfWork, config: ProgrammeConfig, slug: str) -> Month | None:
+def configured_since(config: ProgrammeConfig, slug: str) -> Month | None:
+    """The month of ``partner_since``, or None (every evaluated month is judged)."""
     configured = next((o for o in config.organisations if o.slug == slug), None)
     if configured is not None and configured.partner_since is not None:
         return Month.of(configured.partner_since)
-    first = uow.standing.first_credit_at(slug)
-    return None if first is None else Month.of(first.astimezone(config.tz).date())
+    return None
 
 
 def evaluate_month(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month
+    uow: UnitOfWork, config: ProgrammeConfig, month: Month, orgs: list[Organisation] | None = None
 ) -> list[tuple[Organisation, StandingEvaluation]]:
-    """Every partner's evaluation of ``month`` from the ledger as it stands (nothing stored)."""
+    """Each partner's (or each of ``orgs``') evaluation of ``month`` from the records dated
+    up to its end (nothing stored). Never raises for a missing Big Mac figure."""
     rules = partner_rules(config)
-    orgs = partners(uow)
+    orgs = partners(uow) if orgs is None else orgs
     if not orgs:
         return []
-    months = window(month, rules.window_months)
-    points = monthly_points(uow, config, months)
-    payments = _payments(uow, months, [o.slug for o in orgs])
+    points = monthly_points(uow, config, (month,))
+    payments = payments_by_month(uow, (month,), [o.slug for o in orgs])
     conduct = _conduct_dates(uow, month, rules)
     out: list[tuple[Organisation, StandingEvaluation]] = []
     for org in orgs:
@@ -136,27 +142,10 @@ def evaluate_month(
             slug=org.slug,
             employees=org.employees,
             country=org.country,
-            since=_since(uow, config, org.slug),
+            since=configured_since(config, org.slug) if org.partner else None,
             points=points.get(org.slug, {}),
             payments_usd=payments.get(org.slug, {}),
             conduct_dates=tuple(conduct.get(org.slug, [])),
         )
-        try:
-            out.append((org, evaluate_partner(facts, month, rules)))
-        except MissingBigMacFigure as error:
-            raise PartnerCountryError(org.slug, error) from None
+        out.append((org, evaluate_partner(facts, month, rules)))
     return out
-
-
-def tiers_for(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month, slugs: list[str]
-) -> dict[str, Tier]:
-    """Each organisation's badges and tier over the tier window ending with ``month``."""
-    rules = tier_rules(config)
-    start, _ = month.shift(-(rules.window_months - 1)).bounds(config.tz)
-    _, end = month.bounds(config.tz)
-    types = config.rules.types
-    return {
-        slug: tier_for(uow.ledger.points_by_type(start, end, organisation=slug), types, rules)
-        for slug in slugs
-    }

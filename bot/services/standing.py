@@ -4,17 +4,17 @@
 outbox in the same transaction (the caller commits):
 
 - levels 1, 2 and 3: a private message to each of the partner's contacts (what fell
-  short, by how much, how to fix it, by when);
+  short, by how much, how to fix it, what brings it back);
 - level 3 reached: a neutral public announcement in ``announcements_channel`` (no
-  reason, no amount, no conduct detail);
+  reason, no amount, no conduct detail); listed again: a neutral public note too;
 - back in good standing: a private welcome back to the contacts;
-- a private summary of the month to each programme manager.
+- a private summary of the month to each programme manager, and the notices told once
+  (:mod:`bot.services.standing_notices`, :mod:`bot.services.partner_admission`).
 
-Outbox keys are ``standing:<slug>:<YYYY-MM>:dm:<user>``,
-``standing:<slug>:<YYYY-MM>:announcement`` and ``standing:summary:<YYYY-MM>:dm:<user>``,
-so evaluating a month again writes nothing new.
-
-The facts and rules come from :mod:`bot.services.partner_facts`.
+The messages and their outbox keys are in :mod:`bot.services.standing_outbox`; keys are
+stable, so evaluating a month again writes nothing new. The facts and rules come from
+:mod:`bot.services.partner_facts`. :func:`standing_so_far` answers "where does partner X
+stand this month so far" for other entry points.
 """
 
 from __future__ import annotations
@@ -24,18 +24,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
-from bot.services import standing_messages as messages
-from bot.services.partner_facts import (
-    PartnerCountryError,
-    evaluate_month,
-    inactivity_rules,
-    monthly_points,
-    partner_rules,
-    partners,
-    tier_rules,
-    tiers_for,
-)
-from scoring.inactivity import declining_organisations
+from bot.services import standing_notices as notices
+from bot.services.partner_admission import report_eligible
+from bot.services.partner_facts import evaluate_month, partners, tier_rules
+from bot.services.standing_outbox import partner_messages, summary_messages
+from bot.services.tier_reviews import stored_tiers
 from scoring.ladder import LadderChange, Move, next_step
 from scoring.models import Organisation
 from scoring.months import Month
@@ -45,16 +38,15 @@ from storage.repositories.standing import StoredStanding
 from storage.uow import UnitOfWork
 
 __all__ = [
-    "PartnerCountryError",
     "PartnerResult",
     "PartnerStatus",
     "StandingRun",
     "StandingView",
     "partner_statuses",
     "run_standing",
+    "standing_so_far",
     "standing_views",
     "tier_rules",
-    "tiers_for",
 ]
 
 
@@ -112,32 +104,44 @@ class StandingRun:
 
 
 # -- reading -----------------------------------------------------------------------------
-def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[StandingView]:
-    """Every partner for ``month``: the stored result, or a preview computed now."""
+def standing_so_far(
+    uow: UnitOfWork, config: ProgrammeConfig, slug: str, month: Month
+) -> StandingView | None:
+    """Where partner ``slug`` stands in ``month`` so far: the stored evaluation once the
+    month is evaluated, else a preview from the records dated so far (nothing stored).
+    None when ``slug`` is not a partner. (For ``/credit standing`` and the like.)"""
+    views = standing_views(uow, config, month, only=slug)
+    return views[0] if views else None
+
+
+def standing_views(
+    uow: UnitOfWork, config: ProgrammeConfig, month: Month, only: str | None = None
+) -> list[StandingView]:
+    """Every partner (or just ``only``) for ``month``: the stored result, or a preview
+    computed now."""
     stored = uow.standing.for_month(month)
-    orgs = partners(uow)
+    orgs = [o for o in partners(uow) if only is None or o.slug == only]
     missing = [o for o in orgs if o.slug not in stored]
     previews = (
-        {org.slug: ev for org, ev in evaluate_month(uow, config, month) if org in missing}
-        if missing
-        else {}
+        {org.slug: ev for org, ev in evaluate_month(uow, config, month, missing)} if missing else {}
     )
-    tiers = tiers_for(uow, config, month, [o.slug for o in orgs])
+    tiers = stored_tiers(uow)
     views: list[StandingView] = []
     for org in orgs:
         if org.slug in stored:
             s = stored[org.slug]
+            waived = s.details.get("waived")
             views.append(
                 StandingView(
                     org.slug,
                     org.name,
-                    s.good_standing,
-                    s.reasons,
+                    s.good_standing or bool(waived),
+                    _shown_reasons(s),
                     s.level,
                     s.referrals_paused,
                     s.listed,
                     True,
-                    tiers.get(org.slug),
+                    tiers.get(org.slug) if s.listed else None,
                 )
             )
             continue
@@ -156,10 +160,20 @@ def standing_views(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> li
                 step.referrals_paused,
                 step.listed,
                 False,
-                tiers.get(org.slug),
+                tiers.get(org.slug) if step.listed else None,
             )
         )
     return views
+
+
+def _shown_reasons(stored: StoredStanding) -> tuple[str, ...]:
+    """The stored reasons, after what a programme manager decided on the month."""
+    decided = []
+    for kind in ("waived", "reset"):
+        entry = stored.details.get(kind)
+        if isinstance(entry, dict):
+            decided.append(f"{kind} by a programme manager: {entry.get('reason', '')}")
+    return (*decided, *stored.reasons)
 
 
 @dataclass(frozen=True)
@@ -175,9 +189,9 @@ class PartnerStatus:
 
 def partner_statuses(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[PartnerStatus]:
     """Every partner's listing and referrals after its last evaluated month (a partner never
-    evaluated is listed), with its tier over the tier window ending with ``month``."""
+    evaluated is listed), with its tier from the latest half-yearly review."""
     orgs = partners(uow)
-    tiers = tiers_for(uow, config, month, [o.slug for o in orgs])
+    tiers = stored_tiers(uow)
     out: list[PartnerStatus] = []
     for org in orgs:
         latest = uow.standing.latest(org.slug)
@@ -187,7 +201,7 @@ def partner_statuses(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> 
                 org.name,
                 latest.listed if latest else True,
                 latest.referrals_paused if latest else False,
-                tiers[org.slug],
+                tiers.get(org.slug, Tier((), None)),
             )
         )
     return out
@@ -230,10 +244,13 @@ def run_standing(
                 details=_details(evaluation, change),
             )
         )
-        keys.extend(_partner_messages(uow, config, org, evaluation, change, now))
+        keys.extend(partner_messages(uow, config, org, evaluation, change, now))
     new = [r for r in results if r.change.new]
     if new:
-        keys.extend(_summary_messages(uow, config, month, new, now))
+        keys.extend(summary_messages(uow, config, month, new, now))
+        keys.extend(notices.missing_bigmac_figures(uow, config, [r.evaluation for r in new], now))
+    keys.extend(report_eligible(uow, config, month, now))
+    keys.extend(notices.late_records(uow, config, month.previous(), now))
     return StandingRun(month, tuple(results), tuple(keys))
 
 
@@ -244,6 +261,9 @@ def _details(evaluation: StandingEvaluation, change: LadderChange) -> dict[str, 
         "judged_months": [str(m) for m in evaluation.judged_months],
         "minimum_points": evaluation.minimum_points,
         "minimum_usd": evaluation.minimum_usd,
+        "points": evaluation.points,
+        "paid_usd": evaluation.paid_usd,
+        "unadjusted_country": evaluation.unadjusted_country,
         "shortfalls": [
             {
                 "rule": s.rule.value,
@@ -254,64 +274,3 @@ def _details(evaluation: StandingEvaluation, change: LadderChange) -> dict[str, 
             for s in evaluation.shortfalls
         ],
     }
-
-
-def _enqueue_dm(uow: UnitOfWork, key: str, user: str, text: str, now: datetime) -> str | None:
-    payload = {"text": text, "blocks": None}
-    return key if uow.outbox.enqueue(key, "slack", "dm", user, payload, now) else None
-
-
-def _partner_messages(
-    uow: UnitOfWork,
-    config: ProgrammeConfig,
-    org: Organisation,
-    evaluation: StandingEvaluation,
-    change: LadderChange,
-    now: datetime,
-) -> list[str]:
-    month = evaluation.month
-    keys: list[str] = []
-    if change.move == Move.STAYED_GOOD:
-        return keys
-    if change.move == Move.RESTORED:
-        text = messages.welcome_back(org, month, change)
-    else:
-        text = messages.warning(
-            org, evaluation, change, partner_rules(config), config.slack.program_managers
-        )
-    for contact in org.contacts:
-        key = _enqueue_dm(uow, f"standing:{org.slug}:{month}:dm:{contact}", contact, text, now)
-        if key:
-            keys.append(key)
-    channel = config.slack.announcements_channel
-    if change.move == Move.REMOVED and channel:
-        key = f"standing:{org.slug}:{month}:announcement"
-        payload = {"text": messages.removal_announcement(org), "blocks": None}
-        if uow.outbox.enqueue(key, "slack", "post", channel, payload, now):
-            keys.append(key)
-    return keys
-
-
-def _summary_messages(
-    uow: UnitOfWork,
-    config: ProgrammeConfig,
-    month: Month,
-    results: list[PartnerResult],
-    now: datetime,
-) -> list[str]:
-    baseline = tuple(month.shift(-k) for k in range(3, -1, -1))
-    points = monthly_points(uow, config, baseline)
-    declines = declining_organisations(
-        {r.organisation.slug: points.get(r.organisation.slug, {}) for r in results},
-        month,
-        inactivity_rules(config),
-    )
-    text = messages.manager_summary(
-        month, results, declines, announcements=config.slack.announcements_channel
-    )
-    keys: list[str] = []
-    for manager in config.slack.program_managers:
-        key = _enqueue_dm(uow, f"standing:summary:{month}:dm:{manager}", manager, text, now)
-        if key:
-            keys.append(key)
-    return keys

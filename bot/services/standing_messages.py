@@ -17,6 +17,7 @@ from scoring.standing import PartnerRules, Rule, StandingEvaluation
 
 if TYPE_CHECKING:
     from bot.services.standing import PartnerResult, StandingView
+    from storage.repositories.standing import StandingDecision
 
 _LEVEL_WORDS = {
     0: "in good standing",
@@ -31,17 +32,13 @@ def level_words(level: int) -> str:
 
 
 def clear_by(evaluation: StandingEvaluation, rules: PartnerRules) -> Month:
-    """The first month whose evaluation no longer sees any of today's shortfalls."""
-    latest = evaluation.month.next()
+    """The first month that can be in good standing again: the next one, unless a
+    code-of-conduct record still counts then."""
+    earliest = evaluation.month.next()
     for s in evaluation.shortfalls:
         if s.rule == Rule.CONDUCT and s.clears_after is not None:
-            candidate = s.clears_after.next()
-        elif s.month is not None:
-            candidate = s.month.shift(max(rules.window_months, 1))
-        else:
-            continue
-        latest = max(latest, candidate)
-    return latest
+            earliest = max(earliest, s.clears_after.next())
+    return earliest
 
 
 def _fix(rule: Rule, evaluation: StandingEvaluation, org: Organisation, rules: PartnerRules) -> str:
@@ -59,8 +56,8 @@ def _fix(rule: Rule, evaluation: StandingEvaluation, org: Organisation, rules: P
         )
         return (
             f"pay at least ${evaluation.minimum_usd:,.2f} every month{where}. A payment made "
-            "but missing from our records counts for its month once a programme manager "
-            "records it: tell them its date and amount"
+            "but missing from our records: tell a programme manager its date and amount; "
+            "once recorded, they can count it for this month"
         )
     return (
         f"a code-of-conduct record counts for {rules.conduct_window_months} months; "
@@ -79,7 +76,10 @@ def warning(
     month = evaluation.month
     step = change.step
     intro = {
-        Move.WARNED: (f"this is a first, private warning: nothing changes for {org.name} yet."),
+        Move.WARNED: (
+            f"this is the first month short, so this is a private warning: nothing changes "
+            f"for {org.name} yet."
+        ),
         Move.PAUSED: (
             f"this is the second month in a row, so referrals from the partner directory "
             f"are paused until {org.name} is back in good standing."
@@ -90,7 +90,8 @@ def warning(
             "announcements channel, without any of the details below."
         ),
         Move.STILL_REMOVED: (
-            f"{org.name} stays off the public partner list and referrals stay paused."
+            f"another month short, so {org.name} stays off the public partner list and "
+            "referrals stay paused."
         ),
     }.get(change.move, "")
     lines = [
@@ -104,19 +105,16 @@ def warning(
     lines += ["", "*How to fix it*"]
     lines += [f"• {_fix(rule, evaluation, org, rules)}" for rule in rules_missed]
     back = clear_by(evaluation, rules)
-    following = month.next()
-    span = following.label() if following == back else f"{following.label()} to {back.label()}"
     next_step = {
         1: "referrals from the partner directory are paused",
         2: f"{org.name} is removed from the public partner list",
     }.get(step.level, f"{org.name} stays off the public partner list")
     lines += [
         "",
-        "*By when*",
-        f"{back.label()} at the earliest. Each of the last {rules.window_months} months must "
-        f"meet the commitments, so if every month from {span} meets them, {back.label()} is "
-        f"in good standing and every step is lifted (listing and referrals included). "
-        f"Until then, each evaluated month not in good standing moves one step up: next, "
+        "*What brings you back*",
+        f"One month that meets every commitment: if {back.label()} does, {org.name} is in "
+        "good standing again as soon as that month is evaluated, and every step is lifted "
+        f"(listing and referrals included). If the next evaluated month falls short too, "
         f"{next_step}.",
     ]
     if managers:
@@ -148,6 +146,38 @@ def removal_announcement(org: Organisation) -> str:
     return (
         f"Partner list update: {org.name} is no longer listed as a partner of the programme. "
         "Thank you for the contributions so far; the door stays open."
+    )
+
+
+def decision_notice(org: Organisation, decision: StandingDecision, before: int, after: int) -> str:
+    """The private message to a partner's contacts when a programme manager's waive or
+    reset changes where it stands."""
+    if decision.kind == "waive":
+        what = (
+            f"A programme manager has waived {decision.month.label()} for {org.name}: it counts "
+            "as a month in good standing"
+        )
+    else:
+        what = f"A programme manager has reset {org.name}'s partner standing"
+    restored = []
+    if before >= 2 and after < 2:
+        restored.append("referrals from the partner directory are back on")
+    if before >= 3 and after < 3:
+        restored.append(f"{org.name} is listed as a partner again")
+    tail = f" {'; '.join(restored).capitalize()}." if restored else ""
+    where = (
+        f"{org.name} stays {level_words(after)}."
+        if after == before
+        else f"{org.name} is now {level_words(after)} (it was {level_words(before)})."
+    )
+    return f"*Partner standing: {org.name}*\n{what} (reason: {decision.reason}). {where}{tail}"
+
+
+def relisted_announcement(org: Organisation) -> str:
+    """The public note of a partner back on the list: neutral, and nothing private."""
+    return (
+        f"Partner list update: {org.name} is listed as a partner of the programme again. "
+        "Welcome back!"
     )
 
 

@@ -28,6 +28,7 @@ class Payment:
     source_ref: str
     note: str = ""
     id: int | None = None
+    months: int = 1  # the months it covers from the month paid, the amount spread evenly
 
 
 class PaymentRepository:
@@ -51,6 +52,7 @@ class PaymentRepository:
                     "source_ref": payment.source_ref,
                     "note": payment.note,
                     "created_at": now,
+                    "months": payment.months,
                 },
             )
             is not None
@@ -88,4 +90,5 @@ def _to_payment(row: PaymentRow) -> Payment:
         source=row.source,
         source_ref=row.source_ref,
         note=row.note,
+        months=row.months,
     )

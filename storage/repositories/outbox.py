@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -100,8 +100,9 @@ def _to_message(row: OutboxRow, resumed: bool = False) -> OutboxMessage:
 
 
 class OutboxRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Callable[[], datetime] | None = None) -> None:
         self._session = session
+        self._clock = clock  # the real clock, when callers pass a pretend "now"
 
     # -- writing a message -------------------------------------------------------
     def enqueue(
@@ -113,7 +114,11 @@ class OutboxRepository:
         payload: dict[str, Any],
         now: datetime,
     ) -> bool:
-        """Add a message to send; False (and nothing written) if ``key`` is already there."""
+        """Add a message to send; False (and nothing written) if ``key`` is already there.
+
+        It is due at ``now``, or at the repository's clock when it has one."""
+        if self._clock is not None:
+            now = self._clock()
         return (
             insert_one_ignoring_conflicts(
                 self._session,

@@ -6,16 +6,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from scoring.ladder import LadderStep
 from scoring.months import Month
 from storage.sql import insert_one_ignoring_conflicts
-from storage.tables import CreditRow, StandingStepRow, columns, table
+from storage.tables import StandingDecisionRow, StandingStepRow, columns, table
 
 _step = columns(StandingStepRow)
-_credit = columns(CreditRow)
+_decision = columns(StandingDecisionRow)
+
+
+@dataclass(frozen=True)
+class StandingDecision:
+    """A programme manager's waive (a month counts as good) or reset (back to level 0)."""
+
+    id: int
+    slug: str
+    month: Month
+    kind: str
+    reason: str
+    decided_at: datetime
 
 
 @dataclass(frozen=True)
@@ -97,14 +109,40 @@ class StandingRepository:
         ).scalars()
         return {r.organisation: _to_stored(r) for r in rows}
 
-    def first_credit_at(self, slug: str) -> datetime | None:
-        """When the first live credit counted for ``slug`` happened (when it joined, by default)."""
-        value = self._session.execute(
-            select(func.min(_credit.occurred_at)).where(
-                _credit.organisation == slug, _credit.withdrawn_at.is_(None)
+    def restate(self, step: StoredStanding) -> None:
+        """Overwrite a stored month's level, listing, referrals and details (a programme
+        manager's waive or reset only: evaluations are never recomputed by themselves)."""
+        self._session.execute(
+            update(StandingStepRow)
+            .where(_step.organisation == step.slug, _step.month == str(step.month))
+            .values(
+                level=step.level,
+                good_standing=step.good_standing,
+                referrals_paused=step.referrals_paused,
+                listed=step.listed,
+                details=dict(step.details),
             )
-        ).scalar()
-        return value if isinstance(value, datetime) else None
+        )
+
+    def add_decision(
+        self, slug: str, month: Month, kind: str, reason: str, now: datetime
+    ) -> StandingDecision:
+        """Record a waive or reset in the history."""
+        row = StandingDecisionRow(
+            organisation=slug, month=str(month), kind=kind, reason=reason, decided_at=now
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _to_decision(row)
+
+    def decisions(self, slug: str) -> list[StandingDecision]:
+        """Every waive and reset of ``slug``, oldest first."""
+        rows = self._session.execute(
+            select(StandingDecisionRow)
+            .where(_decision.organisation == slug)
+            .order_by(_decision.decided_at, _decision.id)
+        ).scalars()
+        return [_to_decision(r) for r in rows]
 
     def history(self, slug: str) -> list[StoredStanding]:
         """Every evaluated month of ``slug``, oldest first."""
@@ -125,4 +163,15 @@ def _to_stored(row: StandingStepRow) -> StoredStanding:
         listed=row.listed,
         evaluated_at=row.evaluated_at,
         details=dict(row.details),
+    )
+
+
+def _to_decision(row: StandingDecisionRow) -> StandingDecision:
+    return StandingDecision(
+        id=row.id or 0,
+        slug=row.organisation,
+        month=Month.parse(row.month),
+        kind=row.kind,
+        reason=row.reason,
+        decided_at=row.decided_at,
     )

@@ -29,6 +29,7 @@ from bot.services.profiles import parse_profile, set_profile
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
 from storage.repositories.standing import StoredStanding
+from storage.repositories.tiers import StoredTier, TierRepository
 
 AUG, SEP, OCT = Month(2026, 8), Month(2026, 9), Month(2026, 10)
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -178,6 +179,11 @@ def build_community(runtime: Runtime) -> None:
     step(runtime, "delta", OCT, 2, (PRIVATE["reason"],))
     step(runtime, "epsilon", SEP, 2, (PRIVATE["reason"],))
     step(runtime, "epsilon", OCT, 3, (PRIVATE["reason"],))
+    with runtime.uow() as uow:  # the tiers of the last half-yearly review
+        tiers = TierRepository(uow.session)
+        tiers.record(StoredTier("acme", "2026-07", "Silver", ("engineering", "marketing"), NOW))
+        tiers.record(StoredTier("gamma", "2026-07", "Bronze", ("engineering",), NOW))
+        uow.commit()
 
     with runtime.uow() as uow:
         for slug, data in PROFILES.items():

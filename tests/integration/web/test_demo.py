@@ -20,7 +20,7 @@ def test_the_demo_builds_the_static_site_and_says_where_to_open_it(tmp_path: Pat
     assert f"CREDITBOT_CONFIG={(folder / 'creditbot.yml').resolve()}" in out
     written = load_config(str(folder / "creditbot.yml"))  # what `site serve` will read
     assert written.timezone == DEMO_CONFIG["timezone"]
-    assert [o.slug for o in written.organisations] == ["acme", "beta", "gamma", "core"]
+    assert [o.slug for o in written.organisations] == ["acme", "beta", "gamma", "delta", "core"]
     assert "lead 1: Hosting in Europe -> Acme Learning" in out
     assert "lead 2: Development in Europe -> Beta Pedagogy" in out
     assert "lead 3: Development in Europe -> Acme Learning" in out

@@ -11,7 +11,7 @@ from datetime import date
 
 from bot.runtime import Runtime
 from bot.services.conduct import add_conduct_record
-from tests.integration.standing.conftest import AUG, DEC, JAN, NOV, OCT, SEP, credit, meet
+from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit, meet
 from tests.scenario.standing.conftest import Cli, dm_texts, everything_sent, public_texts
 from tests.standins.slack_api import SlackApiStandIn
 
@@ -52,17 +52,17 @@ def test_running_the_same_month_again_sends_nothing(
 def test_the_public_removal_note_carries_no_private_detail(
     runtime: Runtime, cli: Cli, slack: SlackApiStandIn
 ) -> None:
-    meet(runtime, SEP, OCT)
+    meet(runtime, JUL)
     with runtime.uow() as uow:
         add_conduct_record(
             uow,
-            date(2026, 11, 14),
+            date(2026, 8, 14),
             "Shouted at a volunteer during the sprint",
             runtime.now(),
             member="ann@acme.example",
         )
         uow.commit()
-    for month in (NOV, DEC, JAN):
+    for month in (AUG, SEP, OCT):
         credit(runtime, "ann@acme.example", month, 2)
         credit(runtime, "bea@beta.example", month, 5)
         result = cli("jobs", "run", "standing", "--month", str(month))
@@ -71,7 +71,7 @@ def test_the_public_removal_note_carries_no_private_detail(
     assert list(public) == ["C01NEWS"]
     (note,) = public["C01NEWS"]
     assert "Acme Learning is no longer listed" in note
-    stored = json.loads(cli("standing", "--month", "2027-01", "--format", "json").out)
+    stored = json.loads(cli("standing", "--month", "2026-10", "--format", "json").out)
     acme = next(entry for entry in stored if entry["slug"] == "acme")
     assert acme["warning_level"] == 3 and acme["listed"] is False
     assert acme["referrals_paused"] is True
@@ -89,7 +89,7 @@ def test_the_public_removal_note_carries_no_private_detail(
         "practical",
         "ann",
         "U01",
-        "2027",
+        "2026",
         "warning",
     ):
         assert detail not in note

@@ -55,3 +55,17 @@ def test_a_zero_minimum_needs_no_figure_at_all() -> None:
 def test_the_table_is_pinned_to_one_release_with_plausible_prices() -> None:
     assert RELEASE == "2024-07"
     assert all(1 < price < 10 for price in DOLLAR_PRICES.values())
+
+
+def test_the_table_holds_every_country_of_the_release() -> None:
+    assert len(DOLLAR_PRICES) >= 54
+    for country in ("GB", "JP", "BR", "MX", "AU", "CN", "KR", "SG", "TR", "VN"):
+        assert bigmac_ratio(country).source == "table"
+
+
+@pytest.mark.parametrize(
+    ("country", "price"),
+    [("US", 5.69), ("CH", 8.07), ("EUZ", 6.06), ("GB", 5.68), ("JP", 2.97), ("EG", 2.47)],
+)
+def test_a_few_figures_are_pinned_to_the_release(country: str, price: float) -> None:
+    assert DOLLAR_PRICES[country] == price

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.errors import LadderOutOfOrder
-from scoring.ladder import LadderStep, Move, next_step
+from scoring.ladder import LadderStep, Move, next_step, replay
 from scoring.months import Month
 
 AUG, SEP, OCT, NOV, DEC = (Month(2026, m) for m in (8, 9, 10, 11, 12))
@@ -92,3 +92,10 @@ def test_a_skipped_month_is_not_counted_as_short() -> None:
     assert change.step.level == 2
     assert change.step.month == NOV
     assert next_step(change.step, DEC, True).move == Move.RESTORED
+
+
+def test_a_waived_month_in_the_middle_resets_and_later_months_climb_again_from_zero() -> None:
+    sep, oct_, nov = Month(2026, 9), Month(2026, 10), Month(2026, 11)
+    before = LadderStep(Month(2026, 8), 1, False)
+    steps = replay(before, [(sep, True), (oct_, False), (nov, False)])
+    assert [(s.level, s.listed) for s in steps] == [(0, True), (1, True), (2, True)]

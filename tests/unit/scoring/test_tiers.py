@@ -20,15 +20,25 @@ def test_an_organisation_with_no_credit_has_no_tier() -> None:
 
 
 def test_two_types_with_one_badge_earn_that_badge_once() -> None:
-    assert badges_earned({"code": 5, "support": 2}, TYPES, TierRules()) == ("engineering",)
-    assert tier_for({"code": 5, "support": 2}, TYPES, TierRules()).name == "Bronze"
+    assert badges_earned({"code": 15, "support": 6}, TYPES, TierRules()) == ("engineering",)
+    assert tier_for({"code": 15, "support": 6}, TYPES, TierRules()).name == "Bronze"
+
+
+def test_three_single_credits_are_not_enough_for_any_badge_by_default() -> None:
+    assert tier_for({"code": 5, "talk": 5, "consulting": 3}, TYPES, TierRules()).name is None
+
+
+def test_each_badge_has_its_own_threshold() -> None:
+    rules = TierRules(badge_minimums={"engineering": 60, "marketing": 16})
+    assert badges_earned({"code": 55, "talk": 16}, TYPES, rules) == ("marketing",)
+    assert badges_earned({"code": 60, "talk": 15}, TYPES, rules) == ("engineering",)
 
 
 def test_each_distinct_badge_moves_the_tier_up() -> None:
     rules = TierRules()
-    assert tier_for({"code": 5, "talk": 5}, TYPES, rules).name == "Silver"
-    assert tier_for({"code": 5, "talk": 5, "consulting": 3}, TYPES, rules).name == "Gold"
-    points = {"code": 5, "talk": 5, "consulting": 3, "bizdev": 4}
+    assert tier_for({"code": 20, "talk": 20}, TYPES, rules).name == "Silver"
+    assert tier_for({"code": 20, "talk": 20, "consulting": 21}, TYPES, rules).name == "Gold"
+    points = {"code": 20, "talk": 20, "consulting": 21, "bizdev": 20}
     tier = tier_for(points, TYPES, rules)
     assert tier.name == "Platinum"
     assert tier.badges == ("bizdev", "engineering", "marketing", "services")
