@@ -26,6 +26,7 @@ from storage.repositories.members import MemberRepository
 from storage.repositories.nudges import NudgeRepository
 from storage.repositories.organisations import OrganisationRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.people import PeopleRepository
 from storage.repositories.public import PublicRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.standing import StandingRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
     leads: LeadRepository
     public: PublicRepository
     distinguished: DistinguishedRepository
+    people: PeopleRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.leads = LeadRepository(self.session)
         self.public = PublicRepository(self.session)
         self.distinguished = DistinguishedRepository(self.session)
+        self.people = PeopleRepository(self.session)
         return self
 
     def __exit__(

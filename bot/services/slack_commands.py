@@ -29,23 +29,30 @@ from bot.services.slack_people import (
     read_profiles,
     slack_member,
 )
+from bot.services.slack_self_service import SelfService
 from bot.services.suggestions import SOURCE
 from bot.slack.blocks import me_text
 from bot.slack.gateway import SlackReader
 from scoring.commands import (
     CreditCommand,
+    CreditNoticesRequest,
     CreditRequest,
     HelpRequest,
     LeadCommand,
     MeRequest,
     OrgRequest,
     QuietRequest,
+    RevokeRequest,
+    SelfServiceRequest,
+    StandingRequest,
     parse_credit_command,
     usage,
 )
 from scoring.errors import ScoringError
 from scoring.referrals import NoPartnerForLead
 from storage.uow import UnitOfWork
+
+PEOPLE_COMMANDS = (SelfServiceRequest, CreditNoticesRequest, RevokeRequest, StandingRequest)
 
 
 class SlackCommands:
@@ -93,6 +100,8 @@ class SlackCommands:
                 return self.quiet(invoker, command.quiet)
             if isinstance(command, LeadCommand):
                 return self.lead(command, invoker)
+            if isinstance(command, PEOPLE_COMMANDS):
+                return self.people(command, invoker)
             return self.credit(command, invoker, str(form.get("trigger_id") or ""), bot_user_id)
         except ExternalServiceError as error:
             if error.transient:
@@ -103,6 +112,17 @@ class SlackCommands:
 
     def now(self) -> datetime:
         return self.runtime.now()
+
+    def people(self, command: CreditCommand, invoker: str) -> str:
+        """A person's own record, and a team lead's revoke (see :mod:`slack_self_service`)."""
+        people = SelfService(self.runtime, self.slack, self.deliver)
+        if isinstance(command, SelfServiceRequest) and command.action in ("hide", "show"):
+            return people.listing(invoker, command)
+        if isinstance(command, CreditNoticesRequest):
+            return people.credit_notices(invoker, command)
+        if isinstance(command, RevokeRequest):
+            return people.revoke(invoker, command)
+        return "That is not ready yet; nothing was changed. Ask a programme manager."
 
     def me(self, invoker: str) -> str:
         with self.runtime.reader() as uow:

@@ -168,6 +168,7 @@ def me_text(summary: CreditsSummary) -> str:
         return "\n".join([head, *summary_lines(summary)[2:]])
     recent = [
         f"• {c.occurred_at.date().isoformat()} {c.type}, {_plural(c.points, 'point')}"
+        + f" (credit {c.id})"
         + (f": {c.note}" if c.note else "")
         for c in summary.recent
     ]
@@ -199,7 +200,7 @@ def home_view(content: HomeContent) -> dict[str, Any]:
             _context(
                 "Recent: "
                 + "; ".join(
-                    f"{c.occurred_at.date().isoformat()} {c.type} ({c.points})"
+                    f"{c.occurred_at.date().isoformat()} {c.type} ({c.points}, credit {c.id})"
                     for c in summary.recent
                 )
             )

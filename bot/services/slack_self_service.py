@@ -1,0 +1,129 @@
+"""``/credit`` for a person's own record (hide, show, quiet credits, export, forget) and
+a team lead's ``/credit revoke``: Slack's side of :mod:`bot.services.people`.
+
+Each answer is the private reply to show; a refusal says why and how, and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from bot.errors import CreditbotError
+from bot.runtime import Runtime
+from bot.services.people import revoke_credit, set_listing
+from bot.services.slack_inbox import in_transaction
+from bot.services.slack_people import fresh_profiles, slack_member
+from bot.slack.gateway import SlackReader
+from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceRequest
+from scoring.models import Identity, IdentityKind, Member
+from storage.uow import UnitOfWork
+
+UNKNOWN = "I do not know you yet, so I hold nothing about you; nothing was changed."
+
+
+class SelfService:
+    """The use cases behind ``/credit hide|show|export|forget me``, ``quiet credits``
+    and ``revoke``."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        slack: SlackReader,
+        deliver: Callable[[Sequence[str]], None] | None = None,
+    ) -> None:
+        self.runtime = runtime
+        self.slack = slack
+        self.deliver = deliver
+
+    def now(self) -> datetime:
+        return self.runtime.now()
+
+    def known(self, invoker: str) -> Member | None:
+        with self.runtime.reader() as uow:
+            return uow.members.find(Identity(IdentityKind.SLACK, invoker))
+
+    def listing(self, invoker: str, request: SelfServiceRequest) -> str:
+        """``/credit hide me`` / ``/credit show me``."""
+        shown = request.action == "show"
+        now = self.now()
+
+        def write(uow: UnitOfWork) -> bool | None:
+            member = uow.members.find(Identity(IdentityKind.SLACK, invoker))
+            if member is None:
+                return None
+            return set_listing(uow, member, shown, invoker, now)
+
+        changed = in_transaction(self.runtime, write)
+        if changed is None:
+            return UNKNOWN
+        if shown:
+            state = "Done" if changed else "You were already shown"
+            return (
+                f"{state}: your name appears in shout-outs and on the public pages again. "
+                "`/credit hide me` leaves it out."
+            )
+        state = "Done" if changed else "You were already hidden"
+        return (
+            f"{state}: your name is left out of shout-outs, public pages and reports; your "
+            "points still count for you and your organisation. `/credit show me` undoes it."
+        )
+
+    def credit_notices(self, invoker: str, request: CreditNoticesRequest) -> str:
+        """``/credit quiet credits`` / ``/credit unquiet credits``."""
+        now = self.now()
+        profiles = fresh_profiles(self.runtime, self.slack, [invoker], now)
+
+        def write(uow: UnitOfWork) -> bool:
+            member = slack_member(uow, self.runtime.config, invoker, profiles, now)
+            if member is None:
+                return False
+            uow.people.set_notices_off(member.id, request.quiet)
+            return True
+
+        if not in_transaction(self.runtime, write):
+            return "I do not know you yet; say hello in a channel first."
+        if request.quiet:
+            return (
+                "Done: I will not message you each time you are credited. "
+                "`/credit unquiet credits` turns these messages back on."
+            )
+        return "Done: I will message you when you are credited. `/credit quiet credits` stops it."
+
+    def revoke(self, invoker: str, request: RevokeRequest) -> str:
+        """``/credit revoke <id> <reason>`` (team leads; checked again here)."""
+        config = self.runtime.config
+        if not config.is_team_lead(invoker):
+            return "Only team leads can revoke credits; nothing was changed."
+        now = self.now()
+
+        def write(uow: UnitOfWork) -> tuple[str, str | None]:
+            credit, key = revoke_credit(
+                uow, config, request.credit_id, request.reason, invoker, now
+            )
+            member = uow.members.get(credit.member_id)
+            who = _who(member)
+            return (
+                f"Revoked credit {credit.id}: {credit.points} point"
+                f"{'s' if credit.points != 1 else ''} ({credit.type}) of {who} on "
+                f"{credit.occurred_at.date().isoformat()}. Reason: {request.reason}. "
+                + ("They are told privately." if key else "They have no Slack account to tell."),
+                key,
+            )
+
+        try:
+            reply, key = in_transaction(self.runtime, write)
+        except CreditbotError as error:
+            text = str(error)
+            return f"Nothing was revoked: {text[0].lower()}{text[1:]}."
+        if key and self.deliver is not None:
+            self.deliver([key])
+        return reply
+
+
+def _who(member: Member | None) -> str:
+    if member is None:
+        return "a member"
+    slack_id = member.identity(IdentityKind.SLACK)
+    return f"<@{slack_id}>" if slack_id else member.name

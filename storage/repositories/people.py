@@ -1,0 +1,265 @@
+"""What people control about their own record: credit notices, the audit of changes to
+members (hide, show, revoke, merge, erasure), and the merge itself (moved rows are
+recorded so that the merge can be undone).
+
+The audit never holds erased data: an erasure's record says who and when, not what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from storage.tables import (
+    ActivityRow,
+    AffiliationRow,
+    CreditRow,
+    IdentityRow,
+    MemberAuditRow,
+    MemberRow,
+    NudgeRow,
+    SuggestionRow,
+    columns,
+)
+
+_member = columns(MemberRow)
+_audit = columns(MemberAuditRow)
+_activity = columns(ActivityRow)
+
+#: Tables whose rows simply change owner in a merge: (name, model, member column).
+_MOVED: tuple[tuple[str, Any, str], ...] = (
+    ("credit", CreditRow, "member_id"),
+    ("identity", IdentityRow, "member_id"),
+    ("affiliation", AffiliationRow, "member_id"),
+    ("suggestion", SuggestionRow, "author_member_id"),
+    ("nudge", NudgeRow, "member_id"),
+)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    action: str
+    member_id: int | None
+    other_member_id: int | None
+    details: dict[str, Any]
+    by: str | None
+    at: datetime
+    undone_at: datetime | None
+
+
+class PeopleRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- credit notices --------------------------------------------------------------
+    def notices_off(self, member_id: int) -> bool:
+        """Whether the member asked for no DM on each credit."""
+        row = self._session.get(MemberRow, member_id)
+        return row is None or row.credit_notices_off
+
+    def set_notices_off(self, member_id: int, off: bool) -> None:
+        self._session.execute(
+            update(MemberRow).where(_member.id == member_id).values(credit_notices_off=off)
+        )
+
+    def erased_at(self, member_id: int) -> datetime | None:
+        row = self._session.get(MemberRow, member_id)
+        return None if row is None else row.erased_at
+
+    # -- the audit -----------------------------------------------------------------------
+    def audit(
+        self,
+        action: str,
+        member_id: int | None,
+        by: str | None,
+        at: datetime,
+        *,
+        other_member_id: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> int:
+        """Record one change to members; its id."""
+        row = MemberAuditRow(
+            action=action,
+            member_id=member_id,
+            other_member_id=other_member_id,
+            details=details or {},
+            by=by,
+            at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        assert row.id is not None
+        return row.id
+
+    def audits(self, member_id: int, action: str | None = None) -> list[AuditEntry]:
+        """The member's audit records (as the one changed), oldest first."""
+        query = select(MemberAuditRow).where(_audit.member_id == member_id)
+        if action is not None:
+            query = query.where(_audit.action == action)
+        rows = self._session.execute(query.order_by(_audit.id)).scalars()
+        return [_to_entry(r) for r in rows]
+
+    def mark_undone(self, audit_id: int, at: datetime) -> bool:
+        """Mark an audit record undone; False if it already was (so undo happens once)."""
+        result = self._session.execute(
+            update(MemberAuditRow)
+            .where(_audit.id == audit_id, _audit.undone_at.is_(None))
+            .values(undone_at=at)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    # -- merging -------------------------------------------------------------------------
+    def merge(self, keep: int, gone: int) -> dict[str, Any]:
+        """Move everything of member ``gone`` to ``keep``; what moved, to undo it."""
+        moved: dict[str, Any] = {}
+        for name, model, column in _MOVED:
+            owner = columns(model)[column]
+            ids = [
+                int(i)
+                for i in self._session.execute(
+                    select(columns(model).id).where(owner == gone)
+                ).scalars()
+            ]
+            if ids:
+                self._session.execute(
+                    update(model).where(columns(model).id.in_(ids)).values({column: keep})
+                )
+            moved[name] = ids
+        moved["activity"], moved["activity_added"] = self._merge_activity(keep, gone)
+        kept, lost = self._session.get(MemberRow, keep), self._session.get(MemberRow, gone)
+        assert kept is not None and lost is not None
+        moved["first_seen"] = {
+            "keep": _iso(kept.first_seen),
+            "gone": _iso(lost.first_seen),
+        }
+        if lost.first_seen is not None and (
+            kept.first_seen is None or lost.first_seen < kept.first_seen
+        ):
+            kept.first_seen = lost.first_seen
+        lost.first_seen = None  # one person is one new member, not two
+        self._session.flush()
+        return moved
+
+    def _merge_activity(self, keep: int, gone: int) -> tuple[list[int], list[dict[str, Any]]]:
+        kept = {
+            (r.day, r.kind): r
+            for r in self._session.execute(
+                select(ActivityRow).where(_activity.member_id == keep)
+            ).scalars()
+        }
+        moved: list[int] = []
+        added: list[dict[str, Any]] = []
+        for row in list(
+            self._session.execute(select(ActivityRow).where(_activity.member_id == gone)).scalars()
+        ):
+            assert row.id is not None
+            same = kept.get((row.day, row.kind))
+            if same is None:
+                row.member_id = keep
+                moved.append(row.id)
+                continue
+            added.append(
+                {
+                    "into": same.id,
+                    "day": row.day.isoformat(),
+                    "kind": row.kind,
+                    "count": row.count,
+                    "last_at": row.last_at.isoformat(),
+                    "kept_last_at": same.last_at.isoformat(),
+                }
+            )
+            same.count += row.count
+            same.last_at = max(same.last_at, row.last_at)
+            self._session.delete(row)
+        self._session.flush()
+        return moved, added
+
+    def unmerge(self, gone: int, moved: dict[str, Any]) -> None:
+        """Give back to ``gone`` what :meth:`merge` moved from it."""
+        for name, model, column in _MOVED:
+            ids = moved.get(name) or []
+            if ids:
+                self._session.execute(
+                    update(model).where(columns(model).id.in_(ids)).values({column: gone})
+                )
+        if moved.get("activity"):
+            self._session.execute(
+                update(ActivityRow)
+                .where(_activity.id.in_(moved["activity"]))
+                .values(member_id=gone)
+            )
+        for part in moved.get("activity_added") or []:
+            same = self._session.get(ActivityRow, part["into"])
+            if same is not None:
+                same.count -= int(part["count"])
+                same.last_at = datetime.fromisoformat(part["kept_last_at"])
+            self._session.add(
+                ActivityRow(
+                    member_id=gone,
+                    day=datetime.fromisoformat(part["day"]).date(),
+                    kind=part["kind"],
+                    count=int(part["count"]),
+                    last_at=datetime.fromisoformat(part["last_at"]),
+                )
+            )
+        first_seen = moved.get("first_seen") or {}
+        lost = self._session.get(MemberRow, gone)
+        if lost is not None:
+            lost.first_seen = _from_iso(first_seen.get("gone"))
+        self._session.flush()
+
+    def restore_first_seen(self, keep: int, value: str | None) -> None:
+        self._session.execute(
+            update(MemberRow).where(_member.id == keep).values(first_seen=_from_iso(value))
+        )
+
+    # -- erasure ---------------------------------------------------------------------------
+    def erase_member(self, member_id: int, anonymous_name: str, at: datetime) -> None:
+        """Forget who the member was: identities, affiliations, activity and profile go;
+        the row stays (anonymous) so counts such as new members stay right."""
+        self._session.execute(
+            delete(IdentityRow).where(columns(IdentityRow).member_id == member_id)
+        )
+        self._session.execute(
+            delete(AffiliationRow).where(columns(AffiliationRow).member_id == member_id)
+        )
+        self._session.execute(delete(ActivityRow).where(_activity.member_id == member_id))
+        self._session.execute(
+            update(MemberRow)
+            .where(_member.id == member_id)
+            .values(
+                name=anonymous_name,
+                show_publicly=False,
+                nudges_opted_out=True,
+                credit_notices_off=True,
+                profile_refreshed_at=None,
+                erased_at=at,
+            )
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _to_entry(row: MemberAuditRow) -> AuditEntry:
+    assert row.id is not None
+    return AuditEntry(
+        id=row.id,
+        action=row.action,
+        member_id=row.member_id,
+        other_member_id=row.other_member_id,
+        details=dict(row.details or {}),
+        by=row.by,
+        at=row.at,
+        undone_at=row.undone_at,
+    )
