@@ -43,6 +43,7 @@ from bot.discourse.events import (
 from bot.discourse.gateway import DiscourseReader
 from bot.errors import CreditbotError, ExternalServiceError
 from bot.runtime import Runtime
+from bot.services.credit_notices import forum_link, notify_credit
 from bot.services.credits import record_credit, withdraw_credit
 from bot.services.members import ensure_member
 from scoring.models import Identity, IdentityKind, Member
@@ -260,6 +261,7 @@ def _apply(
         )
         if credit is None:
             return "done", f"solution {subject.id} was already credited"
+        notify_credit(uow, credit, now, decided_by=GRANTED_BY, link=forum_link(credit.note))
         return "done", (
             f"credited {member.name}: {credit.type}, {credit.points} points on "
             f"{credit.occurred_at.date().isoformat()} ({credit.organisation or 'independent'})"

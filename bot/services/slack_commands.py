@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
 from bot.runtime import Runtime
+from bot.services.credit_notices import notify_credit
 from bot.services.credits import record_credit
 from bot.services.leads import LeadResult, add_lead, lead_request
 from bot.services.slack_home import credits_summary, organisation_text
@@ -235,6 +236,7 @@ class SlackCommands:
                 )
                 if credit is not None:
                     credited.append((user, credit.points))
+                    notify_credit(uow, credit, now, decided_by=invoker, link=request.note or None)
             return credited
 
         credited = in_transaction(self.runtime, write)

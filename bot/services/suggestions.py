@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
+from bot.services.credit_notices import notify_credit
 from bot.services.credits import record_credit
 from bot.slack.blocks import answered_message, question_message
 from scoring.models import Credit, Member
@@ -169,6 +170,7 @@ def _credit_message(
         granted_by=by,
         note=suggestion.snippet[:200],
     )
+    notify_credit(uow, credit, now, decided_by=by, link=suggestion.permalink)
     credit = credit or uow.credits.by_ref(SOURCE, ref)
     if credit is not None and credit.id is not None:
         uow.suggestions.link_credit(suggestion.id, credit.id)
@@ -234,6 +236,7 @@ def confirm_message(
         granted_by=by,
         note=snippet[:200] or f"confirmed with :{emoji}:",
     )
+    notify_credit(uow, credit, now, decided_by=by, link=f"your message in <#{channel}>")
     key = None
     suggestion = uow.suggestions.for_message(channel, message_ts)
     if suggestion is not None and suggestion.is_open and suggestion.author_ref == author_ref:

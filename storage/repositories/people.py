@@ -22,6 +22,7 @@ from storage.tables import (
     MemberAuditRow,
     MemberRow,
     NudgeRow,
+    OutboxRow,
     SuggestionRow,
     columns,
 )
@@ -29,6 +30,7 @@ from storage.tables import (
 _member = columns(MemberRow)
 _audit = columns(MemberAuditRow)
 _activity = columns(ActivityRow)
+_outbox = columns(OutboxRow)
 
 #: Tables whose rows simply change owner in a merge: (name, model, member column).
 _MOVED: tuple[tuple[str, Any, str], ...] = (
@@ -70,6 +72,38 @@ class PeopleRepository:
     def erased_at(self, member_id: int) -> datetime | None:
         row = self._session.get(MemberRow, member_id)
         return None if row is None else row.erased_at
+
+    def waiting_notice(self, prefix: str) -> tuple[str, dict[str, Any]] | None:
+        """A credit notice to this member still waiting to be sent: (key, payload)."""
+        row = self._session.execute(
+            select(OutboxRow)
+            .where(_outbox.key.startswith(prefix, autoescape=True), _outbox.status == "pending")
+            .order_by(_outbox.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else (row.key, dict(row.payload))
+
+    def update_waiting_notice(self, key: str, payload: dict[str, Any]) -> bool:
+        """Replace a waiting notice's payload; False if it is no longer waiting (being sent)."""
+        result = self._session.execute(
+            update(OutboxRow)
+            .where(_outbox.key == key, _outbox.status == "pending")
+            .values(payload=payload)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def has_notice(self, prefix: str) -> bool:
+        """Whether this member was ever sent (or is to be sent) a credit notice."""
+        found = self._session.execute(
+            select(_outbox.id).where(_outbox.key.startswith(prefix, autoescape=True)).limit(1)
+        ).first()
+        return found is not None
+
+    def delay_message(self, key: str, until: datetime) -> None:
+        """Hold an outbox message until ``until`` (a notice waits for others to join it)."""
+        self._session.execute(
+            update(OutboxRow).where(_outbox.key == key).values(next_attempt_at=until)
+        )
 
     # -- the audit -----------------------------------------------------------------------
     def audit(

@@ -6,8 +6,10 @@ from the Slack stand-in (the private replies, the DMs) and from the public pages
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from bot.outbox import deliver_due
+from bot.services.credit_notices import BATCH
 from bot.services.shoutout_jobs import post_monthly_shoutout
 from scoring.models import Identity, IdentityKind
 from tests.conftest import FixedClock
@@ -83,7 +85,7 @@ def test_hiding_someone_else_is_refused_and_changes_nothing(app: RunningApp) -> 
 
 
 def test_a_team_lead_revokes_a_credit_and_the_member_is_told_privately(
-    app: RunningApp, slack_api: SlackApiStandIn
+    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
 ) -> None:
     app.command("<@U0ALICE|alice> code 5 fixed the build")
     (credit_id,) = _credit_ids(app, "U0ALICE")
@@ -95,7 +97,11 @@ def test_a_team_lead_revokes_a_credit_and_the_member_is_told_privately(
         f"Revoked credit {credit_id}: 5 points (code) of <@U0ALICE> on 2026-11-01. "
         "Reason: counted twice. They are told privately."
     )
-    (dm,) = slack_api.posts_to("D0ALICE")
+    # The withdrawal follows the credit's own notice, which waits a few minutes.
+    clock.set(clock.now + BATCH + timedelta(seconds=1))
+    deliver_due(app.runtime, app.slack.gateway, None, clock.now)
+    told, dm = slack_api.posts_to("D0ALICE")
+    assert told["text"].startswith("5 points (code) for fixed the build")
     assert "withdrew one of your credits" in dm["text"] and "counted twice" in dm["text"]
     assert _credit_ids(app, "U0ALICE") == []
     with app.runtime.reader() as uow:
