@@ -3,6 +3,7 @@ and ``creditbot credit revoke`` (the same use cases as ``/credit`` in Slack)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,8 +13,15 @@ from bot.cli.core import credit, member
 from bot.gateways import open_gateways
 from bot.outbox import deliver_due
 from bot.runtime import Runtime
+from bot.services.member_export import export_filename, export_json, export_member
 from bot.services.members import resolve_member
-from bot.services.people import merge_members, revoke_credit, set_listing, unmerge_member
+from bot.services.people import (
+    EXPORT,
+    merge_members,
+    revoke_credit,
+    set_listing,
+    unmerge_member,
+)
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
 BY = "cli"
@@ -37,6 +45,25 @@ def _listing(reference: str, *, shown: bool) -> None:
         uow.commit()
     state = "shown in public" if shown else "hidden from public listings"
     typer.echo(f"member {who.id}: {state}{'' if changed else ' (already)'}")
+
+
+def member_export(
+    reference: _MEMBER,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="the file to write (default: a dated name here)")
+    ] = None,
+) -> None:
+    """Write everything held about a member as a JSON file (what `/credit export me` sends)."""
+    runtime = open_runtime()
+    now = runtime.now()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        document = export_member(uow, who, now)
+        uow.people.audit(EXPORT, who.id, BY, now)
+        uow.commit()
+    target = out or Path(export_filename(who, now))
+    target.write_text(export_json(document), encoding="utf-8")
+    typer.echo(f"wrote {target} (member {who.id})")
 
 
 def member_merge(
@@ -99,4 +126,5 @@ def register(app: typer.Typer) -> None:
     member.command("unhide")(member_show)
     credit.command("revoke")(credit_revoke)
     member.command("merge")(member_merge)
+    member.command("export")(member_export)
     member.command("unmerge")(member_unmerge)

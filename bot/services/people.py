@@ -16,6 +16,7 @@ from scoring.models import Credit, IdentityKind, Member, MonthlyReport
 from storage.uow import UnitOfWork
 
 HIDE, SHOW, REVOKE, MERGE, UNMERGE = "hide", "show", "revoke", "merge", "unmerge"
+EXPORT, FORGET = "export", "forget"
 
 
 def set_listing(uow: UnitOfWork, member: Member, shown: bool, by: str, now: datetime) -> bool:

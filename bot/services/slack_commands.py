@@ -119,6 +119,8 @@ class SlackCommands:
         people = SelfService(self.runtime, self.slack, self.deliver)
         if isinstance(command, SelfServiceRequest) and command.action in ("hide", "show"):
             return people.listing(invoker, command)
+        if isinstance(command, SelfServiceRequest) and command.action == "export":
+            return people.export(invoker)
         if isinstance(command, CreditNoticesRequest):
             return people.credit_notices(invoker, command)
         if isinstance(command, RevokeRequest):

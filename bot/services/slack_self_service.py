@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from bot.errors import CreditbotError
 from bot.runtime import Runtime
-from bot.services.people import revoke_credit, set_listing
+from bot.services.member_export import export_filename, export_json, export_member
+from bot.services.people import EXPORT, revoke_credit, set_listing
 from bot.services.slack_inbox import in_transaction
 from bot.services.slack_people import fresh_profiles, slack_member
 from bot.slack.gateway import SlackReader
@@ -21,6 +23,19 @@ from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
 
 UNKNOWN = "I do not know you yet, so I hold nothing about you; nothing was changed."
+
+
+@runtime_checkable
+class FileSender(Protocol):
+    """A gateway that can send a file by DM (``bot.slack.gateway.WebClientSlackGateway``)."""
+
+    def send_file_dm(self, user: str, filename: str, content: str, comment: str) -> str: ...
+
+
+EXPORT_COMMENT = (
+    "Everything I hold about you, as you asked (`/credit export me`). "
+    "`/credit forget me` erases it; `/credit hide me` keeps your name out of public listings."
+)
 
 
 class SelfService:
@@ -69,6 +84,26 @@ class SelfService:
             f"{state}: your name is left out of shout-outs, public pages and reports; your "
             "points still count for you and your organisation. `/credit show me` undoes it."
         )
+
+    def export(self, invoker: str) -> str:
+        """``/credit export me``: the member's data as a JSON file, by DM."""
+        if not isinstance(self.slack, FileSender):
+            return "I cannot send files from here; ask a programme manager for your export."
+        now = self.now()
+        with self.runtime.reader() as uow:
+            member = uow.members.find(Identity(IdentityKind.SLACK, invoker))
+            if member is None:
+                return UNKNOWN
+            document = export_member(uow, member, now)
+        self.slack.send_file_dm(
+            invoker, export_filename(member, now), export_json(document), EXPORT_COMMENT
+        )
+
+        def write(uow: UnitOfWork) -> None:
+            uow.people.audit(EXPORT, member.id, invoker, now)
+
+        in_transaction(self.runtime, write)
+        return "I sent you a direct message with a file of everything I hold about you."
 
     def credit_notices(self, invoker: str, request: CreditNoticesRequest) -> str:
         """``/credit quiet credits`` / ``/credit unquiet credits``."""

@@ -18,6 +18,7 @@ from storage.tables import (
     ActivityRow,
     AffiliationRow,
     CreditRow,
+    DcNominationRow,
     IdentityRow,
     MemberAuditRow,
     MemberRow,
@@ -250,6 +251,67 @@ class PeopleRepository:
     def restore_first_seen(self, keep: int, value: str | None) -> None:
         self._session.execute(
             update(MemberRow).where(_member.id == keep).values(first_seen=_from_iso(value))
+        )
+
+    # -- export ------------------------------------------------------------------------
+    def held_about(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The rows about one member that are theirs to see: suggestions about their
+        messages (not who suggested them), nudges, activity, nominations of them (not who
+        nominated them, never votes), and the audit of changes to their record."""
+        suggestions = self._session.execute(
+            select(SuggestionRow)
+            .where(columns(SuggestionRow).author_member_id == member_id)
+            .order_by(columns(SuggestionRow).id)
+        ).scalars()
+        nominations = self._session.execute(
+            select(DcNominationRow)
+            .where(columns(DcNominationRow).nominee_member_id == member_id)
+            .order_by(columns(DcNominationRow).id)
+        ).scalars()
+        return {
+            "suggestions_about_your_messages": [
+                {
+                    "id": r.id,
+                    "channel": r.channel,
+                    "message_ts": r.message_ts,
+                    "permalink": r.permalink,
+                    "snippet": r.snippet,
+                    "suggested_type": r.suggested_type,
+                    "status": r.status,
+                    "decided_type": r.decided_type,
+                    "credit_id": r.credit_id,
+                    "occurred_at": _iso(r.occurred_at),
+                }
+                for r in suggestions
+            ],
+            "nudges": [
+                {"kind": r.kind, "sent_at": _iso(r.sent_at)}
+                for r in self._rows(NudgeRow, columns(NudgeRow).member_id == member_id)
+            ],
+            "activity": [
+                {"day": r.day.isoformat(), "kind": r.kind, "count": r.count}
+                for r in self._rows(ActivityRow, _activity.member_id == member_id)
+            ],
+            "nominations": [
+                {
+                    "cycle": r.cycle,
+                    "track": r.track,
+                    "justification": r.justification,
+                    "status": r.status,
+                    "created_at": _iso(r.created_at),
+                }
+                for r in nominations
+            ],
+            "changes_to_your_record": [
+                {"action": a.action, "at": _iso(a.at)} for a in self.audits(member_id)
+            ],
+        }
+
+    def _rows(self, model: Any, condition: Any) -> list[Any]:
+        return list(
+            self._session.execute(
+                select(model).where(condition).order_by(columns(model).id)
+            ).scalars()
         )
 
     # -- erasure ---------------------------------------------------------------------------

@@ -93,3 +93,15 @@ def test_credit_revoke_needs_a_reason_and_keeps_the_withdrawal_on_record(communi
     assert "bob" not in [m["name"] for m in json.loads(_report(community))["members"]]
     twice = community("credit", "revoke", credit_id.group(1), "--reason", "again")
     assert twice.code == 1 and "already withdrawn" in twice.err
+
+
+def test_member_export_writes_the_members_own_data_as_json(community: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "alice.json"
+
+    result = community("member", "export", "alice@acme.example", "--out", str(target))
+
+    assert result.code == 0, result.err
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["identities"] == [{"kind": "email", "value": "alice@acme.example"}]
+    assert [(c["type"], c["evidence"]) for c in document["credits"]] == [("code", None)]
+    assert "bob" not in json.dumps(document)
