@@ -13,6 +13,7 @@ from bot.cli.core import credit, member
 from bot.gateways import open_gateways
 from bot.outbox import deliver_due
 from bot.runtime import Runtime
+from bot.services.erasure import forget_member, purge_spool
 from bot.services.member_export import export_filename, export_json, export_member
 from bot.services.members import resolve_member
 from bot.services.people import (
@@ -64,6 +65,22 @@ def member_export(
     target = out or Path(export_filename(who, now))
     target.write_text(export_json(document), encoding="utf-8")
     typer.echo(f"wrote {target} (member {who.id})")
+
+
+def member_forget(reference: _MEMBER) -> None:
+    """Erase a member who asked for it (credits kept, anonymised); logged without their data."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        keys = forget_member(uow, who, BY, runtime.now())
+        uow.commit()
+    purge_spool(runtime.settings.database_url, who)
+    typer.echo(
+        f"member {who.id} erased; {len(keys)} published message(s) to update to the "
+        "anonymous wording. Rebuild any static export (`creditbot site build`)."
+    )
+    if keys:
+        send_now(runtime, keys)
 
 
 def member_merge(
@@ -127,4 +144,5 @@ def register(app: typer.Typer) -> None:
     credit.command("revoke")(credit_revoke)
     member.command("merge")(member_merge)
     member.command("export")(member_export)
+    member.command("forget")(member_forget)
     member.command("unmerge")(member_unmerge)

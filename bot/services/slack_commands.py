@@ -127,6 +127,10 @@ class SlackCommands:
             return people.revoke(invoker, command)
         return "That is not ready yet; nothing was changed. Ask a programme manager."
 
+    def forget(self, user: str) -> str:
+        """The confirmed ``/credit forget me`` of ``user``."""
+        return SelfService(self.runtime, self.slack, self.deliver).forget(user)
+
     def me(self, invoker: str) -> str:
         with self.runtime.reader() as uow:
             return me_text(credits_summary(uow, self.runtime.config, invoker, self.now()))

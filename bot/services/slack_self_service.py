@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.errors import CreditbotError
 from bot.runtime import Runtime
+from bot.services.erasure import forget_member, purge_spool
 from bot.services.member_export import export_filename, export_json, export_member
 from bot.services.people import EXPORT, revoke_credit, set_listing
 from bot.services.slack_inbox import in_transaction
@@ -22,6 +23,7 @@ from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceReq
 from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
 
+BY_THEMSELVES = "the member themselves"
 UNKNOWN = "I do not know you yet, so I hold nothing about you; nothing was changed."
 
 
@@ -104,6 +106,27 @@ class SelfService:
 
         in_transaction(self.runtime, write)
         return "I sent you a direct message with a file of everything I hold about you."
+
+    def forget(self, invoker: str) -> str:
+        """Erase the member who confirmed ``/credit forget me``."""
+        now = self.now()
+        member = self.known(invoker)
+        if member is None:
+            return UNKNOWN
+
+        def write(uow: UnitOfWork) -> list[str]:
+            found = uow.members.get(member.id)
+            return [] if found is None else forget_member(uow, found, BY_THEMSELVES, now)
+
+        keys = in_transaction(self.runtime, write)
+        purge_spool(self.runtime.settings.database_url, member)
+        if keys and self.deliver is not None:
+            self.deliver(keys)
+        return (
+            "Done: I erased your name, accounts, organisation history and activity. Your "
+            "points stay in the totals as those of a former member; published shout-outs "
+            "now say so."
+        )
 
     def credit_notices(self, invoker: str, request: CreditNoticesRequest) -> str:
         """``/credit quiet credits`` / ``/credit unquiet credits``."""

@@ -105,3 +105,19 @@ def test_member_export_writes_the_members_own_data_as_json(community: Cli, tmp_p
     assert document["identities"] == [{"kind": "email", "value": "alice@acme.example"}]
     assert [(c["type"], c["evidence"]) for c in document["credits"]] == [("code", None)]
     assert "bob" not in json.dumps(document)
+
+
+def test_member_forget_anonymises_the_credits_and_keeps_the_totals(community: Cli) -> None:
+    before = json.loads(_report(community))
+
+    result = community("member", "forget", "alice@acme.example")
+
+    assert result.code == 0, result.err
+    after = json.loads(_report(community))
+    assert after["organisations"] == before["organisations"]
+    assert after["new_members"] == before["new_members"]
+    names = sorted(m["name"] for m in after["members"])
+    assert names == ["a former member", "alice", "bob"]
+    assert "alice@acme.example" not in json.dumps(after)
+    gone = community("member", "show", "alice@acme.example")
+    assert gone.code == 1 and "no member known as" in gone.err
