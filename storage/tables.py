@@ -114,6 +114,7 @@ class CreditRow(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawn_by: str | None = None
     withdrawn_reason: str | None = None
+    counterpart: str | None = None  # an accepted solution's asker (for the per-pair cap)
 
 
 class ActivityRow(SQLModel, table=True):

@@ -20,6 +20,7 @@ from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
 from bot.services.credit_notices import notify_credit
 from bot.services.credits import record_credit
+from bot.services.forum_caps import FORUM_GRANTED_BY, held_solution, points_that_day
 from bot.slack.blocks import answered_message, question_message
 from scoring.models import Credit, Member
 from scoring.suggestions import Suggestion, SuggestionStatus
@@ -97,7 +98,12 @@ def open_suggestion(
     review = config.slack.review_channel
     if not review:
         return suggestion, None  # no review channel: the question shows in the App Home only
-    text, blocks = question_message(suggestion, type_points(config), config.slack.default_type)
+    text, blocks = question_message(
+        suggestion,
+        type_points(config),
+        config.slack.default_type,
+        points_today=points_that_day(uow, config, author.id, suggestion.occurred_at),
+    )
     key = question_key(channel, message_ts)
     uow.outbox.enqueue(key, "slack", "post", review, {"text": text, "blocks": blocks}, now)
     return suggestion, key
@@ -157,21 +163,27 @@ def _credit_message(
     member = uow.members.get(suggestion.author_member_id)
     if member is None or member.is_bot:
         return None
-    ref = message_ref(suggestion.channel, suggestion.message_ts, suggestion.author_ref)
+    source, ref = (
+        SOURCE,
+        message_ref(suggestion.channel, suggestion.message_ts, suggestion.author_ref),
+    )
+    post = held_solution(suggestion)
+    if post is not None:  # a forum solution held over a cap: credited as the solution
+        source, ref = FORUM_GRANTED_BY, f"solution:{post}"
     credit = record_credit(
         uow,
         config,
         member,
         type_name,
         suggestion.occurred_at,
-        SOURCE,
+        source,
         ref,
         now,
         granted_by=by,
         note=suggestion.snippet[:200],
     )
     notify_credit(uow, credit, now, decided_by=by, link=suggestion.permalink)
-    credit = credit or uow.credits.by_ref(SOURCE, ref)
+    credit = credit or uow.credits.by_ref(source, ref)
     if credit is not None and credit.id is not None:
         uow.suggestions.link_credit(suggestion.id, credit.id)
     return credit

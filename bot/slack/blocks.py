@@ -44,7 +44,13 @@ def _option(name: str, points: int) -> dict[str, Any]:
     return {"text": _plain(f"{name} ({points} point{'s' if points != 1 else ''})"), "value": name}
 
 
+FORUM_CHANNEL = "forum"  # a held accepted solution (bot.services.forum_caps)
+
+
 def _where(suggestion: Suggestion) -> str:
+    if suggestion.channel == FORUM_CHANNEL:
+        link = f" · <{suggestion.permalink}|view the post>" if suggestion.permalink else ""
+        return f"{suggestion.author_ref} on the forum{link}"
     link = f" · <{suggestion.permalink}|view the message>" if suggestion.permalink else ""
     return f"<@{suggestion.author_ref}> in <#{suggestion.channel}>{link}"
 
@@ -54,7 +60,11 @@ def _quote(snippet: str) -> str:
 
 
 def question_message(
-    suggestion: Suggestion, types: dict[str, int], default_type: str
+    suggestion: Suggestion,
+    types: dict[str, int],
+    default_type: str,
+    *,
+    points_today: int | None = None,
 ) -> tuple[str, Blocks]:
     """ "Is this a contribution?" with the message, why, a type choice and Yes / No."""
     initial = suggestion.suggested_type if suggestion.suggested_type in types else default_type
@@ -64,6 +74,8 @@ def question_message(
         blocks.append(_section(_quote(suggestion.snippet)))
     if suggestion.reason:
         blocks.append(_context(f"Why I ask: {suggestion.reason}"))
+    if points_today is not None:
+        blocks.append(_context(f"Their points so far that day: {points_today}"))
     blocks.append(
         {
             "type": "actions",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from storage.tables import (
@@ -113,6 +113,49 @@ class PeopleRepository:
         self._session.execute(
             update(OutboxRow).where(_outbox.key == key).values(next_attempt_at=until)
         )
+
+    # -- caps on credits no lead decided ------------------------------------------------
+    def set_counterpart(self, credit_id: int, counterpart: str | None) -> None:
+        self._session.execute(
+            update(CreditRow)
+            .where(columns(CreditRow).id == credit_id)
+            .values(counterpart=counterpart)
+        )
+
+    def count_granted(
+        self,
+        member_id: int,
+        granted_by: str,
+        start: datetime,
+        end: datetime,
+        counterpart: str | None = None,
+    ) -> int:
+        """Live credits of the member granted by ``granted_by`` in ``[start, end)`` (and
+        with that counterpart, when given)."""
+        credit = columns(CreditRow)
+        query = select(func.count()).where(
+            credit.member_id == member_id,
+            credit.granted_by == granted_by,
+            credit.occurred_at >= start,
+            credit.occurred_at < end,
+            credit.withdrawn_at.is_(None),
+        )
+        if counterpart is not None:
+            query = query.where(credit.counterpart == counterpart)
+        return int(self._session.execute(query).scalar_one())
+
+    def points_between(self, member_id: int, start: datetime, end: datetime) -> int:
+        """The member's live points in ``[start, end)``."""
+        credit = columns(CreditRow)
+        total = self._session.execute(
+            select(func.coalesce(func.sum(credit.points), 0)).where(
+                credit.member_id == member_id,
+                credit.occurred_at >= start,
+                credit.occurred_at < end,
+                credit.withdrawn_at.is_(None),
+            )
+        ).scalar_one()
+        return int(total)
 
     # -- the audit -----------------------------------------------------------------------
     def audit(

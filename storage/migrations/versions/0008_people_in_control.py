@@ -1,4 +1,4 @@
-"""people in control: credit notices opt-out, erasure mark, an audit of member changes
+"""people in control: credit notices opt-out, erasure mark, an audit of member changes, and an accepted solution's asker on its credit
 
 Revision ID: 0008
 Revises: 0002
@@ -28,6 +28,8 @@ def upgrade() -> None:
             sa.Column('credit_notices_off', sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.add_column(sa.Column('erased_at', storage.types.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('credit') as batch:
+        batch.add_column(sa.Column('counterpart', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     op.create_table('member_audit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -45,6 +47,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_member_audit_member', table_name='member_audit')
     op.drop_table('member_audit')
+    with op.batch_alter_table('credit') as batch:
+        batch.drop_column('counterpart')
     with op.batch_alter_table('member') as batch:
         batch.drop_column('erased_at')
         batch.drop_column('credit_notices_off')
