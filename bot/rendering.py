@@ -298,7 +298,12 @@ def _newcomers(content: ShoutoutContent, bold: str = "") -> str:
         return "No newcomers this month."
     contributors = "contributor" if content.new_contributors == 1 else "contributors"
     members = "member" if content.new_members == 1 else "members"
+    names = ", ".join(
+        f"@{m.discourse_username}" if m.discourse_username else m.name for m in content.welcomed
+    )
     return (
         f"{bold}{content.new_contributors}{bold} new {contributors} and "
-        f"{bold}{content.new_members}{bold} new {members}: welcome!"
+        f"{bold}{content.new_members}{bold} new {members}: welcome"
+        + (f", {names}" if names else "")
+        + "!"
     )

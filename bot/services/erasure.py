@@ -116,7 +116,8 @@ def _anonymise_record(record: dict[str, Any], member: Member, traces: list[str])
         if entry.get("member_id") == member.id:
             entry.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
             changed = True
-    for entry in (record.get("shoutout") or {}).get("members") or []:
+    shout = record.get("shoutout") or {}
+    for entry in [*(shout.get("members") or []), *(shout.get("welcomed") or [])]:
         named = {entry.get("slack_id"), entry.get("discourse_username"), entry.get("name")}
         if named & set(traces):
             entry.update(name=ANONYMOUS, slack_id=None, discourse_username=None)

@@ -71,6 +71,7 @@ class ShoutoutContent:
     how_to_get_listed: str
     note: str | None = None
     corrections: tuple[Correction, ...] = ()
+    welcomed: tuple[ShoutoutMember, ...] = ()  # new contributors named (never hidden ones)
 
     @property
     def quiet(self) -> bool:
@@ -88,6 +89,7 @@ class ShoutoutContent:
         fields["members"] = tuple(ShoutoutMember(**m) for m in data["members"])
         fields["organisations"] = tuple(ShoutoutOrganisation(**o) for o in data["organisations"])
         fields["corrections"] = tuple(Correction.from_json(c) for c in data["corrections"])
+        fields["welcomed"] = tuple(ShoutoutMember(**m) for m in data.get("welcomed") or ())
         return cls(**fields)
 
 
@@ -147,5 +149,32 @@ def build_shoutout(
         how_to_get_listed=settings.how_to_get_listed,
         note=note.text if note else None,
         corrections=corrections_since_published(uow, config, month),
+        welcomed=welcomed_by_name(uow, config, report, month),
     )
     return content, report
+
+
+WELCOMED_AT_MOST = 10
+
+
+def welcomed_by_name(
+    uow: UnitOfWork, config: ProgrammeConfig, report: MonthlyReport, month: Month
+) -> tuple[ShoutoutMember, ...]:
+    """The month's new contributors (first credit ever in it) who may be named, by rank."""
+    start, end = month.bounds(config.tz)
+    first = uow.public.first_contributions()
+    new = [m for m in report.members if start <= first.get(m.member_id, end) < end]
+    shown = uow.public.shown_publicly([m.member_id for m in new])
+    return tuple(
+        ShoutoutMember(
+            rank=m.rank,
+            name=m.name,
+            points=m.points,
+            credits=m.credits,
+            organisation=None,
+            slack_id=m.slack_id,
+            discourse_username=m.discourse_username,
+        )
+        for m in new
+        if shown.get(m.member_id, False)
+    )[:WELCOMED_AT_MOST]

@@ -93,10 +93,13 @@ def _organisation_lines(content: ShoutoutContent) -> list[str]:
 def _newcomers(content: ShoutoutContent) -> str:
     if not content.new_contributors and not content.new_members:
         return "*New this month:* nobody yet. Maybe you, next month?"
+    names = ", ".join(slack_mention(m) for m in content.welcomed)
     return (
         f"*New this month:* {content.new_contributors} new contributor"
         f"{'' if content.new_contributors == 1 else 's'} and {content.new_members} new member"
-        f"{'' if content.new_members == 1 else 's'}. Welcome! :wave:"
+        f"{'' if content.new_members == 1 else 's'}. Welcome"
+        + (f", {names}" if names else "")
+        + "! :wave:"
     )
 
 

@@ -57,6 +57,8 @@ def test_a_hidden_member_is_counted_but_never_named_in_public(
     (shout,) = slack_api.posts_to("C01SHOUT")
     assert "Alice" not in str(shout) and "U0ALICE" not in str(shout)
     assert "Acme Learning" in str(shout) and "Bob" in str(shout)
+    # Both are new contributors: the shout-out welcomes Bob by name, never Alice.
+    assert "2 new contributors and 2 new members. Welcome, <@U0BOB>! :wave:" in str(shout)
 
 
 def test_a_hidden_member_can_show_themselves_again(
