@@ -18,6 +18,7 @@ from bot.services.slack_commands import SlackCommands
 from bot.services.slack_distinguished import SlackDistinguished
 from bot.services.slack_events import EventOutcome, SlackEvents
 from bot.services.slack_home import home_content
+from bot.services.slack_standing import manager_home_blocks
 from bot.slack.blocks import home_view
 from bot.slack.gateway import SlackReader
 
@@ -60,8 +61,12 @@ class SlackServices:
     def publish_home(self, user_id: str) -> None:
         """Publish the App Home of one user (their credits; questions for team leads)."""
         with self.runtime.reader() as uow:
-            content = home_content(uow, self.runtime.config, user_id, self.runtime.now())
-        self.slack.publish_home(user_id, home_view(content))
+            now = self.runtime.now()
+            content = home_content(uow, self.runtime.config, user_id, now)
+            extra = manager_home_blocks(uow, self.runtime.config, user_id, now)
+        view = home_view(content)
+        view["blocks"] = [*view["blocks"], *extra][:100]  # Slack's limit for a view
+        self.slack.publish_home(user_id, view)
 
 
 def process_pending_slack(runtime: Runtime, slack: SlackReader) -> list[EventOutcome]:

@@ -31,6 +31,7 @@ from bot.services.slack_people import (
     slack_member,
 )
 from bot.services.slack_self_service import SelfService
+from bot.services.slack_standing import standing_text
 from bot.services.suggestions import SOURCE
 from bot.slack.blocks import me_text
 from bot.slack.gateway import SlackReader
@@ -125,6 +126,9 @@ class SlackCommands:
             return people.credit_notices(invoker, command)
         if isinstance(command, RevokeRequest):
             return people.revoke(invoker, command)
+        if isinstance(command, StandingRequest):
+            with self.runtime.reader() as uow:
+                return standing_text(uow, self.runtime.config, invoker, self.now())
         return "That is not ready yet; nothing was changed. Ask a programme manager."
 
     def forget(self, user: str) -> str:
