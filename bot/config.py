@@ -128,6 +128,11 @@ class InactivityConfig(_Strict):
     nudge_cooldown_days: int = Field(default=90, ge=0)
     org_decline_ratio: float = Field(default=0.5, gt=0, le=1)
     welcome_back_days: int = Field(default=14, ge=1)
+    # What a forum-only member's private message says about opting out and their data.
+    forum_requests: str = (
+        "Reply to this message if you would rather not get these, or to ask for a copy of "
+        "what we hold about you or for it to be erased."
+    )
 
 
 class FinanceConfig(_Strict):

@@ -59,6 +59,8 @@ def run_inactivity(
     since = at - timedelta(days=rules.member_days + rules.welcome_back_days + 1)
     days = uow.nudges.active_days(since, at, tz)
     reachable = {r.member_id: r for r in uow.nudges.reachable_members()}
+    forum_only = {m: Reachable(m, n, u, o) for m, n, u, o in uow.people.forum_only_members()}
+    reachable.update({m: r for m, r in forum_only.items() if m not in reachable})
     last_nudge = uow.nudges.last_sent(NUDGE)
     last_welcome = uow.nudges.last_sent(WELCOME_BACK)
     activity = [
@@ -82,14 +84,20 @@ def run_inactivity(
     for nudge in members_to_nudge(activity, today, rules):
         who = reachable[nudge.member_id]
         key = f"inactivity:nudge:{who.member_id}:{nudge.last_active}"
-        if _dm(uow, key, who.slack_id, _nudge_text(who, config, happening), now):
+        text = _nudge_text(who, config, happening)
+        if who.member_id in forum_only:
+            text = forum_text(text, config)
+        if _send(uow, key, who, text, who.member_id in forum_only, now, "We miss you"):
             uow.nudges.record(who.member_id, NUDGE, at)
             keys.append(key)
             nudged += 1
     for back in members_to_welcome_back(activity, today, rules):
         who = reachable[back.member_id]
         key = f"inactivity:welcome:{who.member_id}:{back.returned_on}"
-        if _dm(uow, key, who.slack_id, _welcome_text(who, back.away_days), now):
+        text = _welcome_text(who, back.away_days)
+        if who.member_id in forum_only:
+            text = forum_text(text, config)
+        if _send(uow, key, who, text, who.member_id in forum_only, now, "Welcome back"):
             uow.nudges.record(who.member_id, WELCOME_BACK, at)
             keys.append(key)
             welcomed += 1
@@ -108,6 +116,31 @@ def _declines(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[De
     months = tuple(month.shift(-k) for k in range(3, -1, -1))
     points = {s: p for s, p in monthly_points(uow, config, months).items() if s not in staff}
     return declining_organisations(points, month, inactivity_rules(config))
+
+
+def _send(
+    uow: UnitOfWork,
+    key: str,
+    who: Reachable,
+    text: str,
+    on_forum: bool,
+    now: datetime,
+    title: str,
+) -> bool:
+    """A Slack DM, or for a member known on the forum only a Discourse private message
+    (``slack_id`` then holds their forum username)."""
+    if not on_forum:
+        return _dm(uow, key, who.slack_id, text, now)
+    payload = {"title": title, "raw": text}
+    return uow.outbox.enqueue(key, "discourse", "pm", who.slack_id, payload, now)
+
+
+def forum_text(text: str, config: ProgrammeConfig) -> str:
+    """A nudge's words for the forum: no Slack commands; how to opt out and ask for data."""
+    first = text.split("\n")[0].replace(
+        " `/credit me` shows your credits, and `/credit help` what else I can do.", ""
+    )
+    return f"{first}\n\n{config.inactivity.forum_requests}"
 
 
 def _dm(uow: UnitOfWork, key: str, user: str, text: str, now: datetime) -> bool:

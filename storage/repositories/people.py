@@ -157,6 +157,27 @@ class PeopleRepository:
         ).scalar_one()
         return int(total)
 
+    # -- forum-only members -----------------------------------------------------------------
+    def forum_only_members(self) -> list[tuple[int, str, str, bool]]:
+        """Members reachable on the forum only: (id, name, forum username, opted out)."""
+        identity = columns(IdentityRow)
+        with_slack = select(identity.member_id).where(identity.kind == "slack")
+        rows = self._session.execute(
+            select(_member.id, _member.name, identity.value, _member.nudges_opted_out)
+            .join(IdentityRow, identity.member_id == _member.id)
+            .where(
+                identity.kind == "discourse",
+                _member.is_bot.is_(False),
+                _member.erased_at.is_(None),
+                _member.id.not_in(with_slack),
+            )
+            .order_by(_member.id, identity.id)
+        ).all()
+        seen: dict[int, tuple[int, str, str, bool]] = {}
+        for member_id, name, username, opted_out in rows:
+            seen.setdefault(int(member_id), (int(member_id), name, username, bool(opted_out)))
+        return list(seen.values())
+
     # -- the audit -----------------------------------------------------------------------
     def audit(
         self,
