@@ -61,6 +61,12 @@ CREDIT_SUBCOMMANDS = {
     "quiet": "anyone: their own reminders only",
     "unquiet": "anyone: their own reminders only",
     "lead": "programme managers",
+    "hide": "anyone: their own public listing only",
+    "show": "anyone: their own public listing only",
+    "export": "anyone: their own data only",
+    "forget": "anyone: their own data only, after a confirmation",
+    "revoke": "team leads, never their own credit",
+    "standing": "programme managers; a partner's contact for their own organisation",
 }
 #: Crediting someone (``/credit @user type``) is for team leads.
 TEAM_LEAD_ONLY = "Only team leads can credit people with /credit."
