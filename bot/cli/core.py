@@ -18,6 +18,7 @@ from bot.services.members import member_for_reference, resolve_member, set_affil
 from bot.services.people import without_hidden_members
 from bot.services.published import report_for
 from bot.services.reports import report_to_json
+from scoring.evidence import evidence
 from storage.migrate import upgrade
 
 
@@ -176,7 +177,7 @@ def member_show(
         state = " [withdrawn]" if c.withdrawn else ""
         typer.echo(
             f"  #{c.id} {c.occurred_at.date().isoformat()} {c.type} {c.points} "
-            f"{c.organisation or 'independent'}{state} {c.note}".rstrip()
+            f"{c.organisation or 'independent'}{state} {evidence(c)}".rstrip()
         )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scoring.evidence import evidence
 from scoring.models import Credit
 from scoring.suggestions import Suggestion, SuggestionStatus
 
@@ -181,7 +182,7 @@ def me_text(summary: CreditsSummary) -> str:
     recent = [
         f"• {c.occurred_at.date().isoformat()} {c.type}, {_plural(c.points, 'point')}"
         + f" (credit {c.id})"
-        + (f": {c.note}" if c.note else "")
+        + (f": {evidence(c)}" if evidence(c) else "")
         for c in summary.recent
     ]
     return "\n".join(

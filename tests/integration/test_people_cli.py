@@ -121,3 +121,20 @@ def test_member_forget_anonymises_the_credits_and_keeps_the_totals(community: Cl
     assert "alice@acme.example" not in json.dumps(after)
     gone = community("member", "show", "alice@acme.example")
     assert gone.code == 1 and "no member known as" in gone.err
+
+
+def test_member_show_gives_each_credit_its_id_and_evidence(cli: Cli, tmp_path: Path) -> None:
+    assert cli("db", "upgrade").code == 0
+    line = {
+        "member": "ann@acme.example",
+        "type": "code",
+        "at": "2026-10-02",
+        "ref": "https://example.org/pr/7",
+    }
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+
+    shown = cli("member", "show", "ann@acme.example").out
+
+    assert re.search(r"#\d+ 2026-10-02 code 5 acme https://example.org/pr/7", shown), shown
