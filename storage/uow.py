@@ -16,6 +16,7 @@ from storage.repositories.activity import ActivityRepository
 from storage.repositories.conduct import ConductRepository
 from storage.repositories.credits import CreditRepository
 from storage.repositories.distinguished import DistinguishedRepository
+from storage.repositories.erasure import ErasureRepository
 from storage.repositories.finance import PaymentRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.inbox_claims import InboxClaimRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
     public: PublicRepository
     distinguished: DistinguishedRepository
     people: PeopleRepository
+    erasure: ErasureRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.public = PublicRepository(self.session)
         self.distinguished = DistinguishedRepository(self.session)
         self.people = PeopleRepository(self.session)
+        self.erasure = ErasureRepository(self.session)
         return self
 
     def __exit__(

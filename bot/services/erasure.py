@@ -34,11 +34,11 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
         return []
     slack_id = member.identity(IdentityKind.SLACK)
     traces = _traces(member)
-    uow.people.pin_and_anonymise_credits(member.id, _hidden_ref)
-    suggestions = uow.people.anonymise_suggestions(member.id, slack_id)
+    uow.erasure.pin_and_anonymise_credits(member.id, _hidden_ref)
+    suggestions = uow.erasure.anonymise_suggestions(member.id, slack_id)
     if slack_id:
-        uow.people.drop_messages_to(slack_id)
-    uow.people.purge_payloads(traces, ANONYMOUS, now)
+        uow.erasure.drop_messages_to(slack_id)
+    uow.erasure.purge_payloads(traces, ANONYMOUS, now)
     keys = _update_shoutouts(uow, member, traces, now)
     for row in suggestions:
         if row.question_channel and row.question_ts and row.id is not None:
@@ -49,8 +49,8 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
         if row.status == "open":
             row.status = "rejected"
             row.decided_at = now
-    uow.people.erase_member(member.id, ANONYMOUS, now)
-    uow.people.delete_nudges(member.id)
+    uow.erasure.erase_member(member.id, ANONYMOUS, now)
+    uow.erasure.delete_nudges(member.id)
     uow.people.audit(FORGET, member.id, by, now)
     # public pages change here
     return keys
@@ -91,11 +91,11 @@ def _update_shoutouts(
 ) -> list[str]:
     """Anonymise the published copies naming the member; update the Slack posts."""
     keys = []
-    for month, record in uow.people.published_reports():
+    for month, record in uow.erasure.published_reports():
         changed = _anonymise_record(record, member, traces)
         if not changed:
             continue
-        uow.people.set_published_content(month, record)
+        uow.erasure.set_published_content(month, record)
         shout = record.get("shoutout")
         for sent_key in record.get("outbox_keys") or []:
             sent = uow.outbox.by_key(sent_key)

@@ -8,6 +8,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -40,19 +41,14 @@ EXPORT_COMMENT = (
 )
 
 
+@dataclass
 class SelfService:
     """The use cases behind ``/credit hide|show|export|forget me``, ``quiet credits``
     and ``revoke``."""
 
-    def __init__(
-        self,
-        runtime: Runtime,
-        slack: SlackReader,
-        deliver: Callable[[Sequence[str]], None] | None = None,
-    ) -> None:
-        self.runtime = runtime
-        self.slack = slack
-        self.deliver = deliver
+    runtime: Runtime
+    slack: SlackReader
+    deliver: Callable[[Sequence[str]], None] | None = None
 
     def now(self) -> datetime:
         return self.runtime.now()
