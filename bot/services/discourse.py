@@ -184,7 +184,8 @@ def _process_claimed(
         return _retry(runtime, entry, "a concurrent change to the same member", 0, now)
     except CreditbotError as error:
         return _retry(runtime, entry, str(error), None, now)
-    log.info("discourse %s: %s", event.key, message)
+    # The message may name the member: logs never hold names (an erasure could not reach them).
+    log.info("discourse %s: %s", event.key, status)
     return Outcome(status, message, entry.key)
 
 

@@ -5,9 +5,11 @@ the Slack stand-in."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import text as sql
 
 from bot.services.shoutout_jobs import post_monthly_shoutout
@@ -109,8 +111,12 @@ def _in_october(app: RunningApp, clock: FixedClock, text: str, **fields: str) ->
 
 
 def test_forget_me_after_confirmation_erases_the_name_everywhere_and_keeps_the_totals(
-    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
+    app: RunningApp,
+    slack_api: SlackApiStandIn,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)  # what serve logs in production
     _in_october(app, clock, "<@U0ALICE|alice> code 5 fixed the build")
     _in_october(app, clock, "<@U0BOB|bob> review", trigger_id="t-bob")
     post_monthly_shoutout(app.runtime, "2026-10")
@@ -148,6 +154,7 @@ def test_forget_me_after_confirmation_erases_the_name_everywhere_and_keeps_the_t
         audit = connection.execute(sql("SELECT action, by, details FROM member_audit")).all()
     assert not any("U0ALICE" in p or "Alice" in p for p in payloads)
     assert ("forget", "the member themselves", "{}") in [tuple(map(str, a)) for a in audit]
+    assert caplog.records and "Alice" not in caplog.text and "U0ALICE" not in caplog.text
 
 
 def test_forget_needs_the_confirmation_and_nobody_else_can_confirm(
