@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
+from bot.services.members import ensure_member
 from bot.services.suggestions import decide
+from scoring.models import Identity, IdentityKind
 from storage.tables import CreditRow
 from tests.scenario.discourse.conftest import Deliver, count_rows, payload, solution_credit
 from tests.standins.discourse_api import StandinDiscourse
@@ -66,3 +68,34 @@ def test_solutions_for_different_askers_are_not_capped_by_the_pair_rule(
         _accept(deliver, 2211 + n, topic, 500 + n)
 
     assert count_rows(forum_runtime, CreditRow) == 3
+
+
+def test_an_accepted_solution_is_told_to_the_answerer_by_slack_dm_with_its_link(
+    deliver: Deliver, forum_runtime: Runtime
+) -> None:
+    with forum_runtime.uow() as uow:
+        ensure_member(
+            uow,
+            forum_runtime.config,
+            [
+                Identity(IdentityKind.SLACK, "U0ESTHER"),
+                Identity(IdentityKind.EMAIL, "esther@beta.example"),
+            ],
+            "Esther Okafor",
+            forum_runtime.now(),
+        )
+        uow.commit()
+
+    _accept(deliver, 2211, 871, 600)
+
+    with forum_runtime.reader() as uow:
+        (notice,) = [m for m in uow.outbox.list(limit=100) if m.key.startswith("credit-notice:")]
+    assert notice.target == "U0ESTHER" and notice.kind == "dm"
+    assert notice.payload["text"].startswith("2 points (support) for http") and notice.payload[
+        "text"
+    ].endswith(
+        "/t/how-do-i-export-grades-to-csv/871/3, for an accepted solution on the forum "
+        "\u2014 thank you!\n"
+        "I send you a message like this each time you are credited; "
+        "`/credit quiet credits` turns them off."
+    )
