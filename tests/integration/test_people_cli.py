@@ -138,4 +138,3 @@ def test_member_show_gives_each_credit_its_id_and_evidence(cli: Cli, tmp_path: P
     shown = cli("member", "show", "ann@acme.example").out
 
     assert re.search(r"#\d+ 2026-10-02 code 5 acme https://example.org/pr/7", shown), shown
-
