@@ -90,6 +90,10 @@ class DiscourseConfig(_Strict):
     shoutout_category_id: int | None = None
     support_category_ids: list[int] = Field(default_factory=list)
     ignored_users: list[str] = Field(default_factory=lambda: ["system", "discobot"])
+    solution_type: str = "support"  # the contribution type of an accepted solution
+    # Caps on credits no team lead decided (accepted solutions); one over is asked to leads.
+    solutions_per_pair_per_month: int = Field(default=2, ge=1)
+    solutions_per_member_per_day: int = Field(default=5, ge=1)
 
 
 class ContributionTypeConfig(_Strict):
@@ -564,6 +568,14 @@ def _check_references(config: ProgrammeConfig, source: str) -> None:
         raise ConfigError(
             f"{source}: slack.default_type: '{config.slack.default_type}' is not one of "
             f"contribution_types ({', '.join(types)})"
+        )
+    forum = config.discourse
+    if (forum.support_category_ids or "solution_type" in forum.model_fields_set) and (
+        forum.solution_type not in types
+    ):
+        raise ConfigError(
+            f"{source}: discourse.solution_type: '{forum.solution_type}' is not one of "
+            f"contribution_types ({', '.join(types)}); accepted solutions are credited with it"
         )
     seen: set[str] = set()
     for index, org in enumerate(config.organisations):

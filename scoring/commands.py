@@ -8,6 +8,10 @@ Grammar (Slack sends users escaped as ``<@U123|name>`` because the manifest sets
     /credit org <slug>                                     an organisation's month
     /credit quiet | unquiet                                no more reminders / again
     /credit lead <region> <category> [size] [-- note ...]  programme managers only
+    /credit hide me | show me                              your own public listing
+    /credit export me | forget me                          your data; its erasure
+    /credit quiet credits | unquiet credits                no DM on each credit / again
+    /credit revoke <credit id> <reason ...>                team leads only
     /credit standing                                       partners this month so far
     /credit help
 
@@ -31,7 +35,8 @@ _TOKEN = re.compile(r"<[^>]*>|\S+")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _SPECIAL = re.compile(r"^<!(?:here|channel|everyone|subteam\^)[^>]*>$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_SUBCOMMANDS = ("help", "me", "org", "quiet", "unquiet", "lead", "standing")
+_SUBCOMMANDS: tuple[str, ...] = ("help", "me", "org", "quiet", "unquiet", "lead", "standing")
+_SUBCOMMANDS += ("hide", "show", "export", "forget", "revoke")  # people in control
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d", "\u201e": "\u201c"}
 _NOTE_SEPARATORS = ("--", "\u2014", "\u2013")
 LEAD_FIELD_MAX_CHARS = 60
@@ -68,6 +73,28 @@ class QuietRequest:
 
 
 @dataclass(frozen=True)
+class CreditNoticesRequest:
+    """``/credit quiet credits`` (``quiet=True``) or ``/credit unquiet credits``."""
+
+    quiet: bool
+
+
+@dataclass(frozen=True)
+class SelfServiceRequest:
+    """``/credit hide|show|export|forget me``: about the invoker's own record only."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class RevokeRequest:
+    """``/credit revoke <credit id> <reason>`` (team leads)."""
+
+    credit_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class StandingRequest:
     """``/credit standing``: every partner (programme managers) or your own (contacts)."""
 
@@ -100,8 +127,12 @@ CreditCommand = (
     | QuietRequest
     | CreditRequest
     | LeadCommand
+    | CreditNoticesRequest
+    | SelfServiceRequest
+    | RevokeRequest
     | StandingRequest
 )
+SELF_SERVICE = ("hide", "show", "export", "forget")
 
 
 def usage(type_names: Sequence[str], max_points: int) -> str:
@@ -121,6 +152,14 @@ def usage(type_names: Sequence[str], max_points: int) -> str:
         "words, the note after `--` goes to that partner only.\n"
         '  Example: `/credit lead Africa "instructional design" "500 learners" -- '
         "Contact: Ms Ada, ada@school.example`\n"
+        "• `/credit hide me` / `/credit show me`: leave your name out of (or back in) "
+        "shout-outs and public pages; your points still count\n"
+        "• `/credit export me`: everything I hold about you, as a file by direct message\n"
+        "• `/credit forget me`: erase what I hold about you (asks for a confirmation)\n"
+        "• `/credit quiet credits` / `/credit unquiet credits`: no message each time you are "
+        "credited / messages again\n"
+        "• `/credit revoke <credit id> <reason>` (team leads): withdraw a credit; the ids are "
+        "in `/credit me` and the App Home\n"
         "• `/credit standing` (programme managers and partners' contacts): where the "
         "partners (or your own organisation) stand this month so far, against the minimums\n"
         "• `/credit help`: this message"
@@ -156,6 +195,12 @@ def parse_credit_command(
                 "Type `/credit help` for everything /credit can do.",
             )
         return parse_lead(text[matches[0].end() :])
+    if first in (*SELF_SERVICE, "revoke") or (
+        first in ("quiet", "unquiet")
+        and len(matches) > 1
+        and matches[1].group().lower() == "credits"
+    ):
+        return parse_people_command(first, text[matches[0].end() :], is_team_lead=is_team_lead)
     if first in _SUBCOMMANDS:
         return _subcommand(first, [m.group() for m in matches[1:]], how)
     if not is_team_lead:
@@ -327,3 +372,62 @@ def _lead_values(text: str) -> tuple[list[str], str]:
         if word in _NOTE_SEPARATORS:
             return values, text[index:].strip()
         values.append(word)
+
+
+HELP_HINT = "Type `/credit help` for everything /credit can do."
+
+
+def parse_people_command(name: str, rest: str, *, is_team_lead: bool) -> CreditCommand:
+    """``hide|show|export|forget me``, ``quiet|unquiet credits`` and ``revoke`` (``rest``
+    is the text after the subcommand's name).
+
+    Raises :class:`CommandError` saying why and how to write it right.
+    """
+    words = rest.split()
+    if name in SELF_SERVICE:
+        if [w.lower() for w in words] == ["me"]:
+            return SelfServiceRequest(action=name)
+        if words and _USER.match(words[0]):
+            raise CommandError(
+                f"You can only {name} your own record: write `/credit {name} me`. "
+                "For someone else, a programme manager uses "
+                f"`creditbot member {name}` when that person asks; nothing was changed.",
+                HELP_HINT,
+            )
+        raise CommandError(f"Write `/credit {name} me`; nothing was changed.", HELP_HINT)
+    if name in ("quiet", "unquiet"):
+        if [w.lower() for w in words] != ["credits"]:
+            raise CommandError(
+                f"Write `/credit {name}` (reminders) or `/credit {name} credits` "
+                "(the message each time you are credited); nothing was changed.",
+                HELP_HINT,
+            )
+        return CreditNoticesRequest(quiet=name == "quiet")
+    return _revoke(words, rest, is_team_lead)
+
+
+REVOKE_USAGE = (
+    "Write `/credit revoke <credit id> <reason>`, e.g. `/credit revoke 42 counted twice`; "
+    "the credit ids are shown in `/credit me`, the App Home and `creditbot member show`."
+)
+
+
+def _revoke(words: list[str], rest: str, is_team_lead: bool) -> RevokeRequest:
+    if not is_team_lead:
+        raise CommandError(
+            "Only team leads can revoke credits; nothing was changed. If a credit looks "
+            "wrong, tell a team lead.",
+            HELP_HINT,
+        )
+    if not words:
+        raise CommandError("Which credit, and why?", REVOKE_USAGE)
+    raw = words[0].lstrip("#")
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+        raise CommandError(f"'{words[0]}' is not a credit id.", REVOKE_USAGE)
+    reason = rest.strip()[len(words[0]) :].strip()
+    if not reason:
+        raise CommandError(
+            f"Say why credit {raw} is revoked; the member is told. Nothing was changed.",
+            REVOKE_USAGE,
+        )
+    return RevokeRequest(credit_id=int(raw), reason=reason)

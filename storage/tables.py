@@ -28,6 +28,26 @@ class MemberRow(SQLModel, table=True):
     nudges_opted_out: bool = False
     profile_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    credit_notices_off: bool = False
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MemberAuditRow(SQLModel, table=True):
+    """A change to members a person asked for or a manager made (hide, show, merge,
+    revoke, erasure...): who, when, and what is needed to undo it (a merge). Never the
+    erased data itself."""
+
+    __tablename__ = "member_audit"
+    __table_args__ = (Index("ix_member_audit_member", "member_id", "action"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str
+    member_id: int | None = None
+    other_member_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    by: str | None = None
+    at: datetime = Field(sa_type=UTCDateTime)
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class IdentityRow(SQLModel, table=True):
@@ -94,6 +114,7 @@ class CreditRow(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     withdrawn_by: str | None = None
     withdrawn_reason: str | None = None
+    counterpart: str | None = None  # an accepted solution's asker (for the per-pair cap)
 
 
 class ActivityRow(SQLModel, table=True):

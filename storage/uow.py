@@ -18,6 +18,7 @@ from storage.repositories.activity import ActivityRepository
 from storage.repositories.conduct import ConductRepository
 from storage.repositories.credits import CreditRepository
 from storage.repositories.distinguished import DistinguishedRepository
+from storage.repositories.erasure import ErasureRepository
 from storage.repositories.finance import PaymentRepository
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.inbox_claims import InboxClaimRepository
@@ -28,6 +29,7 @@ from storage.repositories.members import MemberRepository
 from storage.repositories.nudges import NudgeRepository
 from storage.repositories.organisations import OrganisationRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.people import PeopleRepository
 from storage.repositories.public import PublicRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.standing import StandingRepository
@@ -54,6 +56,8 @@ class UnitOfWork:
     leads: LeadRepository
     public: PublicRepository
     distinguished: DistinguishedRepository
+    people: PeopleRepository
+    erasure: ErasureRepository
 
     def __init__(
         self,
@@ -86,6 +90,8 @@ class UnitOfWork:
         self.leads = LeadRepository(self.session)
         self.public = PublicRepository(self.session)
         self.distinguished = DistinguishedRepository(self.session)
+        self.people = PeopleRepository(self.session)
+        self.erasure = ErasureRepository(self.session)
         return self
 
     def __exit__(

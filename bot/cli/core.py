@@ -15,8 +15,10 @@ from bot.importing import import_credits, parse_moment
 from bot.rendering import render_markdown, render_text
 from bot.services.credits import content_ref, record_credit
 from bot.services.members import member_for_reference, resolve_member, set_affiliation
+from bot.services.people import without_hidden_members
 from bot.services.published import report_for
 from bot.services.reports import report_to_json
+from scoring.evidence import evidence
 from storage.migrate import upgrade
 
 
@@ -63,7 +65,9 @@ def report(
     chosen = parse_month(month, runtime)
     with runtime.reader() as uow:
         view = report_for(uow, runtime.config, chosen, live=live)
-    result = view.report
+        result = view.report
+        if format == ReportFormat.markdown:  # a public report: hidden members not named
+            result = without_hidden_members(uow, result)
     if format == ReportFormat.json:
         typer.echo(json.dumps(report_to_json(result), ensure_ascii=False))
     elif format == ReportFormat.markdown:
@@ -143,8 +147,16 @@ def import_file(
 @member.command("show")
 def member_show(
     reference: Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")],
+    publicly: Annotated[
+        bool, typer.Option("--publicly", help="name a hidden member in public again")
+    ] = False,
 ) -> None:
-    """A member's identities, organisations and recent credits."""
+    """A member's identities, organisations and recent credits (with their ids)."""
+    if publicly:
+        from bot.cli.people import member_show as show_publicly
+
+        show_publicly(reference)
+        return
     runtime = open_runtime()
     with runtime.reader() as uow:
         who = resolve_member(uow, reference)
@@ -164,8 +176,8 @@ def member_show(
     for c in credits[-20:]:
         state = " [withdrawn]" if c.withdrawn else ""
         typer.echo(
-            f"  {c.occurred_at.date().isoformat()} {c.type} {c.points} "
-            f"{c.organisation or 'independent'}{state} {c.note}".rstrip()
+            f"  #{c.id} {c.occurred_at.date().isoformat()} {c.type} {c.points} "
+            f"{c.organisation or 'independent'}{state} {evidence(c)}".rstrip()
         )
 
 

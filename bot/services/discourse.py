@@ -43,7 +43,9 @@ from bot.discourse.events import (
 from bot.discourse.gateway import DiscourseReader
 from bot.errors import CreditbotError, ExternalServiceError
 from bot.runtime import Runtime
+from bot.services.credit_notices import forum_link, notify_credit
 from bot.services.credits import record_credit, withdraw_credit
+from bot.services.forum_caps import cap_reached, hold_for_review
 from bot.services.members import ensure_member
 from scoring.models import Identity, IdentityKind, Member
 from storage.repositories.inbox import InboxEntry
@@ -182,7 +184,8 @@ def _process_claimed(
         return _retry(runtime, entry, "a concurrent change to the same member", 0, now)
     except CreditbotError as error:
         return _retry(runtime, entry, str(error), None, now)
-    log.info("discourse %s: %s", event.key, message)
+    # The message may name the member: logs never hold names (an erasure could not reach them).
+    log.info("discourse %s: %s", event.key, status)
     return Outcome(status, message, entry.key)
 
 
@@ -246,11 +249,14 @@ def _apply(
             return "ignored", f"ignored: {subject.username} answered their own topic"
     member = _forum_member(uow, config, event, facts.email, now)
     if event.name == ACCEPTED and isinstance(subject, ForumPost):
+        held = _held_over_cap(uow, config, forum_url, subject, member, facts, now)
+        if held is not None:
+            return "done", held
         credit = record_credit(
             uow,
             config,
             member,
-            SOLUTION_TYPE,
+            config.discourse.solution_type,
             subject.created_at,
             SOURCE,
             solution_ref(subject.id),
@@ -260,6 +266,8 @@ def _apply(
         )
         if credit is None:
             return "done", f"solution {subject.id} was already credited"
+        uow.people.set_counterpart(credit.id or 0, _counterpart(facts.topic_owner))
+        notify_credit(uow, credit, now, decided_by=GRANTED_BY, link=forum_link(credit.note))
         return "done", (
             f"credited {member.name}: {credit.type}, {credit.points} points on "
             f"{credit.occurred_at.date().isoformat()} ({credit.organisation or 'independent'})"
@@ -268,6 +276,43 @@ def _apply(
     uow.activity.record(member.id, ACTIVITY_KINDS[event.name], at, at.astimezone(config.tz).date())
     uow.members.seen(member.id, at)
     return "done", f"recorded {ACTIVITY_KINDS[event.name]} for {member.name}"
+
+
+def _counterpart(owner: tuple[int | None, str | None] | None) -> str | None:
+    """The asker of a solved topic, for the per-pair cap."""
+    if owner is None or (owner[0] is None and not owner[1]):
+        return None
+    return f"forum-user:{owner[0]}" if owner[0] is not None else f"forum-name:{owner[1]}"
+
+
+def _held_over_cap(
+    uow: UnitOfWork,
+    config: ProgrammeConfig,
+    forum_url: str | None,
+    post: ForumPost,
+    member: Member,
+    facts: _Facts,
+    now: datetime,
+) -> str | None:
+    """Hold an accepted solution over a cap as a question for the leads; why, or None."""
+    if uow.credits.by_ref(SOURCE, solution_ref(post.id)) is not None:
+        return None  # already credited: redelivery, handled as before
+    why = cap_reached(uow, config, member.id, _counterpart(facts.topic_owner), post.created_at)
+    if why is None:
+        return None
+    hold_for_review(
+        uow,
+        config,
+        member=member,
+        post_id=post.id,
+        username=post.username,
+        occurred_at=post.created_at,
+        title=post.topic_title or f"topic {post.topic_id}",
+        link=forum_link(_solution_note(post, forum_url)),
+        why=why,
+        now=now,
+    )
+    return f"held solution {post.id} for the team leads: {why}"
 
 
 def _forum_member(

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
 from bot.runtime import Runtime
+from bot.services.credit_notices import notify_credit
 from bot.services.credits import record_credit
 from bot.services.leads import LeadResult, add_lead, lead_request
 from bot.services.slack_home import credits_summary, organisation_text
@@ -29,18 +30,22 @@ from bot.services.slack_people import (
     read_profiles,
     slack_member,
 )
+from bot.services.slack_self_service import SelfService
 from bot.services.slack_standing import standing_reply
 from bot.services.suggestions import SOURCE
 from bot.slack.blocks import me_text
 from bot.slack.gateway import SlackReader
 from scoring.commands import (
     CreditCommand,
+    CreditNoticesRequest,
     CreditRequest,
     HelpRequest,
     LeadCommand,
     MeRequest,
     OrgRequest,
     QuietRequest,
+    RevokeRequest,
+    SelfServiceRequest,
     StandingRequest,
     parse_credit_command,
     usage,
@@ -48,6 +53,8 @@ from scoring.commands import (
 from scoring.errors import ScoringError
 from scoring.referrals import NoPartnerForLead
 from storage.uow import UnitOfWork
+
+PEOPLE_COMMANDS = (SelfServiceRequest, CreditNoticesRequest, RevokeRequest)
 
 
 class SlackCommands:
@@ -97,6 +104,8 @@ class SlackCommands:
                 return self.lead(command, invoker)
             if isinstance(command, StandingRequest):
                 return standing_reply(self.runtime, invoker, self.now())
+            if isinstance(command, PEOPLE_COMMANDS):
+                return self.people(command, invoker)
             return self.credit(command, invoker, str(form.get("trigger_id") or ""), bot_user_id)
         except ExternalServiceError as error:
             if error.transient:
@@ -107,6 +116,23 @@ class SlackCommands:
 
     def now(self) -> datetime:
         return self.runtime.now()
+
+    def people(self, command: CreditCommand, invoker: str) -> str:
+        """A person's own record, and a team lead's revoke (see :mod:`slack_self_service`)."""
+        people = SelfService(self.runtime, self.slack, self.deliver)
+        if isinstance(command, SelfServiceRequest) and command.action in ("hide", "show"):
+            return people.listing(invoker, command)
+        if isinstance(command, SelfServiceRequest) and command.action == "export":
+            return people.export(invoker)
+        if isinstance(command, CreditNoticesRequest):
+            return people.credit_notices(invoker, command)
+        if isinstance(command, RevokeRequest):
+            return people.revoke(invoker, command)
+        return "That is not ready yet; nothing was changed. Ask a programme manager."
+
+    def forget(self, user: str) -> str:
+        """The confirmed ``/credit forget me`` of ``user``."""
+        return SelfService(self.runtime, self.slack, self.deliver).forget(user)
 
     def me(self, invoker: str) -> str:
         with self.runtime.reader() as uow:
@@ -219,6 +245,7 @@ class SlackCommands:
                 )
                 if credit is not None:
                     credited.append((user, credit.points))
+                    notify_credit(uow, credit, now, decided_by=invoker, link=request.note or None)
             return credited
 
         credited = in_transaction(self.runtime, write)

@@ -18,7 +18,9 @@ from decimal import Decimal, InvalidOperation
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
+from bot.services.credit_notices import notify_credit
 from bot.services.credits import record_credit
+from bot.services.forum_caps import FORUM_GRANTED_BY, held_solution, points_that_day
 from bot.slack.blocks import answered_message, question_message
 from scoring.models import Credit, Member
 from scoring.suggestions import Suggestion, SuggestionStatus
@@ -96,7 +98,12 @@ def open_suggestion(
     review = config.slack.review_channel
     if not review:
         return suggestion, None  # no review channel: the question shows in the App Home only
-    text, blocks = question_message(suggestion, type_points(config), config.slack.default_type)
+    text, blocks = question_message(
+        suggestion,
+        type_points(config),
+        config.slack.default_type,
+        points_today=points_that_day(uow, config, author.id, suggestion.occurred_at),
+    )
     key = question_key(channel, message_ts)
     uow.outbox.enqueue(key, "slack", "post", review, {"text": text, "blocks": blocks}, now)
     return suggestion, key
@@ -156,20 +163,27 @@ def _credit_message(
     member = uow.members.get(suggestion.author_member_id)
     if member is None or member.is_bot:
         return None
-    ref = message_ref(suggestion.channel, suggestion.message_ts, suggestion.author_ref)
+    source, ref = (
+        SOURCE,
+        message_ref(suggestion.channel, suggestion.message_ts, suggestion.author_ref),
+    )
+    post = held_solution(suggestion)
+    if post is not None:  # a forum solution held over a cap: credited as the solution
+        source, ref = FORUM_GRANTED_BY, f"solution:{post}"
     credit = record_credit(
         uow,
         config,
         member,
         type_name,
         suggestion.occurred_at,
-        SOURCE,
+        source,
         ref,
         now,
         granted_by=by,
         note=suggestion.snippet[:200],
     )
-    credit = credit or uow.credits.by_ref(SOURCE, ref)
+    notify_credit(uow, credit, now, decided_by=by, link=suggestion.permalink)
+    credit = credit or uow.credits.by_ref(source, ref)
     if credit is not None and credit.id is not None:
         uow.suggestions.link_credit(suggestion.id, credit.id)
     return credit
@@ -234,6 +248,7 @@ def confirm_message(
         granted_by=by,
         note=snippet[:200] or f"confirmed with :{emoji}:",
     )
+    notify_credit(uow, credit, now, decided_by=by, link=f"your message in <#{channel}>")
     key = None
     suggestion = uow.suggestions.for_message(channel, message_ts)
     if suggestion is not None and suggestion.is_open and suggestion.author_ref == author_ref:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.slack.manager_blocks import ManagerHome, manager_blocks
+from scoring.evidence import evidence
 from scoring.models import Credit
 from scoring.suggestions import Suggestion, SuggestionStatus
 
@@ -45,7 +46,13 @@ def _option(name: str, points: int) -> dict[str, Any]:
     return {"text": _plain(f"{name} ({points} point{'s' if points != 1 else ''})"), "value": name}
 
 
+FORUM_CHANNEL = "forum"  # a held accepted solution (bot.services.forum_caps)
+
+
 def _where(suggestion: Suggestion) -> str:
+    if suggestion.channel == FORUM_CHANNEL:
+        link = f" · <{suggestion.permalink}|view the post>" if suggestion.permalink else ""
+        return f"{suggestion.author_ref} on the forum{link}"
     link = f" · <{suggestion.permalink}|view the message>" if suggestion.permalink else ""
     return f"<@{suggestion.author_ref}> in <#{suggestion.channel}>{link}"
 
@@ -55,7 +62,11 @@ def _quote(snippet: str) -> str:
 
 
 def question_message(
-    suggestion: Suggestion, types: dict[str, int], default_type: str
+    suggestion: Suggestion,
+    types: dict[str, int],
+    default_type: str,
+    *,
+    points_today: int | None = None,
 ) -> tuple[str, Blocks]:
     """ "Is this a contribution?" with the message, why, a type choice and Yes / No."""
     initial = suggestion.suggested_type if suggestion.suggested_type in types else default_type
@@ -65,6 +76,8 @@ def question_message(
         blocks.append(_section(_quote(suggestion.snippet)))
     if suggestion.reason:
         blocks.append(_context(f"Why I ask: {suggestion.reason}"))
+    if points_today is not None:
+        blocks.append(_context(f"Their points so far that day: {points_today}"))
     blocks.append(
         {
             "type": "actions",
@@ -169,7 +182,8 @@ def me_text(summary: CreditsSummary) -> str:
         return "\n".join([head, *summary_lines(summary)[2:]])
     recent = [
         f"• {c.occurred_at.date().isoformat()} {c.type}, {_plural(c.points, 'point')}"
-        + (f": {c.note}" if c.note else "")
+        + f" (credit {c.id})"
+        + (f": {evidence(c)}" if evidence(c) else "")
         for c in summary.recent
     ]
     return "\n".join(
@@ -201,7 +215,7 @@ def home_view(content: HomeContent) -> dict[str, Any]:
             _context(
                 "Recent: "
                 + "; ".join(
-                    f"{c.occurred_at.date().isoformat()} {c.type} ({c.points})"
+                    f"{c.occurred_at.date().isoformat()} {c.type} ({c.points}, credit {c.id})"
                     for c in summary.recent
                 )
             )

@@ -188,6 +188,23 @@ class WebClientSlackGateway:
         opened = self._call("conversations.open", lambda: self.reads.conversations_open(users=user))
         return self.post_message(str(opened["channel"]["id"]), text, blocks)
 
+    def send_file_dm(self, user: str, filename: str, content: str, comment: str) -> str:
+        """A file in a DM to ``user`` (``conversations.open``, then ``files_upload_v2``);
+        the file's id."""
+        opened = self._call("conversations.open", lambda: self.reads.conversations_open(users=user))
+        channel = str(opened["channel"]["id"])
+        response = self._call(
+            "files.upload",
+            lambda: self.writes.files_upload_v2(
+                channel=channel,
+                filename=filename,
+                title=filename,
+                content=content,
+                initial_comment=comment,
+            ),
+        )
+        return str((response.get("file") or {}).get("id", ""))
+
     def user_info(self, user_id: str) -> dict[str, Any]:
         response = self._call("users.info", lambda: self.reads.users_info(user=user_id))
         return dict(response["user"])

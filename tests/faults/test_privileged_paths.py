@@ -41,6 +41,8 @@ LISTENERS: dict[tuple[str, str], str] = {
     ("action", "suggestion_yes"): "team leads",
     ("action", "suggestion_no"): "team leads",
     ("action", "suggestion_type"): "anyone: a menu whose choice is read when Yes is pressed",
+    ("action", "forget_me_confirm"): "only the person who asked to be forgotten",
+    ("action", "forget_me_cancel"): "anyone: it erases nothing",
     ("action", "dc_vote_approve"): "panel members",
     ("action", "dc_vote_decline"): "panel members",
     ("action", "dc_vote_abstain"): "panel members",
@@ -60,6 +62,11 @@ CREDIT_SUBCOMMANDS = {
     "unquiet": "anyone: their own reminders only",
     "lead": "programme managers",
     "standing": "programme managers (every partner), partners' contacts (their own)",
+    "hide": "anyone: their own public listing only",
+    "show": "anyone: their own public listing only",
+    "export": "anyone: their own data only",
+    "forget": "anyone: their own data only, after a confirmation",
+    "revoke": "team leads, never their own credit",
 }
 #: Crediting someone (``/credit @user type``) is for team leads.
 TEAM_LEAD_ONLY = "Only team leads can credit people with /credit."

@@ -37,6 +37,7 @@ TOKEN_PREFIX = "xoxb-"
 APP_TOKEN_PREFIX = "xapp-"
 _WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 RESPONSE_URL = "response_url"
+UPLOAD = "upload"  # a file's bytes sent to the upload_url of files.getUploadURLExternal
 
 
 @dataclass
@@ -197,10 +198,20 @@ class SlackApiStandIn:
             self.calls.clear()
 
     # -- serving -------------------------------------------------------------------------
+    def uploads(self) -> list[dict[str, Any]]:
+        """Files uploaded (files_upload_v2's second step): ``file_id`` and ``content``."""
+        return self.calls_to(UPLOAD)
+
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
+        if parts.path.startswith("/upload/"):  # the file's bytes, to the URL Slack gave
+            params = {"file_id": parts.path.removeprefix("/upload/"), "content": raw}
+            with self._lock:
+                self.calls.append(Call(UPLOAD, params, parts.path, False))
+            self._send(request, 200, b"OK - " + str(len(raw)).encode(), "text/plain")
+            return
         params: dict[str, Any] = {k: v[0] for k, v in parse_qs(parts.query).items()}
         is_json = "json" in (request.headers.get("Content-Type") or "")
         if raw:
@@ -301,6 +312,15 @@ class SlackApiStandIn:
             return ok | {"channel": p.get("channel"), "permalink": link}
         if method == "conversations.open":
             return ok | {"channel": {"id": "D" + str(p.get("users", "")).split(",")[0][1:]}}
+        if method == "files.getUploadURLExternal":
+            if not p.get("filename") or not str(p.get("length", "")).isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts):08d}"
+            return ok | {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = p.get("files")
+            listed = json.loads(files) if isinstance(files, str) else files or []
+            return ok | {"files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
         if method == "views.publish":
             return ok | {"view": p.get("view")}
         if method == "views.open":

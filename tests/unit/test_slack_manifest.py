@@ -22,6 +22,8 @@ METHOD_SCOPES = {
     "users.info": "users:read",
     "views.publish": None,
     "views.open": None,
+    "files.getUploadURLExternal": "files:write",  # files_upload_v2 (/credit export me)
+    "files.completeUploadExternal": "files:write",
 }
 EVENT_SCOPES = {
     "message.channels": "channels:history",

@@ -134,7 +134,7 @@ def test_me_shows_your_own_credits_and_your_organisations_rank(
         "*All time:* 3 points from 1 credit\n"
         "*Organisation:* Acme Learning, ranked 1 of 2 in November 2026\n"
         "*Recent:*\n"
-        "• 2026-11-01 code, 3 points: fixed the build"
+        "• 2026-11-01 code, 3 points (credit 1): fixed the build"
     )
 
 

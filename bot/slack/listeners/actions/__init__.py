@@ -7,12 +7,15 @@ from slack_bolt import App
 from bot.services.slack import SlackServices
 from bot.slack.blocks import ACTION_NO, ACTION_TYPE, ACTION_YES
 from bot.slack.distinguished_blocks import VOTE_ACTIONS
-from bot.slack.listeners.actions import suggestions, votes
+from bot.slack.listeners.actions import people, suggestions, votes
+from bot.slack.people_blocks import FORGET_CANCEL, FORGET_CONFIRM
 
 
 def register(app: App, services: SlackServices) -> None:
     app.action(ACTION_YES)(suggestions.answer_listener(services, accept=True))
     app.action(ACTION_NO)(suggestions.answer_listener(services, accept=False))
     app.action(ACTION_TYPE)(suggestions.type_chosen)
+    app.action(FORGET_CONFIRM)(people.confirm_listener(services))
+    app.action(FORGET_CANCEL)(people.cancel)
     for action_id in VOTE_ACTIONS:
         app.action(action_id)(votes.listener(services))

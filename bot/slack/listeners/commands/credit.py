@@ -10,7 +10,8 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.services.slack import SlackServices
 from bot.slack.after_ack import AfterAck
-from scoring.commands import HelpRequest
+from bot.slack.people_blocks import forget_prompt
+from scoring.commands import HelpRequest, SelfServiceRequest
 from scoring.errors import CommandError
 
 
@@ -25,6 +26,10 @@ def listener(services: SlackServices) -> Callable[..., None]:
             return
         if isinstance(command, HelpRequest):
             ack(text=services.commands.usage(), response_type="ephemeral")
+            return
+        if isinstance(command, SelfServiceRequest) and command.action == "forget":
+            text, blocks = forget_prompt(str(body.get("user_id") or ""))
+            ack(text=text, blocks=blocks, response_type="ephemeral")
             return
         ack()
         bot_user_id = context.bot_user_id

@@ -1,0 +1,148 @@
+"""A manager handling people's requests: ``creditbot member hide|show|merge|unmerge``
+and ``creditbot credit revoke`` (the same use cases as ``/credit`` in Slack)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import open_runtime
+from bot.cli.core import credit, member
+from bot.gateways import open_gateways
+from bot.outbox import deliver_due
+from bot.runtime import Runtime
+from bot.services.erasure import forget_member, purge_spool
+from bot.services.member_export import export_filename, export_json, export_member
+from bot.services.members import resolve_member
+from bot.services.people import (
+    EXPORT,
+    merge_members,
+    revoke_credit,
+    set_listing,
+    unmerge_member,
+)
+
+_MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
+BY = "cli"
+
+
+def member_hide(reference: _MEMBER) -> None:
+    """Leave a member's name out of shout-outs, pages, /api and reports (points still count)."""
+    _listing(reference, shown=False)
+
+
+def member_show(reference: _MEMBER) -> None:
+    """Name a hidden member in public again (also `member show M --publicly`)."""
+    _listing(reference, shown=True)
+
+
+def _listing(reference: str, *, shown: bool) -> None:
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        changed = set_listing(uow, who, shown, BY, runtime.now())
+        uow.commit()
+    state = "shown in public" if shown else "hidden from public listings"
+    typer.echo(f"member {who.id}: {state}{'' if changed else ' (already)'}")
+
+
+def member_export(
+    reference: _MEMBER,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="the file to write (default: a dated name here)")
+    ] = None,
+) -> None:
+    """Write everything held about a member as a JSON file (what `/credit export me` sends)."""
+    runtime = open_runtime()
+    now = runtime.now()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        document = export_member(uow, who, now)
+        uow.people.audit(EXPORT, who.id, BY, now)
+        uow.commit()
+    target = out or Path(export_filename(who, now))
+    target.write_text(export_json(document), encoding="utf-8")
+    typer.echo(f"wrote {target} (member {who.id})")
+
+
+def member_forget(reference: _MEMBER) -> None:
+    """Erase a member who asked for it (credits kept, anonymised); logged without their data."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        keys = forget_member(uow, who, BY, runtime.now())
+        uow.commit()
+    purge_spool(runtime.settings.database_url, who)
+    typer.echo(
+        f"member {who.id} erased; {len(keys)} published message(s) to update to the "
+        "anonymous wording. Rebuild any static export (`creditbot site build`)."
+    )
+    if keys:
+        send_now(runtime, keys)
+
+
+def member_merge(
+    keep: Annotated[str, typer.Argument(help="the record to keep")],
+    gone: Annotated[str, typer.Argument(help="the record whose data joins it")],
+) -> None:
+    """Join two records of one person (credits, identities, affiliations); audited."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        kept, other = resolve_member(uow, keep), resolve_member(uow, gone)
+        audit = merge_members(uow, kept, other, BY, runtime.now())
+        uow.commit()
+    typer.echo(
+        f"merged member {other.id} into member {kept.id} (audit {audit}); "
+        f"`creditbot member unmerge {kept.id}` undoes it"
+    )
+
+
+def member_unmerge(
+    keep: Annotated[str, typer.Argument(help="the member a merge went into")],
+) -> None:
+    """Undo the latest merge into a member, from its audit record."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        kept = resolve_member(uow, keep)
+        other = unmerge_member(uow, kept, BY, runtime.now())
+        uow.commit()
+    typer.echo(f"separated member {other} from member {kept.id} again")
+
+
+def credit_revoke(
+    credit_id: Annotated[int, typer.Argument(help="the credit's id (see `member show`)")],
+    reason: Annotated[str, typer.Option("--reason", help="why; the member is told")],
+) -> None:
+    """Withdraw a credit: it stays on record as a withdrawal; the member is told privately."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        withdrawn, key = revoke_credit(uow, runtime.config, credit_id, reason, BY, runtime.now())
+        uow.commit()
+    told = "the member is told by direct message" if key else "the member has no Slack account"
+    typer.echo(f"revoked credit {withdrawn.id} ({withdrawn.points} points); {told}")
+    if key:
+        send_now(runtime, [key])
+
+
+def send_now(runtime: Runtime, keys: list[str]) -> None:
+    """One try to send these outbox messages; what is not sent stays for the worker."""
+    gateways = open_gateways(runtime.settings)
+    if gateways.slack is None:
+        typer.echo("Slack is not configured here: the message waits in the outbox for serve")
+        return
+    result = deliver_due(runtime, gateways.slack, None, runtime.now(), keys=keys)
+    if result.retrying or result.failed:
+        typer.echo("not sent yet: it stays in the outbox for the worker (`creditbot outbox list`)")
+
+
+def register(app: typer.Typer) -> None:
+    del app  # the commands join the existing ``member`` and ``credit`` groups
+    member.command("hide")(member_hide)
+    member.command("unhide")(member_show)
+    credit.command("revoke")(credit_revoke)
+    member.command("merge")(member_merge)
+    member.command("export")(member_export)
+    member.command("forget")(member_forget)
+    member.command("unmerge")(member_unmerge)

@@ -1,0 +1,144 @@
+"""Erasing a member who asked for it: the rows and stored payloads that would name them.
+
+The repository never commits; :func:`bot.services.erasure.forget_member` calls these in
+one transaction, in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from storage.tables import (
+    ActivityRow,
+    AffiliationRow,
+    CreditRow,
+    IdentityRow,
+    InboxRow,
+    MemberRow,
+    NudgeRow,
+    OutboxRow,
+    PublishedReportRow,
+    SuggestionRow,
+    columns,
+)
+
+_member = columns(MemberRow)
+_activity = columns(ActivityRow)
+_outbox = columns(OutboxRow)
+_inbox = columns(InboxRow)
+
+
+class ErasureRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def pin_and_anonymise_credits(self, member_id: int, hide_ref: Callable[[str], str]) -> int:
+        """Fix each credit's organisation (it was derived from the e-mail and affiliations
+        about to be erased) and drop what names the person (notes, references holding
+        their account); points, types and dates stay. Returns how many."""
+        rows = list(
+            self._session.execute(
+                select(CreditRow).where(columns(CreditRow).member_id == member_id)
+            ).scalars()
+        )
+        for row in rows:
+            row.explicit_organisation = row.organisation
+            row.note = ""
+            row.source_ref = hide_ref(row.source_ref)
+        self._session.flush()
+        return len(rows)
+
+    def anonymise_suggestions(self, member_id: int, slack_id: str | None) -> list[SuggestionRow]:
+        """Drop the snippets, reasons and account of the suggestions about the member's
+        messages (and their name as a suggester); the ones about their messages."""
+        if slack_id:
+            self._session.execute(
+                update(SuggestionRow)
+                .where(columns(SuggestionRow).suggested_by == slack_id)
+                .values(suggested_by=None, reason="")
+            )
+        rows = list(
+            self._session.execute(
+                select(SuggestionRow).where(columns(SuggestionRow).author_member_id == member_id)
+            ).scalars()
+        )
+        for row in rows:
+            row.snippet, row.reason, row.author_ref, row.permalink = "", "", "", None
+        self._session.flush()
+        return rows
+
+    def purge_payloads(self, traces: Sequence[str], replacement: str, now: datetime) -> int:
+        """Remove the traces (identities, name) from stored payloads: a received event
+        holding one loses its payload (its key stays, so a redelivery is still known; a
+        pending one is not handled any more); a message to send or sent has them
+        replaced. Returns how many rows changed."""
+        changed = 0
+        for trace in traces:
+            result = self._session.execute(
+                update(InboxRow)
+                .where(_inbox.payload.contains(trace, autoescape=True))
+                .values(payload="", status="done", processed_at=now)
+            )
+            changed += int(getattr(result, "rowcount", 0) or 0)
+        for row in list(self._session.execute(select(OutboxRow)).scalars()):
+            text = json.dumps(row.payload, ensure_ascii=False)
+            cleaned = text
+            for trace in traces:
+                cleaned = cleaned.replace(json.dumps(trace, ensure_ascii=False)[1:-1], replacement)
+            if cleaned != text:
+                row.payload = json.loads(cleaned)
+                changed += 1
+        self._session.flush()
+        return changed
+
+    def delete_nudges(self, member_id: int) -> None:
+        self._session.execute(delete(NudgeRow).where(columns(NudgeRow).member_id == member_id))
+
+    def drop_messages_to(self, target: str) -> int:
+        """Messages still waiting for someone who asked to be forgotten."""
+        result = self._session.execute(
+            delete(OutboxRow).where(_outbox.target == target, _outbox.status == "pending")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def published_reports(self) -> list[tuple[str, dict[str, Any]]]:
+        rows = self._session.execute(
+            select(PublishedReportRow).order_by(columns(PublishedReportRow).month)
+        ).scalars()
+        return [(r.month, dict(r.content)) for r in rows]
+
+    def set_published_content(self, month: str, content: dict[str, Any]) -> None:
+        self._session.execute(
+            update(PublishedReportRow)
+            .where(columns(PublishedReportRow).month == month)
+            .values(content=content)
+        )
+
+    def erase_member(self, member_id: int, anonymous_name: str, at: datetime) -> None:
+        """Forget who the member was: identities, affiliations, activity and profile go;
+        the row stays (anonymous) so counts such as new members stay right."""
+        self._session.execute(
+            delete(IdentityRow).where(columns(IdentityRow).member_id == member_id)
+        )
+        self._session.execute(
+            delete(AffiliationRow).where(columns(AffiliationRow).member_id == member_id)
+        )
+        self._session.execute(delete(ActivityRow).where(_activity.member_id == member_id))
+        self._session.execute(
+            update(MemberRow)
+            .where(_member.id == member_id)
+            .values(
+                name=anonymous_name,
+                show_publicly=False,
+                nudges_opted_out=True,
+                credit_notices_off=True,
+                profile_refreshed_at=None,
+                erased_at=at,
+            )
+        )
