@@ -17,7 +17,7 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.errors import InvalidInput
-from bot.services.distinguished import (
+from bot.services.distinguished.cycle import (
     NominationView,
     current_members,
     export_programme,

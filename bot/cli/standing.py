@@ -11,10 +11,10 @@ import typer
 
 from bot.cli.common import open_runtime, parse_month
 from bot.errors import InvalidInput
-from bot.services.conduct import add_conduct_record, conduct_lines
-from bot.services.finance import add_payment, import_payments, parse_amount, parse_day
-from bot.services.standing import standing_views
-from bot.services.standing_messages import render_standing
+from bot.messages.standing import render_standing
+from bot.services.ledger.conduct import add_conduct_record, conduct_lines
+from bot.services.partners.finance import add_payment, import_payments, parse_amount, parse_day
+from bot.services.partners.standing import standing_views
 
 
 class StandingFormat(StrEnum):

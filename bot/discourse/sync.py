@@ -26,8 +26,8 @@ from bot.discourse.events import (
     parse_time,
 )
 from bot.discourse.gateway import DiscourseReader
+from bot.discourse.handlers import Outcome, process_entry, record_event, topic_owner
 from bot.runtime import Runtime
-from bot.services.discourse import Outcome, process_entry, record_event, topic_owner
 
 log = logging.getLogger("creditbot.discourse")
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from bot.cadence import Monthly
+from bot.jobs.cadence import Monthly
+from bot.jobs.runs import JobOutcome, JobSpec, RunStatus, complete_claim, run_job
 from bot.owners import worker_id
-from bot.runs import JobOutcome, JobSpec, RunStatus, complete_claim, run_job
 from bot.runtime import Runtime
 from tests.conftest import FixedClock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.demo import run_demo
+from bot.demo.main import run_demo
 
 
 def test_the_demo_shows_gamma_removed_and_beta_welcomed_back(tmp_path: Path) -> None:

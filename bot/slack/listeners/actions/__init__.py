@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services.slack import SlackServices
-from bot.slack.blocks import ACTION_NO, ACTION_TYPE, ACTION_YES
-from bot.slack.distinguished_blocks import VOTE_ACTIONS
+from bot.messages.slack.blocks import ACTION_NO, ACTION_TYPE, ACTION_YES
+from bot.messages.slack.distinguished import VOTE_ACTIONS
+from bot.slack.handlers.services import SlackServices
 from bot.slack.listeners.actions import suggestions, votes
 
 

@@ -1,0 +1,163 @@
+"""Running a job for one period, exactly once: claim, run, done.
+
+A job is a plain function ``(runtime, period) -> JobOutcome``. :func:`run_job` claims
+``(job, period)`` in ``job_run`` first; only the claimant runs it. A job that writes
+its effects in one transaction calls :func:`complete_claim` in that transaction, so
+the effects and "done" are committed together (a crash leaves either both or
+neither); otherwise the run is marked done right after the function returns.
+
+Job modules import :class:`JobOutcome` and :class:`JobSpec` from here (the registry,
+``bot.jobs``, imports the job modules).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.config import ProgrammeConfig
+from bot.errors import CreditbotError
+from bot.jobs.cadence import Cadence
+from bot.owners import owner_is_gone
+from bot.runtime import Runtime
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("creditbot.jobs")
+
+DEFAULT_LEASE_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a run did, in one line, and the outbox messages it wrote (to deliver now)."""
+
+    summary: str
+    outbox_keys: tuple[str, ...] = ()
+
+
+JobFunction = Callable[[Runtime, str], JobOutcome]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job as data: its name, its body and when it is due (from the configuration).
+
+    ``catch_up``: how many missed periods are run on start-up (the latest ones);
+    ``timed``: a timed job is off under ``serve --no-scheduler``.
+    """
+
+    id: str
+    func: JobFunction
+    cadence: Callable[[ProgrammeConfig], Cadence]
+    description: str
+    catch_up: int = 1
+    timed: bool = True
+
+
+class RunStatus(StrEnum):
+    DONE = "done"
+    ALREADY_DONE = "already done"
+    RUNNING_ELSEWHERE = "running elsewhere"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    job: str
+    period: str
+    status: RunStatus
+    outcome: JobOutcome | None = None
+    error: str | None = None
+    finished_at: datetime | None = None
+
+
+class ClaimLost(CreditbotError):
+    def __init__(self, job: str, period: str) -> None:
+        super().__init__(
+            f"the run of {job} for {period} was taken over by another process; "
+            "nothing of this run was kept"
+        )
+
+
+@dataclass(frozen=True)
+class _Claim:
+    job: str
+    period: str
+    owner: str
+
+
+_current: ContextVar[_Claim | None] = ContextVar("creditbot_job_claim", default=None)
+
+
+def complete_claim(uow: UnitOfWork, now: datetime) -> None:
+    """Mark the run being executed done, inside ``uow`` (commit it with the run's work).
+
+    Raises :class:`ClaimLost` (so that nothing is committed) if another process took the
+    claim over. Does nothing when the job function is called outside :func:`run_job`.
+    """
+    claim = _current.get()
+    if claim is not None and not uow.jobs.finish(claim.job, claim.period, claim.owner, now):
+        raise ClaimLost(claim.job, claim.period)
+
+
+def run_job(
+    runtime: Runtime,
+    spec: JobSpec,
+    period: str,
+    owner: str,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
+) -> RunResult:
+    """Claim ``(spec.id, period)`` and run it; what happened (never raises for a job error)."""
+    now = runtime.now()
+    with runtime.uow() as uow:
+        claimed = uow.jobs.claim(spec.id, period, owner, now, lease_seconds)
+        existing = None if claimed else uow.jobs.status(spec.id, period)
+        # Held by a process of this machine that has died (killed mid-run): taken over
+        # now, as it would be once its lease ran out.
+        if (
+            existing is not None
+            and existing.running_elsewhere(now)
+            and owner_is_gone(existing.claimed_by)
+        ):
+            log.warning(
+                "job %s for %s: its last run (%s) died; taking it over",
+                spec.id,
+                period,
+                existing.claimed_by,
+            )
+            claimed = uow.jobs.claim(
+                spec.id, period, owner, now, lease_seconds, gone_owner=existing.claimed_by
+            )
+        uow.commit()
+    if not claimed:
+        if existing is not None and existing.status == "done":
+            return RunResult(
+                spec.id, period, RunStatus.ALREADY_DONE, None, None, existing.finished_at
+            )
+        return RunResult(spec.id, period, RunStatus.RUNNING_ELSEWHERE)
+
+    log.info("job %s for %s: started (%s)", spec.id, period, owner)
+    token = _current.set(_Claim(spec.id, period, owner))
+    try:
+        outcome = spec.func(runtime, period)
+    except ClaimLost as error:
+        log.warning("job %s for %s: %s", spec.id, period, error)
+        return RunResult(spec.id, period, RunStatus.RUNNING_ELSEWHERE, error=str(error))
+    except Exception as error:
+        message = str(error) if isinstance(error, CreditbotError) else repr(error)
+        log.exception("job %s for %s failed", spec.id, period)
+        with runtime.uow() as uow:
+            uow.jobs.fail(spec.id, period, owner, runtime.now(), message)
+            uow.commit()
+        return RunResult(spec.id, period, RunStatus.FAILED, error=message)
+    finally:
+        _current.reset(token)
+    with runtime.uow() as uow:
+        uow.jobs.finish(spec.id, period, owner, runtime.now())  # no-op if the job did it
+        uow.commit()
+    log.info("job %s for %s: %s", spec.id, period, outcome.summary)
+    return RunResult(spec.id, period, RunStatus.DONE, outcome)
