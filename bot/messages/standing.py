@@ -7,16 +7,50 @@ no reason, amount or conduct detail can reach it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Any
 
 from scoring.inactivity import Decline
 from scoring.ladder import LadderChange, Move
 from scoring.models import Organisation
 from scoring.months import Month
 from scoring.standing import PartnerRules, Rule, StandingEvaluation
+from scoring.tiers import Tier
 
-if TYPE_CHECKING:
-    from bot.services.partners.standing import PartnerResult, StandingView
+
+@dataclass(frozen=True)
+class StandingView:
+    """One partner's line of ``creditbot standing``."""
+
+    slug: str
+    name: str
+    good_standing: bool
+    reasons: tuple[str, ...]
+    warning_level: int
+    referrals_paused: bool
+    listed: bool
+    evaluated: bool
+    tier: Tier | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's shape of one entry of ``standing --format json``."""
+        return {
+            "slug": self.slug,
+            "good_standing": self.good_standing,
+            "reasons": list(self.reasons),
+            "warning_level": self.warning_level,
+            "referrals_paused": self.referrals_paused,
+            "listed": self.listed,
+            "evaluated": self.evaluated,
+        }
+
+
+@dataclass(frozen=True)
+class PartnerResult:
+    organisation: Organisation
+    evaluation: StandingEvaluation
+    change: LadderChange
+
 
 _LEVEL_WORDS = {
     0: "in good standing",

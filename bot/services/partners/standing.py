@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.config import ProgrammeConfig
 from bot.messages import standing as messages
+from bot.messages.standing import PartnerResult, StandingView
 from bot.services.partners.facts import (
     PartnerCountryError,
     evaluate_month,
@@ -56,40 +57,6 @@ __all__ = [
     "tier_rules",
     "tiers_for",
 ]
-
-
-@dataclass(frozen=True)
-class StandingView:
-    """One partner's line of ``creditbot standing``."""
-
-    slug: str
-    name: str
-    good_standing: bool
-    reasons: tuple[str, ...]
-    warning_level: int
-    referrals_paused: bool
-    listed: bool
-    evaluated: bool
-    tier: Tier | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The contract's shape of one entry of ``standing --format json``."""
-        return {
-            "slug": self.slug,
-            "good_standing": self.good_standing,
-            "reasons": list(self.reasons),
-            "warning_level": self.warning_level,
-            "referrals_paused": self.referrals_paused,
-            "listed": self.listed,
-            "evaluated": self.evaluated,
-        }
-
-
-@dataclass(frozen=True)
-class PartnerResult:
-    organisation: Organisation
-    evaluation: StandingEvaluation
-    change: LadderChange
 
 
 @dataclass(frozen=True)
