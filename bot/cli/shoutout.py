@@ -12,7 +12,8 @@ from bot.cli.common import open_runtime, parse_month
 from bot.jobs.shoutout import set_note
 from bot.messages.rendering import render_shoutout_markdown, render_shoutout_text, shoutout_title
 from bot.messages.slack.shoutout import shoutout_message
-from bot.services.ledger.shoutout import ShoutoutContent, build_shoutout
+from bot.services.ledger.shoutout import build_shoutout
+from scoring.shoutout import ShoutoutContent
 
 shoutout = typer.Typer(help="The monthly shout-out.", no_args_is_help=True)
 

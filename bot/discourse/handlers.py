@@ -40,8 +40,8 @@ from bot.discourse.events import (
     PayloadError,
     ignored_reason,
 )
-from bot.discourse.gateway import DiscourseReader
 from bot.errors import CreditbotError, ExternalServiceError
+from bot.ports import DiscourseReader
 from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit, withdraw_credit
 from bot.services.ledger.members import ensure_member

@@ -25,8 +25,8 @@ from bot.discourse.events import (
     parse_post,
     parse_time,
 )
-from bot.discourse.gateway import DiscourseReader
 from bot.discourse.handlers import Outcome, process_entry, record_event, topic_owner
+from bot.ports import DiscourseReader
 from bot.runtime import Runtime
 
 log = logging.getLogger("creditbot.discourse")

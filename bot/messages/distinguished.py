@@ -6,12 +6,47 @@ Block Kit is in ``bot/messages/slack/recognition.py``. Forum users are mentioned
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from bot.messages.rendering import md_cell
 
-if TYPE_CHECKING:
-    from bot.services.distinguished.recognition import Announcement, Recognised
+
+@dataclass(frozen=True)
+class Recognised:
+    """One new Distinguished Contributor, as the announcement names them."""
+
+    nominee_key: str
+    name: str
+    organisation: str | None = None
+    """For a member: the name of their organisation on the decision day."""
+    slack_user: str | None = None
+    discourse_username: str | None = None
+    is_organisation: bool = False
+
+
+@dataclass(frozen=True)
+class TrackAnnouncement:
+    key: str
+    name: str
+    people: tuple[Recognised, ...]
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What a cycle's announcement says, whatever it is rendered in."""
+
+    cycle: int
+    tracks: tuple[TrackAnnouncement, ...]
+    unnamed: int
+    """Approved members who asked not to be named publicly: counted only."""
+    community: str
+    term_years: int
+    next_opens: str
+    """When the next cycle's nominations open, e.g. "1 September 2027"."""
+
+    @property
+    def total(self) -> int:
+        return sum(len(t.people) for t in self.tracks) + self.unnamed
 
 
 def plural(count: int, one: str, many: str) -> str:

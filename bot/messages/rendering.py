@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.services.ledger.published import Correction, PointsChange
-from bot.services.ledger.shoutout import ShoutoutContent, ShoutoutMember
 from scoring.models import MonthlyReport
 from scoring.months import Month
+from scoring.shoutout import Correction, PointsChange, ShoutoutContent, ShoutoutMember
 
 
 class _Ranked(Protocol):

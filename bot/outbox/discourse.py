@@ -18,38 +18,14 @@ The worker (``bot/outbox/worker.py``) hands each ``discourse`` message to :func:
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from bot.errors import ExternalServiceError
+from bot.ports import BadgeSender, DiscourseSender
 from bot.runtime import Runtime
 from storage.repositories.outbox import OutboxMessage
 
 log = logging.getLogger("creditbot.outbox")
-
-
-class DiscourseSender(Protocol):
-    """What the worker needs of ``bot.discourse.gateway.DiscourseGateway``."""
-
-    def create_topic(
-        self, title: str, raw: str, category_id: int, external_id: str | None = None
-    ) -> tuple[int, int]: ...
-
-    def find_topic(self, external_id: str) -> int | None: ...
-
-    def send_private_message(self, usernames: list[str], title: str, raw: str) -> int: ...
-
-
-@runtime_checkable
-class BadgeSender(Protocol):
-    """What granting a badge needs of the gateway (``PydiscourseGateway`` has it all)."""
-
-    def find_topic(self, external_id: str) -> int | None: ...
-
-    def badges(self) -> list[dict[str, Any]]: ...
-
-    def create_badge(self, name: str, description: str, badge_type_id: int) -> int: ...
-
-    def grant_badge(self, username: str, badge_id: int, reason: str) -> None: ...
 
 
 class UnsendableMessage(Exception):

@@ -31,12 +31,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
 
 from bot.errors import ExternalServiceError
-from bot.outbox.discourse import DiscourseSender as DiscourseSender  # re-exported
 from bot.outbox.discourse import UnsendableMessage, send_discourse
 from bot.owners import worker_id
+from bot.ports import DiscourseSender as DiscourseSender  # re-exported
+from bot.ports import SlackSender as SlackSender  # re-exported
 from bot.runtime import Clock, Runtime
 from storage.repositories.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
 
@@ -44,24 +44,6 @@ log = logging.getLogger("creditbot.outbox")
 
 SLACK, DISCOURSE = "slack", "discourse"
 MAX_ROUNDS = 100
-
-
-class SlackSender(Protocol):
-    """What the worker needs of ``bot.slack.gateway.SlackGateway``."""
-
-    def post_message(
-        self,
-        channel: str,
-        text: str,
-        blocks: list[dict[str, Any]] | None = None,
-        thread_ts: str | None = None,
-    ) -> str: ...
-
-    def update_message(
-        self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None
-    ) -> None: ...
-
-    def send_dm(self, user: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str: ...
 
 
 class Pacer:

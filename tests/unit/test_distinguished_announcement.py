@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 from bot.config import parse_config
-from bot.messages.distinguished import announcement_markdown, announcement_text, announcement_title
-from bot.messages.slack.recognition import announcement_message
-from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_SECTION_CHARS
-from bot.services.distinguished.recognition import (
+from bot.messages.distinguished import (
     Announcement,
     Recognised,
     TrackAnnouncement,
-    badge_description,
+    announcement_markdown,
+    announcement_text,
+    announcement_title,
 )
+from bot.messages.slack.recognition import announcement_message
+from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_SECTION_CHARS
+from bot.services.distinguished.recognition import badge_description
 
 
 def _person(name: str, **extra: object) -> Recognised:

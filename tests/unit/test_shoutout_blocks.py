@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.messages.slack.shoutout import MAX_BLOCKS, draft_message, shoutout_message
-from bot.services.ledger.published import Correction, PointsChange
-from bot.services.ledger.shoutout import ShoutoutContent, ShoutoutMember, ShoutoutOrganisation
+from scoring.shoutout import (
+    Correction,
+    PointsChange,
+    ShoutoutContent,
+    ShoutoutMember,
+    ShoutoutOrganisation,
+)
 
 
 def community(members: int, organisations: int, **extra: Any) -> ShoutoutContent:

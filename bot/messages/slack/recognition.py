@@ -13,7 +13,7 @@ from bot.messages.distinguished import plural, unnamed_line
 from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS, escape
 
 if TYPE_CHECKING:
-    from bot.services.distinguished.recognition import Announcement, Recognised
+    from bot.messages.distinguished import Announcement, Recognised
 
 MAX_FALLBACK_CHARS = 3000
 

@@ -14,8 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.messages.rendering import correction_lines, movement, signed
-from bot.services.ledger.published import PointsChange
-from bot.services.ledger.shoutout import ShoutoutContent, ShoutoutMember
+from scoring.shoutout import PointsChange, ShoutoutContent, ShoutoutMember
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000

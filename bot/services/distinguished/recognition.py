@@ -32,7 +32,13 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.config import ProgrammeConfig
-from bot.messages.distinguished import announcement_markdown, announcement_title
+from bot.messages.distinguished import (
+    Announcement,
+    Recognised,
+    TrackAnnouncement,
+    announcement_markdown,
+    announcement_title,
+)
 from bot.messages.slack.recognition import announcement_message
 from scoring.models import IdentityKind
 from storage.uow import UnitOfWork
@@ -56,44 +62,6 @@ class ApprovedNomination(Protocol):
 
     @property
     def nominee_org(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class Recognised:
-    """One new Distinguished Contributor, as the announcement names them."""
-
-    nominee_key: str
-    name: str
-    organisation: str | None = None
-    """For a member: the name of their organisation on the decision day."""
-    slack_user: str | None = None
-    discourse_username: str | None = None
-    is_organisation: bool = False
-
-
-@dataclass(frozen=True)
-class TrackAnnouncement:
-    key: str
-    name: str
-    people: tuple[Recognised, ...]
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """What a cycle's announcement says, whatever it is rendered in."""
-
-    cycle: int
-    tracks: tuple[TrackAnnouncement, ...]
-    unnamed: int
-    """Approved members who asked not to be named publicly: counted only."""
-    community: str
-    term_years: int
-    next_opens: str
-    """When the next cycle's nominations open, e.g. "1 September 2027"."""
-
-    @property
-    def total(self) -> int:
-        return sum(len(t.people) for t in self.tracks) + self.unnamed
 
 
 @dataclass(frozen=True)

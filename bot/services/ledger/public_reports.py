@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
-from bot.services.ledger.published import Correction, PointsChange, report_from_record
-from bot.services.ledger.shoutout import ShoutoutContent, build_shoutout
+from bot.services.ledger.published import report_from_record
+from bot.services.ledger.shoutout import build_shoutout
 from bot.services.partners.directory import last_month
 from scoring.health import (
     HealthPoint,
@@ -27,6 +27,7 @@ from scoring.health import (
 )
 from scoring.models import MonthlyReport
 from scoring.months import Month, month_of, months_between
+from scoring.shoutout import Correction, PointsChange, ShoutoutContent
 from storage.uow import UnitOfWork
 
 HEALTH_MONTHS = 12

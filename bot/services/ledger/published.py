@@ -18,6 +18,7 @@ from bot.config import ProgrammeConfig
 from bot.services.ledger.reports import monthly_report
 from scoring.models import MonthlyReport, RankedMember, RankedOrganisation
 from scoring.months import Month
+from scoring.shoutout import Correction, PointsChange
 from storage.uow import UnitOfWork
 
 RECORD_VERSION = 1
@@ -70,56 +71,6 @@ def report_from_record(record: dict[str, Any]) -> MonthlyReport:
         total_points=int(record.get("total_points", 0)),
         total_credits=int(record.get("total_credits", 0)),
     )
-
-
-@dataclass(frozen=True)
-class PointsChange:
-    """One member's or organisation's points for a published month, before and after."""
-
-    key: str  # member id or organisation slug
-    name: str
-    before: int
-    after: int
-    slack_id: str | None = None
-    discourse_username: str | None = None
-
-    @property
-    def delta(self) -> int:
-        return self.after - self.before
-
-
-@dataclass(frozen=True)
-class Correction:
-    """What changed in a published month since it (or its last correction) was published."""
-
-    month: str
-    members: tuple[PointsChange, ...] = ()
-    organisations: tuple[PointsChange, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        def change(c: PointsChange) -> dict[str, Any]:
-            return {
-                "key": c.key,
-                "name": c.name,
-                "before": c.before,
-                "after": c.after,
-                "slack_id": c.slack_id,
-                "discourse_username": c.discourse_username,
-            }
-
-        return {
-            "month": self.month,
-            "members": [change(c) for c in self.members],
-            "organisations": [change(c) for c in self.organisations],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Correction:
-        return cls(
-            month=data["month"],
-            members=tuple(PointsChange(**c) for c in data.get("members", [])),
-            organisations=tuple(PointsChange(**c) for c in data.get("organisations", [])),
-        )
 
 
 @dataclass

@@ -18,11 +18,11 @@ from typing import Any
 
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
 from bot.messages.slack.blocks import me_text
+from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit
 from bot.services.ledger.suggestions import SOURCE
 from bot.services.partners.leads import LeadResult, add_lead, lead_request
-from bot.slack.gateway import SlackReader
 from bot.slack.handlers.home import credits_summary, organisation_text
 from bot.slack.handlers.inbox import in_transaction
 from bot.slack.handlers.people import (

@@ -25,9 +25,9 @@ from bot.errors import CreditbotError, ExternalServiceError
 from bot.messages.slack.distinguished import BLOCK_PREFIX, VOTE_ACTIONS, nomination_message
 from bot.messages.slack.nomination_form import BLOCKS, FormValues, nomination_form
 from bot.outbox.worker import Delivered
+from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.distinguished import cycle as distinguished
-from bot.slack.gateway import SlackReader
 from bot.slack.handlers.inbox import in_transaction
 from bot.slack.handlers.people import read_profiles, slack_member
 from scoring.distinguished import Track, cycle_of_year, local_day

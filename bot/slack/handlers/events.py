@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import ProgrammeConfig
+from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.ledger.suggestions import (
     already_credited,
@@ -37,7 +38,6 @@ from bot.services.ledger.suggestions import (
     open_suggestion,
     ts_to_datetime,
 )
-from bot.slack.gateway import SlackReader
 from bot.slack.handlers.inbox import (
     INBOX_SOURCE,
     already_handled,

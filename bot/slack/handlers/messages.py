@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.errors import ExternalServiceError
-from bot.slack.gateway import SlackReader
+from bot.ports import SlackReader
 from bot.slack.handlers.people import SLACKBOT
 from scoring.thanks import (
     ThanksRules,

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from bot.messages.slack.blocks import home_view
 from bot.outbox.worker import deliver_due
+from bot.ports import SlackReader
 from bot.runtime import Runtime
-from bot.slack.gateway import SlackReader
 from bot.slack.handlers.answers import SlackAnswers
 from bot.slack.handlers.commands import SlackCommands
 from bot.slack.handlers.distinguished import SlackDistinguished
