@@ -19,7 +19,8 @@ from typing import Any
 from bot.config import parse_config
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from bot.services.distinguished.cycle import decide_cycle, nominate, nominee_name, track_name, vote
+from bot.services.distinguished.common import nominee_name, track_name
+from bot.services.distinguished.cycle import decide_cycle, nominate, vote
 from storage.repositories.outbox import OutboxMessage
 
 NOMINATED_AT = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)

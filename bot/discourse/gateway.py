@@ -35,8 +35,6 @@ from bot.config import Settings
 from bot.discourse.ratelimit import TokenBucket
 from bot.errors import ExternalServiceError
 from bot.logs import quiet_payload_loggers
-from bot.ports import DiscourseGateway as DiscourseGateway  # re-exported
-from bot.ports import DiscourseReader as DiscourseReader  # re-exported
 
 log = logging.getLogger("creditbot.discourse")
 

@@ -17,7 +17,8 @@ from bot.config import ProgrammeConfig
 from bot.jobs.cadence import Daily, Yearly
 from bot.jobs.runs import JobOutcome, JobSpec, complete_claim
 from bot.runtime import Runtime
-from bot.services.distinguished.cycle import decide_cycle, review_terms
+from bot.services.distinguished.cycle import decide_cycle
+from bot.services.distinguished.terms import review_terms
 
 
 def decide_cadence(config: ProgrammeConfig) -> Yearly:

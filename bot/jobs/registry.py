@@ -53,10 +53,6 @@ JOBS: dict[str, JobSpec] = {
 }
 
 
-def job_named(name: str) -> JobSpec | None:
-    return JOBS.get(name)
-
-
 def run_due(
     runtime: Runtime, spec: JobSpec, owner: str, lease_seconds: float = DEFAULT_LEASE_SECONDS
 ) -> list[RunResult]:

@@ -35,8 +35,7 @@ from datetime import datetime
 from bot.errors import ExternalServiceError
 from bot.outbox.discourse import UnsendableMessage, send_discourse
 from bot.owners import worker_id
-from bot.ports import DiscourseSender as DiscourseSender  # re-exported
-from bot.ports import SlackSender as SlackSender  # re-exported
+from bot.ports import DiscourseSender, SlackSender
 from bot.runtime import Clock, Runtime
 from storage.repositories.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
 
@@ -91,12 +90,6 @@ class DeliveryResult:
     failed: list[Undelivered] = field(default_factory=list)
     released: list[str] = field(default_factory=list)
     """Claimed, then handed back untried (the service asked us to slow down)."""
-
-    def merge(self, other: DeliveryResult) -> None:
-        self.sent += other.sent
-        self.retrying += other.retrying
-        self.failed += other.failed
-        self.released += other.released
 
     @property
     def nothing_done(self) -> bool:

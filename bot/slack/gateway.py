@@ -1,6 +1,6 @@
 """The Slack Web API behind small protocols: what the bot posts and reads.
 
-``SlackGateway`` is the interface shared with the outbox worker and the jobs;
+``SlackGateway`` (in :mod:`bot.ports`) is what the outbox worker and the jobs post;
 ``SlackReader`` adds what the Slack adapter reads (thread replies, one message,
 who the bot is). :class:`WebClientSlackGateway` implements both with
 ``slack_sdk.WebClient`` pointed at ``SLACK_API_URL``:
@@ -39,9 +39,7 @@ from slack_sdk.web import SlackResponse
 from bot.config import Settings
 from bot.errors import ExternalServiceError
 from bot.logs import quiet_payload_loggers
-from bot.ports import Blocks, SlackGateway, SlackReader
-
-__all__ = ["SlackGateway", "SlackReader", "WebClientSlackGateway", "make_slack_gateway"]
+from bot.ports import Blocks
 
 log = logging.getLogger("creditbot.slack")
 

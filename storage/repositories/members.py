@@ -142,24 +142,6 @@ class MemberRepository:
         identities = self.identities_of([r.id for r in rows if r.id is not None])
         return [self._to_member(r, identities.get(r.id or 0, [])) for r in rows]
 
-    def search(self, text: str, limit: int = 20) -> list[Member]:
-        """Members whose name or any identity contains ``text`` (case-insensitive)."""
-        pattern = f"%{text.lower()}%"
-        ids = self._session.execute(
-            select(_member.id)
-            .outerjoin(IdentityRow, _identity.member_id == _member.id)
-            .where(
-                or_(
-                    func.lower(_member.name).like(pattern),
-                    func.lower(_identity.value).like(pattern),
-                )
-            )
-            .distinct()
-            .order_by(_member.id)
-            .limit(limit)
-        ).scalars()
-        return [m for m in (self.get(i) for i in ids if i is not None) if m is not None]
-
     # -- writing -----------------------------------------------------------------
     def create(
         self,
@@ -195,14 +177,6 @@ class MemberRepository:
             raise IdentityTaken(identity, owner)
         self._session.add(IdentityRow(member_id=member_id, kind=identity.kind.value, value=value))
         self._session.flush()
-
-    def remove_identities(self, member_id: int, kind: IdentityKind) -> None:
-        self._session.execute(
-            delete(IdentityRow).where(
-                _identity.member_id == member_id,
-                _identity.kind == kind.value,
-            )
-        )
 
     def rename(self, member_id: int, name: str) -> None:
         self._session.execute(update(MemberRow).where(_member.id == member_id).values(name=name))

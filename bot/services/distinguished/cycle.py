@@ -27,28 +27,17 @@ from datetime import date, datetime
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
-from bot.services.distinguished.admin import (
-    NominationView,
-    current_members,
-    export_programme,
-    list_nominations,
-    membership_dict,
-)
 from bot.services.distinguished.common import (
     credit_evidence,
-    current_cycle,
     decided_payload,
     long_date,
     nomination_payload,
-    nominee_name,
     panel_key,
     panel_message,
-    track_name,
     track_or_error,
     window_message,
 )
 from bot.services.distinguished.recognition import enqueue_announcements
-from bot.services.distinguished.terms import TermsOutcome, review_terms
 from scoring.distinguished import (
     VOTES,
     Cycle,
@@ -73,33 +62,6 @@ from storage.repositories.distinguished import (
     org_key,
 )
 from storage.uow import UnitOfWork
-
-#: The programme's use cases in one place: the services proper live here, the helpers,
-#: the terms and the administrators' views in their own modules.
-__all__ = [
-    "DecideOutcome",
-    "Decision",
-    "NominationResult",
-    "NominationView",
-    "TermsOutcome",
-    "VoteResult",
-    "current_cycle",
-    "current_members",
-    "decide",
-    "decide_cycle",
-    "export_programme",
-    "list_nominations",
-    "long_date",
-    "membership_dict",
-    "nominate",
-    "nominee_name",
-    "panel_key",
-    "panel_message",
-    "review_terms",
-    "track_name",
-    "vote",
-    "window_message",
-]
 
 log = logging.getLogger("creditbot.distinguished")
 

@@ -9,7 +9,6 @@ published, the corrected numbers are the new baseline for later corrections.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -188,7 +187,3 @@ def report_for(
         None,
         corrections_since_published(uow, config, month),
     )
-
-
-def corrections_to_json(corrections: Iterable[Correction]) -> list[dict[str, Any]]:
-    return [c.to_json() for c in corrections]

@@ -28,6 +28,14 @@ from bot.outbox.worker import Delivered
 from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.distinguished import cycle as distinguished
+from bot.services.distinguished.common import (
+    current_cycle,
+    long_date,
+    nominee_name,
+    panel_message,
+    track_name,
+    window_message,
+)
 from bot.slack.handlers.inbox import in_transaction
 from bot.slack.handlers.people import read_profiles, slack_member
 from scoring.distinguished import Track, cycle_of_year, local_day
@@ -120,16 +128,16 @@ class SlackDistinguished:
         """Why nominations are not accepted now (the window), or None when they are."""
         config = self.runtime.config
         now = self.runtime.now()
-        cycle = distinguished.current_cycle(config, now)
+        cycle = current_cycle(config, now)
         if cycle.accepts_nominations(local_day(now, config.tz)):
             return None
-        return distinguished.window_message(config, now) + " Nothing was stored."
+        return window_message(config, now) + " Nothing was stored."
 
     def open_form(self, trigger_id: str) -> str | None:
         """Open the form for whoever gave ``trigger_id``; a private note if it failed."""
         config = self.runtime.config
         organisations = [(o.slug, o.name) for o in config.organisations]
-        year = distinguished.current_cycle(config, self.runtime.now()).year
+        year = current_cycle(config, self.runtime.now()).year
         try:
             self.slack.open_view(trigger_id, nomination_form(self.tracks, organisations, year))
         except ExternalServiceError as error:
@@ -253,7 +261,7 @@ class SlackDistinguished:
         text = (
             f"Thank you: {who} is nominated for *{track.name}* ({nomination.cycle}). "
             f"The review panel sees your justification{evidence} with their credits of the "
-            f"last 12 months, and decides on {distinguished.long_date(decides)}."
+            f"last 12 months, and decides on {long_date(decides)}."
         )
         return text, tuple(result.outbox_keys)
 
@@ -286,7 +294,7 @@ class SlackDistinguished:
             self.deliver([key])
         until = ""
         if result.changeable_until is not None:
-            until = f" You can change it until {distinguished.long_date(result.changeable_until)}."
+            until = f" You can change it until {long_date(result.changeable_until)}."
         if result.changed:
             return f"Your vote: {result.vote} (it was {result.previous}).{until}"
         if result.previous == result.vote:
@@ -304,7 +312,7 @@ class SlackDistinguished:
         nomination = result.nomination or uow.distinguished.nomination(click.nomination_id)
         if nomination is None:
             return None
-        where = distinguished.panel_message(uow, nomination)
+        where = panel_message(uow, nomination)
         if where is None and click.message is not None:
             # The click came from the panel's message: that is where it is.
             uow.distinguished.set_review_message(nomination.id, *click.message)
@@ -314,8 +322,8 @@ class SlackDistinguished:
         config = self.runtime.config
         payload = nomination_message(
             nomination,
-            distinguished.track_name(config, nomination.track),
-            distinguished.nominee_name(uow, nomination),
+            track_name(config, nomination.track),
+            nominee_name(uow, nomination),
             result.votes_cast,
         )
         key = f"{PANEL_PREFIX}{nomination.id}:count:{result.votes_cast}"
