@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.config import ProgrammeConfig
 from bot.discourse.events import (
     ACCEPTED,
@@ -46,6 +44,7 @@ from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit, withdraw_credit
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind, Member
+from storage.errors import ConflictingWrite
 from storage.repositories.inbox import InboxEntry
 from storage.uow import UnitOfWork
 
@@ -177,7 +176,7 @@ def _process_claimed(
                 return Outcome("skipped", "already processed", entry.key)
             status, message = _apply(uow, config, runtime.settings.discourse_url, event, facts, now)
             uow.commit()
-    except IntegrityError:
+    except ConflictingWrite:
         # Another event of the same new forum user created the member first.
         return _retry(runtime, entry, "a concurrent change to the same member", 0, now)
     except CreditbotError as error:

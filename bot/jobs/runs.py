@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.config import ProgrammeConfig
-from bot.errors import CreditbotError
+from bot.errors import ClaimLost, CreditbotError
 from bot.jobs.cadence import Cadence
 from bot.owners import owner_is_gone
 from bot.runtime import Runtime
@@ -73,14 +73,6 @@ class RunResult:
     outcome: JobOutcome | None = None
     error: str | None = None
     finished_at: datetime | None = None
-
-
-class ClaimLost(CreditbotError):
-    def __init__(self, job: str, period: str) -> None:
-        super().__init__(
-            f"the run of {job} for {period} was taken over by another process; "
-            "nothing of this run was kept"
-        )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from scoring.models import (
     IdentityKind,
     Member,
 )
+from storage.errors import IdentityTaken
 from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns, table
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -23,15 +24,6 @@ _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _affiliation = columns(AffiliationRow)
 _identity = columns(IdentityRow)
 _member = columns(MemberRow)
-
-
-class IdentityTaken(Exception):
-    """An identity already belongs to another member."""
-
-    def __init__(self, identity: Identity, owner: int) -> None:
-        super().__init__(f"{identity.kind} '{identity.value}' already belongs to member {owner}")
-        self.identity = identity
-        self.owner = owner
 
 
 def normalise_identity(kind: IdentityKind, value: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
+from storage.errors import IdentityTaken
+
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
 from scoring.attribution import (
@@ -15,7 +17,7 @@ from scoring.attribution import (
     set_manual_affiliation,
 )
 from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind, Member
-from storage.repositories.members import IdentityTaken, guess_identity, normalise_identity
+from storage.repositories.members import guess_identity, normalise_identity
 from storage.uow import UnitOfWork
 
 

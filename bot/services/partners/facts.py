@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from bot.config import ProgrammeConfig
-from bot.errors import CreditbotError
+from bot.errors import PartnerCountryError
 from scoring.errors import MissingBigMacFigure
 from scoring.inactivity import InactivityRules
 from scoring.models import Organisation
@@ -26,14 +26,6 @@ from scoring.standing import (
 )
 from scoring.tiers import Tier, TierRules, tier_for
 from storage.uow import UnitOfWork
-
-
-class PartnerCountryError(CreditbotError):
-    """A partner's country has no Big Mac figure: names the partner and the override."""
-
-    def __init__(self, slug: str, error: MissingBigMacFigure) -> None:
-        super().__init__(f"organisation '{slug}': {error}")
-        self.slug = slug
 
 
 # -- rules from the configuration ------------------------------------------------------

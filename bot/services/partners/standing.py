@@ -24,10 +24,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
+from bot.errors import PartnerCountryError
 from bot.messages import standing as messages
 from bot.messages.standing import PartnerResult, StandingView
 from bot.services.partners.facts import (
-    PartnerCountryError,
     evaluate_month,
     inactivity_rules,
     monthly_points,

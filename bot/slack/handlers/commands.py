@@ -43,8 +43,7 @@ from scoring.commands import (
     parse_credit_command,
     usage,
 )
-from scoring.errors import ScoringError
-from scoring.referrals import NoPartnerForLead
+from scoring.errors import NoPartnerForLead, ScoringError
 from storage.uow import UnitOfWork
 
 

@@ -16,10 +16,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
+from storage.errors import ConflictingWrite
 from storage.repositories.outbox import retry_delay
 from storage.uow import UnitOfWork
 
@@ -41,7 +40,7 @@ def in_transaction(runtime: Runtime, work: Callable[[UnitOfWork], T]) -> T:
                 result = work(uow)
                 uow.commit()
                 return result
-        except IntegrityError:
+        except ConflictingWrite:
             if attempt == WRITE_ATTEMPTS:
                 raise
             log.info("another writer got there first; trying the transaction again")
