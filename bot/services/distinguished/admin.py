@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.config import ProgrammeConfig
 from bot.services.distinguished.common import nominee_name, track_name
-from storage.repositories.distinguished import Membership
+from scoring.records import Membership
 from storage.uow import UnitOfWork
 
 

@@ -20,7 +20,7 @@ from scoring.distinguished import (
     history_start,
     local_day,
 )
-from storage.repositories.distinguished import Nomination
+from scoring.records import Nomination
 from storage.uow import UnitOfWork
 
 

@@ -51,16 +51,8 @@ from scoring.distinguished import (
     tally,
 )
 from scoring.models import Identity, IdentityKind
-from storage.repositories.distinguished import (
-    ACTIVE,
-    APPROVED,
-    LIFETIME,
-    OPEN,
-    Membership,
-    Nomination,
-    member_key,
-    org_key,
-)
+from scoring.records import ACTIVE, APPROVED, LIFETIME, OPEN, Membership, Nomination
+from storage.repositories.distinguished import member_key, org_key
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("creditbot.distinguished")

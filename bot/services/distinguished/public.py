@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
-from storage.repositories.distinguished import APPROVED
+from scoring.records import APPROVED
 from storage.uow import UnitOfWork
 
 

@@ -23,7 +23,7 @@ from scoring.distinguished import (
     renewal_window,
     whole_years,
 )
-from storage.repositories.distinguished import ACTIVE, EXPIRED, LIFETIME, Membership
+from scoring.records import ACTIVE, EXPIRED, LIFETIME, Membership
 from storage.uow import UnitOfWork
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from bot.errors import InvalidInput, NotFound
 from bot.services.ledger.members import resolve_member
-from storage.repositories.conduct import ConductRecord
+from scoring.records import ConductRecord
 from storage.uow import UnitOfWork
 
 

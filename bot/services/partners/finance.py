@@ -27,7 +27,7 @@ from pathlib import Path
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
 from scoring.models import Organisation
-from storage.repositories.finance import Payment
+from scoring.records import Payment
 from storage.uow import UnitOfWork
 
 _DATE_COLUMNS = ("date", "datetime", "effectivedate", "createdat", "paid_on")

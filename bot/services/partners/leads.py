@@ -18,6 +18,7 @@ from bot.services.partners.directory import last_month, tier_level
 from bot.services.partners.profiles import stored_profile
 from bot.services.partners.standing import partner_statuses
 from scoring.months import month_of
+from scoring.records import Lead
 from scoring.referrals import (
     Assignment,
     Candidate,
@@ -26,7 +27,6 @@ from scoring.referrals import (
     assign_lead,
     count_leads,
 )
-from storage.repositories.leads import Lead
 from storage.uow import UnitOfWork
 
 FIELD_MAX_CHARS = 60
