@@ -15,10 +15,11 @@ from datetime import date
 
 from bot.config import ProgrammeConfig
 from bot.jobs.cadence import Daily, Yearly
-from bot.jobs.runs import JobOutcome, JobSpec, complete_claim
+from bot.jobs.runs import JobOutcome, JobSpec
 from bot.runtime import Runtime
 from bot.services.distinguished.cycle import decide_cycle
 from bot.services.distinguished.terms import review_terms
+from storage.uow import UnitOfWork
 
 
 def decide_cadence(config: ProgrammeConfig) -> Yearly:
@@ -30,25 +31,19 @@ def terms_cadence(config: ProgrammeConfig) -> Daily:
     return Daily(hour=config.shoutout.hour)
 
 
-def decide_job(runtime: Runtime, period: str) -> JobOutcome:
+def decide_job(runtime: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
     """Decide the cycle ``period`` (a year) and queue the updates and announcements."""
     cycle = int(decide_cadence(runtime.config).parse(period))
     now = runtime.now()
-    with runtime.uow() as uow:
-        outcome = decide_cycle(uow, runtime.config, cycle, now)
-        complete_claim(uow, now)
-        uow.commit()
+    outcome = decide_cycle(uow, runtime.config, cycle, now)
     return JobOutcome(outcome.summary, outcome.outbox_keys)
 
 
-def terms_job(runtime: Runtime, period: str) -> JobOutcome:
+def terms_job(runtime: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
     """Review the terms as of the day ``period``."""
     day = date.fromisoformat(terms_cadence(runtime.config).parse(period))
     now = runtime.now()
-    with runtime.uow() as uow:
-        outcome = review_terms(uow, runtime.config, day, now)
-        complete_claim(uow, now)
-        uow.commit()
+    outcome = review_terms(uow, runtime.config, day, now)
     return JobOutcome(outcome.summary, outcome.outbox_keys)
 
 

@@ -1,10 +1,10 @@
 """Running a job for one period, exactly once: claim, run, done.
 
-A job is a plain function ``(runtime, period) -> JobOutcome``. :func:`run_job` claims
-``(job, period)`` in ``job_run`` first; only the claimant runs it. A job that writes
-its effects in one transaction calls :func:`complete_claim` in that transaction, so
-the effects and "done" are committed together (a crash leaves either both or
-neither); otherwise the run is marked done right after the function returns.
+A job is a plain function ``(runtime, period, uow) -> JobOutcome``. :func:`run_job`
+claims ``(job, period)`` in ``job_run`` first; only the claimant runs it. The job writes
+its effects into the unit of work it is given and never commits: the runner marks the
+run done in that same transaction and commits the effects and "done" together (a crash
+leaves either both or neither; a claim lost to another process keeps neither).
 
 Job modules import :class:`JobOutcome` and :class:`JobSpec` from here (the registry,
 ``bot.jobs``, imports the job modules).
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,7 +38,7 @@ class JobOutcome:
     outbox_keys: tuple[str, ...] = ()
 
 
-JobFunction = Callable[[Runtime, str], JobOutcome]
+JobFunction = Callable[[Runtime, str, UnitOfWork], JobOutcome]
 
 
 @dataclass(frozen=True)
@@ -73,27 +72,6 @@ class RunResult:
     outcome: JobOutcome | None = None
     error: str | None = None
     finished_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class _Claim:
-    job: str
-    period: str
-    owner: str
-
-
-_current: ContextVar[_Claim | None] = ContextVar("creditbot_job_claim", default=None)
-
-
-def complete_claim(uow: UnitOfWork, now: datetime) -> None:
-    """Mark the run being executed done, inside ``uow`` (commit it with the run's work).
-
-    Raises :class:`ClaimLost` (so that nothing is committed) if another process took the
-    claim over. Does nothing when the job function is called outside :func:`run_job`.
-    """
-    claim = _current.get()
-    if claim is not None and not uow.jobs.finish(claim.job, claim.period, claim.owner, now):
-        raise ClaimLost(claim.job, claim.period)
 
 
 def run_job(
@@ -133,9 +111,12 @@ def run_job(
         return RunResult(spec.id, period, RunStatus.RUNNING_ELSEWHERE)
 
     log.info("job %s for %s: started (%s)", spec.id, period, owner)
-    token = _current.set(_Claim(spec.id, period, owner))
     try:
-        outcome = spec.func(runtime, period)
+        with runtime.uow() as uow:
+            outcome = spec.func(runtime, period, uow)
+            if not uow.jobs.finish(spec.id, period, owner, runtime.now()):
+                raise ClaimLost(spec.id, period)
+            uow.commit()
     except ClaimLost as error:
         log.warning("job %s for %s: %s", spec.id, period, error)
         return RunResult(spec.id, period, RunStatus.RUNNING_ELSEWHERE, error=str(error))
@@ -146,10 +127,5 @@ def run_job(
             uow.jobs.fail(spec.id, period, owner, runtime.now(), message)
             uow.commit()
         return RunResult(spec.id, period, RunStatus.FAILED, error=message)
-    finally:
-        _current.reset(token)
-    with runtime.uow() as uow:
-        uow.jobs.finish(spec.id, period, owner, runtime.now())  # no-op if the job did it
-        uow.commit()
     log.info("job %s for %s: %s", spec.id, period, outcome.summary)
     return RunResult(spec.id, period, RunStatus.DONE, outcome)

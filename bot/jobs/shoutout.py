@@ -17,13 +17,14 @@ from datetime import datetime
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
 from bot.jobs.cadence import Monthly
-from bot.jobs.runs import JobOutcome, complete_claim
+from bot.jobs.runs import JobOutcome
 from bot.messages.rendering import render_shoutout_markdown, shoutout_title
 from bot.messages.slack.shoutout import draft_message, shoutout_message
 from bot.runtime import Runtime
 from bot.services.ledger.published import report_record
 from bot.services.ledger.shoutout import NOTE_MAX_CHARS, build_shoutout
 from scoring.months import Month
+from storage.uow import UnitOfWork
 
 RECORD_VERSION = 1
 
@@ -40,49 +41,44 @@ def external_id(month: Month) -> str:
     return f"creditbot-shoutout-{month}"
 
 
-def post_monthly_shoutout(runtime: Runtime, period: str) -> JobOutcome:
+def post_monthly_shoutout(runtime: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
     """Publish ``period``'s shout-out: record it and queue the Slack post and forum topic."""
     month = Month.parse(period)
     config = runtime.config
     now = runtime.now()
-    with runtime.uow() as uow:
-        existing = uow.reports.published(period)
-        if existing is not None:
-            complete_claim(uow, now)
-            uow.commit()
-            return JobOutcome(
-                f"{month.label()} was published on {existing.published_at:%Y-%m-%d}; "
-                "nothing more to post"
-            )
-        content, report = build_shoutout(uow, config, month)
-        keys: list[str] = []
-        channel = config.slack.shoutout_channel
-        if channel:
-            key = f"shoutout:slack:{channel}:{period}"
-            uow.outbox.enqueue(key, "slack", "post", channel, shoutout_message(content), now)
-            keys.append(key)
-        category = config.discourse.shoutout_category_id
-        if category is not None:
-            key = f"shoutout:discourse:{category}:{period}"
-            payload = {
-                "title": shoutout_title(content),
-                "raw": render_shoutout_markdown(content),
-                "external_id": external_id(month),
-            }
-            uow.outbox.enqueue(key, "discourse", "topic", str(category), payload, now)
-            keys.append(key)
-        uow.reports.publish(
-            period,
-            {
-                "version": RECORD_VERSION,
-                "report": report_record(report),
-                "shoutout": content.to_json(),
-                "outbox_keys": keys,
-            },
-            now,
+    existing = uow.reports.published(period)
+    if existing is not None:
+        return JobOutcome(
+            f"{month.label()} was published on {existing.published_at:%Y-%m-%d}; "
+            "nothing more to post"
         )
-        complete_claim(uow, now)
-        uow.commit()
+    content, report = build_shoutout(uow, config, month)
+    keys: list[str] = []
+    channel = config.slack.shoutout_channel
+    if channel:
+        key = f"shoutout:slack:{channel}:{period}"
+        uow.outbox.enqueue(key, "slack", "post", channel, shoutout_message(content), now)
+        keys.append(key)
+    category = config.discourse.shoutout_category_id
+    if category is not None:
+        key = f"shoutout:discourse:{category}:{period}"
+        payload = {
+            "title": shoutout_title(content),
+            "raw": render_shoutout_markdown(content),
+            "external_id": external_id(month),
+        }
+        uow.outbox.enqueue(key, "discourse", "topic", str(category), payload, now)
+        keys.append(key)
+    uow.reports.publish(
+        period,
+        {
+            "version": RECORD_VERSION,
+            "report": report_record(report),
+            "shoutout": content.to_json(),
+            "outbox_keys": keys,
+        },
+        now,
+    )
     where = " and ".join(k.split(":")[1].capitalize() for k in keys) or "nowhere (none configured)"
     return JobOutcome(
         f"{month.label()} shout-out: {content.contributors} contributors, "
@@ -96,7 +92,7 @@ def _when(moment: datetime, config: ProgrammeConfig) -> str:
     return f"on {local:%A} {local.day} {local:%B} at {local:%H:%M} ({config.timezone})"
 
 
-def send_shoutout_draft(runtime: Runtime, period: str) -> JobOutcome:
+def send_shoutout_draft(runtime: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
     """Send programme managers a private preview of ``period``'s shout-out."""
     month = Month.parse(period)
     config = runtime.config
@@ -108,18 +104,15 @@ def send_shoutout_draft(runtime: Runtime, period: str) -> JobOutcome:
         return JobOutcome(f"too late for a draft of {month.label()}: it is posted already")
     if not config.slack.program_managers:
         return JobOutcome("no programme managers to send a draft to")
-    with runtime.uow() as uow:
-        if uow.reports.published(period) is not None:
-            return JobOutcome(f"{month.label()} is published already; no draft")
-        content, _report = build_shoutout(uow, config, month)
-        message = draft_message(content, config.slack.shoutout_channel, _when(post_at, config))
-        keys: list[str] = []
-        for manager in config.slack.program_managers:
-            key = f"shoutout-draft:slack:{manager}:{period}"
-            uow.outbox.enqueue(key, "slack", "dm", manager, message, now)
-            keys.append(key)
-        complete_claim(uow, now)
-        uow.commit()
+    if uow.reports.published(period) is not None:
+        return JobOutcome(f"{month.label()} is published already; no draft")
+    content, _report = build_shoutout(uow, config, month)
+    message = draft_message(content, config.slack.shoutout_channel, _when(post_at, config))
+    keys: list[str] = []
+    for manager in config.slack.program_managers:
+        key = f"shoutout-draft:slack:{manager}:{period}"
+        uow.outbox.enqueue(key, "slack", "dm", manager, message, now)
+        keys.append(key)
     return JobOutcome(
         f"draft of {month.label()} sent to {len(keys)} programme managers", tuple(keys)
     )

@@ -16,11 +16,12 @@ from datetime import date
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
 from bot.jobs.cadence import Daily, Monthly
-from bot.jobs.runs import JobOutcome, JobSpec, complete_claim
+from bot.jobs.runs import JobOutcome, JobSpec
 from bot.runtime import Runtime
 from bot.services.partners.inactivity import run_inactivity
 from bot.services.partners.standing import run_standing
 from scoring.months import Month, local_date
+from storage.uow import UnitOfWork
 
 JOB_HOUR = 10
 
@@ -33,18 +34,15 @@ def _daily(config: ProgrammeConfig) -> Daily:
     return Daily(hour=JOB_HOUR)
 
 
-def standing_job(runtime: Runtime, period: str) -> JobOutcome:
+def standing_job(runtime: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
     """Evaluate every partner for the month ``period`` and queue the messages."""
     month = Month.parse(period)
     now = runtime.now()
-    with runtime.uow() as uow:
-        run = run_standing(uow, runtime.config, month, now)
-        complete_claim(uow, now)
-        uow.commit()
+    run = run_standing(uow, runtime.config, month, now)
     return JobOutcome(run.summary, run.outbox_keys)
 
 
-def inactivity_job(runtime: Runtime, period: str) -> JobOutcome:
+def inactivity_job(runtime: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
     """Nudges, welcome backs and decline alerts as of the day ``period``."""
     try:
         date.fromisoformat(period)
@@ -59,10 +57,7 @@ def inactivity_job(runtime: Runtime, period: str) -> JobOutcome:
         if local_date(now, tz).isoformat() == period
         else _daily(runtime.config).due_at(period, tz)
     )
-    with runtime.uow() as uow:
-        run = run_inactivity(uow, runtime.config, at, now)
-        complete_claim(uow, now)
-        uow.commit()
+    run = run_inactivity(uow, runtime.config, at, now)
     return JobOutcome(run.summary, run.outbox_keys)
 
 
