@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.errors import MissingSetting
-from bot.outbox import DISCOURSE, SLACK, DiscourseSender, SlackSender
+from bot.outbox.worker import DISCOURSE, SLACK
+from bot.ports import DiscourseSender, SlackSender
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from bot.config import ProgrammeConfig, Settings, load_config
-from bot.errors import CreditbotError
+from bot.errors import SchemaOutOfDate
 from storage.dry_run import DryRunLog, DryRunUnitOfWork
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import current_revision, head_revision
@@ -23,14 +23,6 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The only place that reads the wall clock."""
     return datetime.now(UTC)
-
-
-class SchemaOutOfDate(CreditbotError):
-    def __init__(self, current: str | None, head: str | None) -> None:
-        state = "has no schema yet" if current is None else f"is at revision {current}"
-        super().__init__(
-            f"the database {state}, the code needs {head}; run `creditbot db upgrade` first"
-        )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 FEATURED = 3
@@ -101,13 +101,6 @@ class DirectoryFilter:
         if self.region and not serves_region(entry.regions, self.region):
             return False
         return not (self.language and not serves(entry.languages, self.language))
-
-
-def apply_filter(
-    ranked: Sequence[RankedPartner], chosen: DirectoryFilter
-) -> tuple[RankedPartner, ...]:
-    """The ranked partners that match, in rank order."""
-    return tuple(r for r in ranked if chosen.matches(r.entry))
 
 
 def distinct_terms(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:

@@ -7,12 +7,16 @@
     ├── OutOfRange            a date, number or amount outside the sane range (bounds.py)
     ├── CommandError          a chat command that cannot be understood (see commands.py)
     ├── MissingBigMacFigure   a partner's country is not in the pinned Big Mac table
-    └── LadderOutOfOrder      a month evaluated before one already evaluated
+    ├── LadderOutOfOrder      a month evaluated before one already evaluated
+    └── NoPartnerForLead      no partner can take a lead (says why for each one)
 
 Each error builds its own message, fit to show a user as is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
 
 
 class ScoringError(Exception):
@@ -79,3 +83,28 @@ class LadderOutOfOrder(ScoringError):
         self.slug = slug
         self.month = month
         self.last = last
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _Wanted(Protocol):
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+class NoPartnerForLead(ScoringError):
+    """No partner can take the lead; the message says why for each one."""
+
+    def __init__(self, request: _Wanted, skipped: Iterable[tuple[_Named, str]]) -> None:
+        reasons = "; ".join(f"{c.name} ({why})" for c, why in skipped)
+        super().__init__(
+            f"no partner can take a lead for {request.category} in {request.region}"
+            + (f": {reasons}" if reasons else ": there are no partners")
+        )
+        self.request = request

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scoring.directory import normalise_term, serves, serves_region
-from scoring.errors import ScoringError
+from scoring.errors import NoPartnerForLead
 from scoring.months import Month
 
 
@@ -81,18 +81,6 @@ def _tie_note(chosen: Candidate, other: Candidate) -> str:
     if chosen.tier_level != other.tier_level:
         return f", same wait, lower tier ({other.tier or 'none'} < {chosen.tier or 'none'})"
     return ", same wait and tier, after by name"
-
-
-class NoPartnerForLead(ScoringError):
-    """No partner can take the lead; the message says why for each one."""
-
-    def __init__(self, request: LeadRequest, skipped: Iterable[tuple[Candidate, str]]) -> None:
-        reasons = "; ".join(f"{c.name} ({why})" for c, why in skipped)
-        super().__init__(
-            f"no partner can take a lead for {request.category} in {request.region}"
-            + (f": {reasons}" if reasons else ": there are no partners")
-        )
-        self.request = request
 
 
 def why_not(candidate: Candidate, request: LeadRequest) -> str | None:

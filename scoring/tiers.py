@@ -5,7 +5,7 @@ Each contribution type may carry a badge (``engineering``, ``services``, ``bizde
 carry it reach that badge's threshold (``badge_minimums``, else ``min_points_per_badge``)
 over the ``window_months`` months before a review. The number of distinct badges gives
 the tier. Tiers are decided at half-yearly reviews (1 January and 1 July) and stored:
-see ``bot/services/tier_reviews.py``.
+see ``bot/services/partners/tiers.py``.
 """
 
 from __future__ import annotations

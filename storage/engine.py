@@ -266,7 +266,3 @@ def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionm
     """Sessions bound to ``engine``; read-only ones take no write lock on SQLite."""
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
     return sessionmaker(bind=bind, class_=Session, expire_on_commit=False)
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -3,6 +3,9 @@
 Repositories never commit; ``uow.commit()`` does, and leaving the block without it
 rolls everything back. Outbox rows are written through the same session, so a
 message is stored if and only if the change that caused it is.
+
+A write the database refuses (SQLAlchemy's ``IntegrityError``, at a flush inside the
+block or at the commit) leaves the block as :class:`storage.errors.ConflictingWrite`.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from storage.errors import ConflictingWrite
 from storage.repositories.activity import ActivityRepository
 from storage.repositories.conduct import ConductRepository
 from storage.repositories.credits import CreditRepository
@@ -104,6 +109,8 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, IntegrityError):
+            raise ConflictingWrite(str(exc.orig)) from exc
 
     def commit(self) -> None:
         self.session.commit()

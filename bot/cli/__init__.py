@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cli import common
 from bot.errors import CreditbotError
 from scoring.errors import ScoringError
+from storage.errors import StorageError
 
 app = typer.Typer(
     name="creditbot",
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     except (CreditbotError, ScoringError) as error:
         common.fail_line(str(error))
         return 1
-    except SQLAlchemyError as error:  # a full disk, a lost server: no traceback, no values
+    except (SQLAlchemyError, StorageError) as error:  # a full disk, a lost server: one line
         cause = getattr(error, "orig", None) or error
         reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
         common.fail_line(f"the database failed: {reason}")

@@ -11,13 +11,13 @@ import typer
 
 from bot.cli.common import open_runtime, parse_month
 from bot.errors import InvalidInput
-from bot.importing import import_credits, parse_moment
-from bot.rendering import render_markdown, render_text
-from bot.services.credits import content_ref, record_credit
-from bot.services.members import member_for_reference, resolve_member, set_affiliation
-from bot.services.people import without_hidden_members
-from bot.services.published import report_for
-from bot.services.reports import report_to_json
+from bot.messages.rendering import render_markdown, render_text
+from bot.services.ledger.credits import content_ref, record_credit
+from bot.services.ledger.importing import import_credits, parse_moment
+from bot.services.ledger.members import member_for_reference, resolve_member, set_affiliation
+from bot.services.ledger.published import report_for
+from bot.services.ledger.reports import report_to_json
+from bot.services.people.accounts import without_hidden_members
 from scoring.evidence import evidence
 from storage.migrate import upgrade
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.demo import run_demo
+from bot.demo.main import run_demo
 
 
 def demo(

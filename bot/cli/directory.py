@@ -17,11 +17,11 @@ import typer
 from bot.cli.common import fail_line, open_runtime
 from bot.errors import NotFound
 from bot.gateways import open_gateways
-from bot.importing import parse_moment
-from bot.outbox import deliver_keys
+from bot.outbox.worker import deliver_keys
 from bot.runtime import Runtime
-from bot.services.leads import add_lead, lead_request
-from bot.services.profiles import read_profile_file, set_profile, stored_profile
+from bot.services.ledger.importing import parse_moment
+from bot.services.partners.leads import add_lead, lead_request
+from bot.services.partners.profiles import read_profile_file, set_profile, stored_profile
 from bot.web.export import build_site
 from bot.web.routes import public_app
 

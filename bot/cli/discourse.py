@@ -9,11 +9,11 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.discourse.gateway import PydiscourseGateway, make_discourse_gateway
+from bot.discourse.handlers import Outcome, process_pending_discourse
 from bot.discourse.sync import sync_forum
 from bot.errors import MissingSetting
-from bot.importing import parse_moment
 from bot.runtime import Runtime
-from bot.services.discourse import Outcome, process_pending_discourse
+from bot.services.ledger.importing import parse_moment
 
 discourse = typer.Typer(help="The Discourse forum.", no_args_is_help=True)
 

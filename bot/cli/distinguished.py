@@ -17,14 +17,14 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.errors import InvalidInput
-from bot.services.distinguished import (
+from bot.services.distinguished.admin import (
     NominationView,
     current_members,
     export_programme,
     list_nominations,
     membership_dict,
-    track_name,
 )
+from bot.services.distinguished.common import track_name
 from scoring.distinguished import local_day
 
 distinguished = typer.Typer(

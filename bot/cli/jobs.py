@@ -14,12 +14,12 @@ import typer
 
 from bot.cli.common import fail_line, open_runtime
 from bot.gateways import open_gateways
-from bot.importing import parse_moment
-from bot.jobs import JOBS
-from bot.outbox import deliver_keys
+from bot.jobs.registry import JOBS
+from bot.jobs.runs import JobSpec, RunStatus, dry_run_job, period_not_due, run_job
+from bot.outbox.worker import deliver_keys
 from bot.owners import worker_id
-from bot.runs import JobSpec, RunStatus, dry_run_job, period_not_due, run_job
 from bot.runtime import Runtime
+from bot.services.ledger.importing import parse_moment
 from storage.repositories.outbox import FAILED, PENDING, SENDING
 
 jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args_is_help=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
-from bot.services.partner_admission import eligible_organisations
+from bot.services.partners.admission import eligible_organisations
 
 partners = typer.Typer(help="The partner programme's admissions.", no_args_is_help=True)
 

@@ -11,18 +11,18 @@ import typer
 from bot.cli.common import open_runtime
 from bot.cli.core import credit, member
 from bot.gateways import open_gateways
-from bot.outbox import deliver_due
+from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
-from bot.services.erasure import forget_member, purge_spool
-from bot.services.member_export import export_filename, export_json, export_member
-from bot.services.members import resolve_member
-from bot.services.people import (
+from bot.services.ledger.members import resolve_member
+from bot.services.people.accounts import (
     EXPORT,
     merge_members,
     revoke_credit,
     set_listing,
     unmerge_member,
 )
+from bot.services.people.erasure import forget_member, purge_spool
+from bot.services.people.export import export_filename, export_json, export_member
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
 BY = "cli"

@@ -22,7 +22,7 @@ import typer
 from bot.cli.common import open_runtime
 from bot.config import Settings
 from bot.errors import ExternalServiceError
-from bot.slack.event_processes import COMMAND
+from bot.slack.intake.processes import COMMAND
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackApp
@@ -62,9 +62,9 @@ def serve(
 
     from bot.gateways import open_gateways
     from bot.http import build_app
-    from bot.scheduler import build_scheduler
-    from bot.slack.event_processes import EventProcesses
+    from bot.jobs.scheduler import build_scheduler
     from bot.slack.http import slack_app_of
+    from bot.slack.intake.processes import EventProcesses
     from storage.engine import share_writer_turns
     from storage.spool import EventSpool, spool_path
 
@@ -177,10 +177,10 @@ def slack_event_worker(
     parent: Annotated[int, typer.Option(help="stop when this process is gone")] = 0,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error")] = "info",
 ) -> None:
-    """An event worker process of ``serve --event-workers`` (see bot.slack.event_processes)."""
-    from bot.services.slack import SlackServices
-    from bot.slack.event_processes import work
+    """An event worker process of ``serve --event-workers`` (see bot.slack.intake.processes)."""
     from bot.slack.gateway import WebClientSlackGateway
+    from bot.slack.handlers.services import SlackServices
+    from bot.slack.intake.processes import work
     from storage.spool import EventSpool, spool_path
 
     stop = threading.Event()

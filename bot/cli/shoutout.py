@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
-from bot.rendering import render_shoutout_markdown, render_shoutout_text, shoutout_title
-from bot.services.shoutout import ShoutoutContent, build_shoutout
-from bot.services.shoutout_jobs import set_note
-from bot.slack.shoutout_blocks import shoutout_message
+from bot.jobs.shoutout import set_note
+from bot.messages.rendering import render_shoutout_markdown, render_shoutout_text, shoutout_title
+from bot.messages.slack.shoutout import shoutout_message
+from bot.services.ledger.shoutout import build_shoutout
+from scoring.shoutout import ShoutoutContent
 
 shoutout = typer.Typer(help="The monthly shout-out.", no_args_is_help=True)
 

@@ -13,9 +13,10 @@ from bot.cli.common import open_runtime, parse_month
 from bot.cli.partners import register as register_partners
 from bot.cli.standing_decisions import register_decisions
 from bot.errors import InvalidInput, NotFound
+from bot.messages.standing import render_standing
 from bot.runtime import Runtime
-from bot.services.conduct import add_conduct_record, conduct_lines
-from bot.services.finance import (
+from bot.services.ledger.conduct import add_conduct_record, conduct_lines
+from bot.services.partners.finance import (
     add_payment,
     check_months,
     coverage,
@@ -23,9 +24,8 @@ from bot.services.finance import (
     parse_amount,
     parse_day,
 )
-from bot.services.standing import standing_views
-from bot.services.standing_messages import render_standing
-from bot.services.standing_notices import late_records
+from bot.services.partners.notices import late_records
+from bot.services.partners.standing import standing_views
 from scoring.months import Month
 from storage.uow import UnitOfWork
 

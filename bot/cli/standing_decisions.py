@@ -9,10 +9,10 @@ import typer
 from bot.cli.common import open_runtime
 from bot.errors import NotFound
 from bot.gateways import open_gateways
-from bot.outbox import deliver_keys
+from bot.messages.standing import level_words
+from bot.outbox.worker import deliver_keys
 from bot.runtime import Runtime
-from bot.services.standing_decisions import DecisionResult, reset_standing, waive_month
-from bot.services.standing_messages import level_words
+from bot.services.partners.decisions import DecisionResult, reset_standing, waive_month
 from scoring.months import Month
 
 

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -44,36 +44,6 @@ DEFAULT_RATE_LIMIT_WAIT = 10.0  # when a 429 says nothing about how long to wait
 EXTERNAL_ID = re.compile(r"[\w-]{1,50}")  # what Discourse's Topic validation accepts
 
 T = TypeVar("T")
-
-
-class DiscourseGateway(Protocol):
-    """What the rest of creditbot may ask of the forum (agreed in TEAM.md)."""
-
-    def create_topic(
-        self, title: str, raw: str, category_id: int, external_id: str | None = None
-    ) -> tuple[int, int]: ...
-
-    def find_topic(self, external_id: str) -> int | None: ...
-
-    def send_private_message(self, usernames: list[str], title: str, raw: str) -> int: ...
-
-    def user_email(self, username: str) -> str | None: ...
-
-    def user(self, username: str) -> dict[str, Any]: ...
-
-
-class DiscourseReader(DiscourseGateway, Protocol):
-    """The reads the webhook processing and the sync need as well."""
-
-    def topic(self, topic_id: int, slug: str | None = None) -> dict[str, Any] | None: ...
-
-    def post_by_number(self, topic_id: int, post_number: int) -> dict[str, Any] | None: ...
-
-    def latest_posts(self, before: int | None = None) -> list[dict[str, Any]]: ...
-
-    def solved_topics(self, category_id: int, page: int = 0) -> tuple[list[dict[str, Any]], bool]:
-        """One page of a category's solved topics, most recently active first; (topics, more)."""
-        ...
 
 
 class _RateLimited(Exception):

@@ -25,9 +25,9 @@ from bot.discourse.events import (
     parse_post,
     parse_time,
 )
-from bot.discourse.gateway import DiscourseReader
+from bot.discourse.handlers import Outcome, process_entry, record_event, topic_owner
+from bot.ports import DiscourseReader
 from bot.runtime import Runtime
-from bot.services.discourse import Outcome, process_entry, record_event, topic_owner
 
 log = logging.getLogger("creditbot.discourse")
 

@@ -27,10 +27,10 @@ from starlette.routing import BaseRoute, Route
 
 from bot.discourse.events import HANDLED, PayloadError, ignored_reason, parse_event
 from bot.discourse.gateway import PydiscourseGateway, make_discourse_gateway
+from bot.discourse.handlers import process_entry, record_event
 from bot.errors import MissingSetting
 from bot.payloads import holds_nul
 from bot.runtime import Runtime
-from bot.services.discourse import process_entry, record_event
 
 log = logging.getLogger("creditbot.discourse")
 

@@ -4,18 +4,18 @@ Bolt runs each listener in a :class:`BackgroundWork` of its own
 (``process_before_response=False``) and answers as soon as the listener acks. Those
 threads only read the request and ack: the slow work after the ack (the database,
 Slack's Web API, deliveries) goes to a second pool, :attr:`SlackApp.work`, through the
-listener's ``after_ack`` (:mod:`bot.slack.after_ack`). So a database held by another
+listener's ``after_ack`` (:mod:`bot.slack.intake.after_ack`). So a database held by another
 process (a long ``creditbot import``) makes the work wait, never the acks. ``drain()``
 waits until all of it is finished (tests, and a clean shutdown).
 
 The Events API events that the inbox keeps (messages, reactions, joins: see
 :meth:`SlackApp.receive`) take a shorter way over HTTP, without Bolt: stored in the
 inbox before the ack (by one recording thread), then handled by the bounded
-:class:`~bot.slack.events_worker.EventWorker` (the same services a retry calls), or by
+:class:`~bot.slack.intake.worker.EventWorker` (the same services a retry calls), or by
 event worker processes (``serve --event-workers``, which stores them in a spool on
 SQLite: :mod:`storage.spool`). So a
 Bolt listener for these events only sees them through Socket Mode; what they should
-do belongs in :class:`~bot.services.slack_events.SlackEvents`.
+do belongs in :class:`~bot.slack.handlers.events.SlackEvents`.
 
 Signatures are checked before Bolt sees a request (see :mod:`bot.slack.http`, which
 checks them over the raw bytes), and Socket Mode needs none, so Bolt's own check is
@@ -37,11 +37,11 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.services.slack import SlackServices
-from bot.services.slack_events import KINDS
-from bot.slack.after_ack import AfterAck
-from bot.slack.events_worker import EventRecorder, EventWorker
 from bot.slack.gateway import WebClientSlackGateway
+from bot.slack.handlers.events import KINDS
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
+from bot.slack.intake.worker import EventRecorder, EventWorker
 from bot.slack.listeners import actions, commands, events, views
 from storage.spool import EventSpool
 
@@ -110,7 +110,7 @@ class SlackApp:
         self.services = SlackServices(runtime, self.gateway)
         #: Bolt's listeners: they read the request and ack, nothing slow.
         self.listeners = BackgroundWork(name="creditbot-slack-ack")
-        #: What listeners do after their ack (see :mod:`bot.slack.after_ack`).
+        #: What listeners do after their ack (see :mod:`bot.slack.intake.after_ack`).
         self.work = BackgroundWork(name="creditbot-slack-work")
         self.events = EventWorker(self._handle_received, self._catch_up)
         self.recorder = EventRecorder(self._record)
@@ -255,7 +255,7 @@ class SlackApp:
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait for the work started by requests so far: Bolt's listeners and their work
         after the ack (see :class:`BackgroundWork`), and the received events (see
-        :mod:`bot.slack.events_worker`)."""
+        :mod:`bot.slack.intake.worker`)."""
         deadline = time.monotonic() + timeout
         parts = (self.recorder.drain, self.events.drain, self.listeners.drain, self.work.drain)
         while True:

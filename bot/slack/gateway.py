@@ -1,6 +1,6 @@
 """The Slack Web API behind small protocols: what the bot posts and reads.
 
-``SlackGateway`` is the interface shared with the outbox worker and the jobs;
+``SlackGateway`` (in :mod:`bot.ports`) is what the outbox worker and the jobs post;
 ``SlackReader`` adds what the Slack adapter reads (thread replies, one message,
 who the bot is). :class:`WebClientSlackGateway` implements both with
 ``slack_sdk.WebClient`` pointed at ``SLACK_API_URL``:
@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -39,10 +39,10 @@ from slack_sdk.web import SlackResponse
 from bot.config import Settings
 from bot.errors import ExternalServiceError
 from bot.logs import quiet_payload_loggers
+from bot.ports import Blocks
 
 log = logging.getLogger("creditbot.slack")
 
-Blocks = list[dict[str, Any]]
 T = TypeVar("T")
 
 MAX_RETRY_AFTER_SECONDS = 30
@@ -54,51 +54,6 @@ _TRANSIENT_ERRORS = {
     "service_unavailable",
     "request_timeout",
 }
-
-
-class SlackGateway(Protocol):
-    """What the bot posts (shared with the outbox worker and the jobs)."""
-
-    def post_message(
-        self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None
-    ) -> str: ...
-
-    def update_message(
-        self, channel: str, ts: str, text: str, blocks: Blocks | None = None
-    ) -> None: ...
-
-    def post_ephemeral(
-        self, channel: str, user: str, text: str, blocks: Blocks | None = None
-    ) -> None: ...
-
-    def send_dm(self, user: str, text: str, blocks: Blocks | None = None) -> str: ...
-
-    def user_info(self, user_id: str) -> dict[str, Any]: ...
-
-    def permalink(self, channel: str, ts: str) -> str | None: ...
-
-    def publish_home(self, user_id: str, view: dict[str, Any]) -> None: ...
-
-
-class SlackReader(SlackGateway, Protocol):
-    """What the Slack adapter also reads."""
-
-    def thread_replies(self, channel: str, thread_ts: str, before: str) -> list[dict[str, Any]]:
-        """The messages of a thread (its parent first) posted before ``before``."""
-        ...
-
-    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
-        """One message (top-level or in a thread), or None if it cannot be read."""
-        ...
-
-    def who_am_i(self) -> dict[str, Any]:
-        """``auth.test``: the bot's ``user_id``, ``bot_id`` and ``team_id``."""
-        ...
-
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """``views.open``: show a modal to the person whose click or command gave the
-        ``trigger_id`` (valid for 3 seconds)."""
-        ...
 
 
 class _BoundedRateLimitRetry(RateLimitErrorRetryHandler):

@@ -3,7 +3,7 @@
 ``pages`` renders HTML with Jinja2 (templates in ``templates/``, one small stylesheet
 in ``static/``), ``charts`` draws the SVG charts with pygal, ``api`` gives the same
 data as JSON, ``routes`` serves them from ``creditbot serve`` and ``export`` writes
-them as a static site. Everything shown comes from ``bot.services.directory``,
-``bot.services.public_reports`` and ``bot.services.leads``, which only hand out what
+them as a static site. Everything shown comes from ``bot.services.partners.directory``,
+``bot.services.ledger.public_reports`` and ``bot.services.partners.leads``, which only hand out what
 may be public.
 """

@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
-from bot.services.directory import directory, partner_page, partners_by_year, year_list
-from bot.services.leads import lead_counts
-from bot.services.public_reports import (
+from bot.services.ledger.public_reports import (
     community_health,
     health_to_json,
     public_report,
     report_months,
 )
+from bot.services.partners.directory import directory, partner_page, partners_by_year, year_list
+from bot.services.partners.leads import lead_counts
 from scoring.directory import DirectoryFilter
 from scoring.health import HealthRules
 from scoring.months import Month

@@ -1,5 +1,5 @@
 """The public ``/distinguished`` page and its JSON (``/api/distinguished``), from
-``bot.services.distinguished_public``, which hands out only what may be public."""
+``bot.services.distinguished.public``, which hands out only what may be public."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ProgrammeConfig
-from bot.services.distinguished_public import distinguished_page
+from bot.services.distinguished.public import distinguished_page
 from bot.web.links import Links
 from bot.web.pages import render_page
 from storage.uow import UnitOfWork

@@ -21,8 +21,8 @@ from typing import Any
 
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from bot.services.directory import directory, partners_by_year
-from bot.services.public_reports import report_months
+from bot.services.ledger.public_reports import report_months
+from bot.services.partners.directory import directory, partners_by_year
 from bot.web import api, pages
 from bot.web.distinguished import distinguished_html, distinguished_json
 from bot.web.links import Links, export_file

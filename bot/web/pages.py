@@ -15,9 +15,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from bot.config import ProgrammeConfig
-from bot.services.directory import directory, partner_page, partners_by_year, year_list
-from bot.services.leads import lead_counts
-from bot.services.public_reports import community_health, public_report, report_months
+from bot.services.ledger.public_reports import community_health, public_report, report_months
+from bot.services.partners.directory import directory, partner_page, partners_by_year, year_list
+from bot.services.partners.leads import lead_counts
 from bot.web.charts import activity_chart, line_chart
 from bot.web.links import Links
 from scoring.directory import DirectoryFilter, normalise_term

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from scoring.records import ConductRecord
 from storage.tables import ConductRecordRow, columns
 
 _record = columns(ConductRecordRow)
-
-
-@dataclass(frozen=True)
-class ConductRecord:
-    """A record against an organisation or a member (one of the two)."""
-
-    id: int
-    occurred_on: date
-    note: str
-    organisation: str | None = None
-    member_id: int | None = None
-    recorded_by: str | None = None
-
-    def __repr__(self) -> str:
-        # The note is private: a repr that ends up in a log shows the id only.
-        return f"ConductRecord(id={self.id})"
 
 
 class ConductRepository:

@@ -21,6 +21,13 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlmodel import Session
 
+from scoring.records import (
+    ACTIVE,
+    LIFETIME,
+    OPEN,
+    Membership,
+    Nomination,
+)
 from storage.sql import insert_ignoring_conflicts, insert_one_ignoring_conflicts
 from storage.tables import (
     CreditRow,
@@ -34,11 +41,6 @@ from storage.tables import (
     columns,
     table,
 )
-
-OPEN, APPROVED, DECLINED, NO_QUORUM = "open", "approved", "declined", "no_quorum"
-NOMINATION_STATUSES = (OPEN, APPROVED, DECLINED, NO_QUORUM)
-ACTIVE, LIFETIME, EXPIRED = "active", "lifetime", "expired"
-MEMBERSHIP_STATUSES = (ACTIVE, LIFETIME, EXPIRED)
 
 _nomination = columns(DcNominationRow)
 _vote = columns(DcVoteRow)
@@ -58,53 +60,6 @@ def member_key(member_id: int) -> str:
 def org_key(slug: str) -> str:
     """The nominee key of an organisation: ``org:<slug>``."""
     return f"org:{slug}"
-
-
-@dataclass(frozen=True)
-class Nomination:
-    """One nomination, as the panel message, the CLI and the services see it."""
-
-    id: int
-    cycle: int
-    track: str
-    nominee_key: str
-    nominee_member_id: int | None
-    nominee_org: str | None
-    nominator: str
-    justification: str
-    links: tuple[str, ...]
-    evidence: dict[str, Any]
-    status: str
-    tally: dict[str, Any] | None
-    review_channel: str | None
-    review_ts: str | None
-    created_at: datetime
-    decided_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Membership:
-    """A Distinguished Contributor's term in one track, with who they are."""
-
-    nominee_key: str
-    track: str
-    started: date
-    ends: date | None
-    status: str
-    name: str
-    member_id: int | None
-    org: str | None
-    slack_user: str | None
-    discourse_username: str | None
-    id: int = 0
-    first_started: date | None = None
-    renewed_count: int = 0
-    reminded_for: date | None = None
-    nomination_id: int | None = None
-
-    @property
-    def lifetime(self) -> bool:
-        return self.status == LIFETIME
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Erasing a member who asked for it: the rows and stored payloads that would name them.
 
-The repository never commits; :func:`bot.services.erasure.forget_member` calls these in
+The repository never commits; :func:`bot.services.people.erasure.forget_member` calls these in
 one transaction, in order.
 """
 

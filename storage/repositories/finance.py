@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from scoring.records import Payment
 from storage.sql import insert_one_ignoring_conflicts
 from storage.tables import PaymentRow, columns, table
 
 _payment = columns(PaymentRow)
-
-
-@dataclass(frozen=True)
-class Payment:
-    """A payment by an organisation; amounts in cents, also converted to US cents."""
-
-    organisation: str
-    paid_on: date
-    amount_cents: int
-    currency: str
-    amount_usd_cents: int
-    source: str
-    source_ref: str
-    note: str = ""
-    id: int | None = None
-    months: int = 1  # the months it covers from the month paid, the amount spread evenly
 
 
 class PaymentRepository:

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from scoring.records import Lead
 from storage.tables import LeadRow, columns
 
 _lead = columns(LeadRow)
-
-
-@dataclass(frozen=True)
-class Lead:
-    id: int
-    organisation: str
-    region: str
-    category: str
-    size: str | None
-    note: str
-    reason: str
-    created_by: str | None
-    created_at: datetime
 
 
 class LeadRepository:

@@ -16,6 +16,7 @@ from scoring.models import (
     IdentityKind,
     Member,
 )
+from storage.errors import IdentityTaken
 from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns, table
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -23,15 +24,6 @@ _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _affiliation = columns(AffiliationRow)
 _identity = columns(IdentityRow)
 _member = columns(MemberRow)
-
-
-class IdentityTaken(Exception):
-    """An identity already belongs to another member."""
-
-    def __init__(self, identity: Identity, owner: int) -> None:
-        super().__init__(f"{identity.kind} '{identity.value}' already belongs to member {owner}")
-        self.identity = identity
-        self.owner = owner
 
 
 def normalise_identity(kind: IdentityKind, value: str) -> str:
@@ -142,24 +134,6 @@ class MemberRepository:
         identities = self.identities_of([r.id for r in rows if r.id is not None])
         return [self._to_member(r, identities.get(r.id or 0, [])) for r in rows]
 
-    def search(self, text: str, limit: int = 20) -> list[Member]:
-        """Members whose name or any identity contains ``text`` (case-insensitive)."""
-        pattern = f"%{text.lower()}%"
-        ids = self._session.execute(
-            select(_member.id)
-            .outerjoin(IdentityRow, _identity.member_id == _member.id)
-            .where(
-                or_(
-                    func.lower(_member.name).like(pattern),
-                    func.lower(_identity.value).like(pattern),
-                )
-            )
-            .distinct()
-            .order_by(_member.id)
-            .limit(limit)
-        ).scalars()
-        return [m for m in (self.get(i) for i in ids if i is not None) if m is not None]
-
     # -- writing -----------------------------------------------------------------
     def create(
         self,
@@ -195,14 +169,6 @@ class MemberRepository:
             raise IdentityTaken(identity, owner)
         self._session.add(IdentityRow(member_id=member_id, kind=identity.kind.value, value=value))
         self._session.flush()
-
-    def remove_identities(self, member_id: int, kind: IdentityKind) -> None:
-        self._session.execute(
-            delete(IdentityRow).where(
-                _identity.member_id == member_id,
-                _identity.kind == kind.value,
-            )
-        )
 
     def rename(self, member_id: int, name: str) -> None:
         self._session.execute(update(MemberRow).where(_member.id == member_id).values(name=name))

@@ -43,7 +43,8 @@ import yaml
 from pydantic import SecretStr
 
 from bot.config import Settings, parse_config
-from bot.outbox import DiscourseSender, SlackSender, deliver_due
+from bot.outbox.worker import deliver_due
+from bot.ports import DiscourseSender, SlackSender
 from bot.runtime import Runtime
 from storage.engine import make_engine
 from storage.migrate import upgrade

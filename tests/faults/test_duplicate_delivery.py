@@ -32,8 +32,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.discourse.gateway import make_discourse_gateway
+from bot.discourse.handlers import process_pending_discourse
 from bot.runtime import Runtime
-from bot.services.discourse import process_pending_discourse
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow, CreditRow, InboxRow, SuggestionRow, columns
 from tests.conftest import FixedClock

@@ -34,10 +34,10 @@ from sqlalchemy import text
 from starlette.routing import Route
 
 from bot.gateways import open_gateways
-from bot.importing import import_credits
-from bot.jobs import JOBS
-from bot.outbox import deliver_due
-from bot.runs import RunStatus, run_job
+from bot.jobs.registry import JOBS
+from bot.jobs.runs import RunStatus, run_job
+from bot.outbox.worker import deliver_due
+from bot.services.ledger.importing import import_credits
 from tests.conftest import BASE_CONFIG
 from tests.faults.input_support import (
     SECRETS,

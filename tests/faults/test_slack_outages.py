@@ -40,9 +40,9 @@ from typing import Any
 import pytest
 
 from bot.discourse.gateway import make_discourse_gateway
-from bot.jobs import JOBS
-from bot.outbox import deliver_due
-from bot.runs import RunStatus, run_job
+from bot.jobs.registry import JOBS
+from bot.jobs.runs import RunStatus, run_job
+from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
 from bot.slack.gateway import WebClientSlackGateway
 from scoring.suggestions import SuggestionStatus

@@ -19,7 +19,7 @@ import yaml
 from sqlalchemy import func, inspect, select
 
 from bot.runtime import Runtime
-from bot.services.members import ensure_member
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.discourse.demo import run_discourse_demo
+from bot.demo.discourse import run_discourse_demo
 from bot.runtime import Runtime
-from bot.services.members import ensure_member
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from tests.conftest import FixedClock
 

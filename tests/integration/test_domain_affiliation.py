@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.members import ensure_member
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 
 

@@ -4,9 +4,9 @@ import threading
 from datetime import UTC, date, datetime
 
 from bot.runtime import Runtime
-from bot.services.credits import record_credit
-from bot.services.members import ensure_member, set_affiliation
-from bot.services.reports import monthly_report, report_to_json
+from bot.services.ledger.credits import record_credit
+from bot.services.ledger.members import ensure_member, set_affiliation
+from bot.services.ledger.reports import monthly_report, report_to_json
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from bot.services.people import merge_members
+from bot.services.people.accounts import merge_members
 from scoring.models import Identity, IdentityKind
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from bot.demo.slack import replay_slack_conversation
 from bot.runtime import Runtime
-from bot.slack.demo import replay_slack_conversation
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.cadence import Daily, Monthly, due_periods
 from bot.errors import InvalidInput
+from bot.jobs.cadence import Daily, Monthly, due_periods
 
 PARIS = ZoneInfo("Europe/Paris")
 AUCKLAND = ZoneInfo("Pacific/Auckland")

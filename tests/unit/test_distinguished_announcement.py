@@ -4,19 +4,17 @@
 from __future__ import annotations
 
 from bot.config import parse_config
-from bot.distinguished_rendering import (
+from bot.messages.distinguished import (
+    Announcement,
+    Recognised,
+    TrackAnnouncement,
     announcement_markdown,
     announcement_text,
     announcement_title,
 )
-from bot.services.distinguished_recognition import (
-    Announcement,
-    Recognised,
-    TrackAnnouncement,
-    badge_description,
-)
-from bot.slack.recognition_blocks import announcement_message
-from bot.slack.shoutout_blocks import MAX_BLOCKS, MAX_SECTION_CHARS
+from bot.messages.slack.recognition import announcement_message
+from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_SECTION_CHARS
+from bot.services.distinguished.recognition import badge_description
 
 
 def _person(name: str, **extra: object) -> Recognised:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.slack.distinguished_blocks import (
+from bot.messages.slack.distinguished import (
     ACTION_ABSTAIN,
     ACTION_APPROVE,
     ACTION_DECLINE,

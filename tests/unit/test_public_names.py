@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.public_names import MAX_NAME_CHARS, ZERO_WIDTH_SPACE, neutral_name, welcome_sentence
+from bot.messages.names import MAX_NAME_CHARS, ZERO_WIDTH_SPACE, neutral_name, welcome_sentence
 
 
 def test_an_ordinary_name_is_shown_as_it_is() -> None:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.published import Correction, PointsChange
-from bot.services.shoutout import ShoutoutContent, ShoutoutMember, ShoutoutOrganisation
-from bot.slack.shoutout_blocks import MAX_BLOCKS, draft_message, shoutout_message
+from bot.messages.slack.shoutout import MAX_BLOCKS, draft_message, shoutout_message
+from scoring.shoutout import (
+    Correction,
+    PointsChange,
+    ShoutoutContent,
+    ShoutoutMember,
+    ShoutoutOrganisation,
+)
 
 
 def community(members: int, organisations: int, **extra: Any) -> ShoutoutContent:

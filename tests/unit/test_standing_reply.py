@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.standing_figures import PartnerFigures
-from bot.slack.standing_blocks import MAX_REPLY_CHARS, programme_standing
+from bot.messages.slack.standing import MAX_REPLY_CHARS, PartnerFigures, programme_standing
 from scoring.months import Month
 
 NOV = Month(2026, 11)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import InvalidInput
-from bot.services.tier_reviews import HalfYearly
+from bot.jobs.cadence import HalfYearly
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.credits import record_credit
-from bot.services.distinguished import NominationResult, decide, nominate, vote
-from bot.services.members import ensure_member
+from bot.services.distinguished.cycle import NominationResult, decide, nominate, vote
+from bot.services.ledger.credits import record_credit
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind, Member
 from storage.repositories.outbox import OutboxMessage
 from tests.conftest import FixedClock

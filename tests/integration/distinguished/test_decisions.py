@@ -8,7 +8,7 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from bot.services.distinguished import decide
+from bot.services.distinguished.cycle import decide
 from tests.conftest import FixedClock
 from tests.integration.distinguished.conftest import (
     PANEL,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.distinguished_demo import run_distinguished_demo
+from bot.demo.distinguished import run_distinguished_demo
 from bot.runtime import Runtime
 from tests.integration.distinguished.conftest import person
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.runtime import Runtime
-from bot.services.distinguished import TermsOutcome, review_terms
+from bot.services.distinguished.terms import TermsOutcome, review_terms
 from scoring.models import Member
 from tests.conftest import FixedClock
 from tests.integration.distinguished.conftest import (

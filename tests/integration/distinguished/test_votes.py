@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from bot.services.distinguished import VoteResult, vote
+from bot.services.distinguished.cycle import VoteResult, vote
 from tests.conftest import FixedClock
 from tests.integration.distinguished.conftest import PANEL, cast, nominate_now, person
 

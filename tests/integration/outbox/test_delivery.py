@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.outbox import Pacer, deliver_due, deliver_keys
+from bot.outbox.worker import Pacer, deliver_due, deliver_keys
 from bot.runtime import Runtime
 from tests.conftest import FixedClock
 from tests.integration.outbox.fakes import (

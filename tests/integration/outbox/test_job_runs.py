@@ -7,10 +7,11 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from bot.cadence import Monthly
+from bot.jobs.cadence import Monthly
+from bot.jobs.runs import JobOutcome, JobSpec, RunStatus, run_job
 from bot.owners import worker_id
-from bot.runs import JobOutcome, JobSpec, RunStatus, complete_claim, run_job
 from bot.runtime import Runtime
+from storage.uow import UnitOfWork
 from tests.conftest import FixedClock
 
 
@@ -55,7 +56,7 @@ def _spec(func: object) -> JobSpec:
 def test_a_job_that_fails_is_recorded_failed_and_runs_again_next_time(runtime: Runtime) -> None:
     calls: list[str] = []
 
-    def flaky(rt: Runtime, period: str) -> JobOutcome:
+    def flaky(rt: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
         calls.append(period)
         if len(calls) == 1:
             raise RuntimeError("the database went away")
@@ -71,13 +72,11 @@ def test_a_job_that_fails_is_recorded_failed_and_runs_again_next_time(runtime: R
 
 
 def test_work_and_done_are_committed_together_or_not_at_all(runtime: Runtime) -> None:
-    def crashes_after_marking(rt: Runtime, period: str) -> JobOutcome:
-        with rt.uow() as uow:
-            uow.outbox.enqueue("k:" + period, "slack", "post", "C1", {"text": "hi"}, rt.now())
-            complete_claim(uow, rt.now())
-            raise RuntimeError("crash before commit")
+    def crashes_after_its_work(rt: Runtime, period: str, uow: UnitOfWork) -> JobOutcome:
+        uow.outbox.enqueue("k:" + period, "slack", "post", "C1", {"text": "hi"}, rt.now())
+        raise RuntimeError("crash before commit")
 
-    result = run_job(runtime, _spec(crashes_after_marking), "2026-10", "me")
+    result = run_job(runtime, _spec(crashes_after_its_work), "2026-10", "me")
     assert result.status == RunStatus.FAILED
     with runtime.reader() as uow:
         run = uow.jobs.status("test-job", "2026-10")
@@ -91,7 +90,7 @@ def test_a_run_held_by_another_process_is_left_alone(runtime: Runtime, clock: Fi
         uow.commit()
     ran: list[str] = []
     result = run_job(
-        runtime, _spec(lambda rt, p: ran.append(p) or JobOutcome("x")), "2026-10", "me"
+        runtime, _spec(lambda rt, p, uow: ran.append(p) or JobOutcome("x")), "2026-10", "me"
     )
     assert result.status == RunStatus.RUNNING_ELSEWHERE
     assert ran == []
@@ -118,7 +117,7 @@ def test_a_run_whose_process_on_this_machine_died_is_taken_over_at_once(
     _claimed_by(runtime, dead, clock)
     ran: list[str] = []
     result = run_job(
-        runtime, _spec(lambda rt, p: ran.append(p) or JobOutcome("x")), "2026-10", worker_id()
+        runtime, _spec(lambda rt, p, uow: ran.append(p) or JobOutcome("x")), "2026-10", worker_id()
     )
     assert result.status == RunStatus.DONE
     assert ran == ["2026-10"]
@@ -131,7 +130,7 @@ def test_a_run_held_by_a_live_process_or_another_machine_waits_for_its_lease(
     runtime: Runtime, clock: FixedClock
 ) -> None:
     ran: list[str] = []
-    spec = _spec(lambda rt, p: ran.append(p) or JobOutcome("x"))
+    spec = _spec(lambda rt, p, uow: ran.append(p) or JobOutcome("x"))
     with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
         try:
             _claimed_by(runtime, f"{socket.gethostname()}:{alive.pid}:0badc0de", clock)

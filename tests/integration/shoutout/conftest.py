@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.runtime import Runtime
-from bot.services.credits import record_credit, withdraw_credit
-from bot.services.members import ensure_member
+from bot.services.ledger.credits import record_credit, withdraw_credit
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from bot.errors import InvalidInput
-from bot.jobs import JOBS
-from bot.runs import RunResult, RunStatus, run_job
+from bot.jobs.registry import JOBS
+from bot.jobs.runs import RunResult, RunStatus, run_job
+from bot.jobs.shoutout import set_note
 from bot.runtime import Runtime
-from bot.services.published import report_for
-from bot.services.shoutout_jobs import set_note
+from bot.services.ledger.published import report_for
 from storage.repositories.outbox import OutboxMessage
 from tests.conftest import FixedClock
 from tests.integration.shoutout.conftest import (

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.credits import record_credit
-from bot.services.finance import add_payment
-from bot.services.members import ensure_member
-from bot.services.standing import StandingRun, run_standing
+from bot.services.ledger.credits import record_credit
+from bot.services.ledger.members import ensure_member
+from bot.services.partners.finance import add_payment
+from bot.services.partners.standing import StandingRun, run_standing
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
 from storage.repositories.outbox import OutboxMessage

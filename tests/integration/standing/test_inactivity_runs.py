@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.runtime import Runtime
-from bot.services.inactivity import InactivityRun, run_inactivity
-from bot.services.members import ensure_member
+from bot.services.ledger.members import ensure_member
+from bot.services.partners.inactivity import InactivityRun, run_inactivity
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow
 from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit, outbox

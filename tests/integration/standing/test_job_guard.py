@@ -3,8 +3,8 @@ scheduler and `jobs run` both go through."""
 
 from __future__ import annotations
 
-from bot.jobs import JOBS
-from bot.runs import RunStatus, run_job
+from bot.jobs.registry import JOBS
+from bot.jobs.runs import RunStatus, run_job
 from bot.runtime import Runtime
 from tests.integration.standing.conftest import outbox
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.conduct import add_conduct_record
+from bot.services.ledger.conduct import add_conduct_record
 from tests.conftest import CliResult
 from tests.integration.standing.conftest import AUG, NOV, OCT, SEP, credit, evaluate, outbox
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.demo import run_demo
+from bot.demo.main import run_demo
 
 
 def test_the_demo_shows_the_ladder_down_and_back_and_delta_qualifying(tmp_path: Path) -> None:

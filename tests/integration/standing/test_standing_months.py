@@ -99,7 +99,7 @@ def test_a_stored_evaluation_is_not_recomputed_when_a_late_credit_arrives(
 def test_where_a_partner_stands_this_month_so_far_is_a_preview_until_evaluated(
     runtime: Runtime,
 ) -> None:
-    from bot.services.standing import standing_so_far
+    from bot.services.partners.standing import standing_so_far
 
     credit(runtime, "ann@acme.example", SEP, 4)
     evaluate(runtime, SEP)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.conduct import add_conduct_record
+from bot.services.ledger.conduct import add_conduct_record
 from scoring.errors import LadderOutOfOrder
 from tests.integration.standing.conftest import (
     AUG,
@@ -213,7 +213,7 @@ def test_the_manager_summary_names_who_moved_and_who_declined(runtime: Runtime) 
 
 
 def test_the_directory_status_follows_the_last_evaluated_month(runtime: Runtime) -> None:
-    from bot.services.standing import partner_statuses
+    from bot.services.partners.standing import partner_statuses
 
     for month in (AUG, SEP, OCT):
         credit(runtime, "bea@beta.example", month, 5)

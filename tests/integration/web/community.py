@@ -21,11 +21,11 @@ from decimal import Decimal
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.services.conduct import add_conduct_record
-from bot.services.credits import record_credit
-from bot.services.finance import add_payment
-from bot.services.members import ensure_member
-from bot.services.profiles import parse_profile, set_profile
+from bot.services.ledger.conduct import add_conduct_record
+from bot.services.ledger.credits import record_credit
+from bot.services.ledger.members import ensure_member
+from bot.services.partners.finance import add_payment
+from bot.services.partners.profiles import parse_profile, set_profile
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
 from storage.repositories.standing import StoredStanding

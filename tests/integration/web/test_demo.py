@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import load_config
-from bot.demo import DEMO_CONFIG, run_demo
+from bot.demo.main import DEMO_CONFIG, run_demo
 from tests.scenario.web.html import cards
 
 

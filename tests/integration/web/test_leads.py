@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.services.leads import add_lead, lead_counts, lead_request
+from bot.services.partners.leads import add_lead, lead_counts, lead_request
 from tests.integration.web.community import NOW
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from bot.services.profiles import (
+from bot.services.partners.profiles import (
     DESCRIPTION_MAX_CHARS,
     parse_profile,
     read_profile_file,

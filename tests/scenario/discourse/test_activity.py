@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from bot.runtime import Runtime
-from bot.services.members import ensure_member
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow, CreditRow, InboxRow, MemberRow
 from tests.conftest import CliResult

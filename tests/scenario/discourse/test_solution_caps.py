@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.members import ensure_member
-from bot.services.suggestions import decide
+from bot.services.ledger.members import ensure_member
+from bot.services.ledger.suggestions import decide
 from scoring.models import Identity, IdentityKind
 from storage.tables import CreditRow
 from tests.scenario.discourse.conftest import Deliver, count_rows, payload, solution_credit

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.discourse.gateway import make_discourse_gateway
+from bot.discourse.handlers import process_pending_discourse
 from bot.runtime import Runtime
-from bot.services.discourse import process_pending_discourse
 from scoring.models import IdentityKind
 from storage.tables import CreditRow, InboxRow
 from tests.conftest import CliResult, FixedClock

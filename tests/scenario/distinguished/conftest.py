@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 
 from bot.gateways import Gateways, open_gateways
-from bot.outbox import DeliveryResult, Pacer, deliver_due
+from bot.outbox.worker import DeliveryResult, Pacer, deliver_due
 from bot.runtime import Runtime
-from bot.services.distinguished import decide_cycle, nominate, vote
-from bot.services.members import ensure_member
+from bot.services.distinguished.cycle import decide_cycle, nominate, vote
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from tests.conftest import FixedClock
 from tests.scenario.shoutout.conftest import wire

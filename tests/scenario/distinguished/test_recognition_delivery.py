@@ -68,7 +68,7 @@ def test_the_announcement_topic_mentions_forum_users_and_is_posted_once(
     assert "@dee" not in raw and "@eli" not in raw
 
     # Deciding again queues nothing new, and the worker posts nothing more.
-    from bot.services.distinguished import decide_cycle
+    from bot.services.distinguished.cycle import decide_cycle
 
     with wired.uow() as uow:
         again = decide_cycle(uow, wired.config, 2026, clock.now)

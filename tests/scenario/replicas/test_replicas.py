@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from bot.config import Settings, parse_config
+from bot.jobs.shoutout import shoutout_cadence
 from bot.runtime import Runtime
-from bot.services.shoutout_jobs import shoutout_cadence
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
 from storage.engine import make_engine

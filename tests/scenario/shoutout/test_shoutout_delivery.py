@@ -8,11 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.gateways import Gateways
-from bot.jobs import JOBS
-from bot.outbox import Pacer, deliver_due
-from bot.runs import RunStatus, run_job
+from bot.jobs.registry import JOBS
+from bot.jobs.runs import RunStatus, run_job
+from bot.jobs.scheduler import build_scheduler
+from bot.outbox.worker import Pacer, deliver_due
 from bot.runtime import Runtime
-from bot.scheduler import build_scheduler
 from storage.engine import make_engine
 from tests.conftest import FixedClock
 from tests.integration.outbox.fakes import ClockSleep

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.outbox import deliver_due
-from bot.services.credit_notices import BATCH
+from bot.outbox.worker import deliver_due
+from bot.services.people.notices import BATCH
 from tests.conftest import FixedClock
 from tests.scenario.slack.conftest import (
     RunningApp,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text as sql
 
-from bot.services.shoutout_jobs import post_monthly_shoutout
+from bot.jobs.shoutout import post_monthly_shoutout
 from scoring.models import Identity, IdentityKind
 from tests.conftest import FixedClock
 from tests.scenario.slack.conftest import (
@@ -119,7 +119,9 @@ def test_forget_me_after_confirmation_erases_the_name_everywhere_and_keeps_the_t
     caplog.set_level(logging.INFO)  # what serve logs in production
     _in_october(app, clock, "<@U0ALICE|alice> code 5 fixed the build")
     _in_october(app, clock, "<@U0BOB|bob> review", trigger_id="t-bob")
-    post_monthly_shoutout(app.runtime, "2026-10")
+    with app.runtime.uow() as uow:
+        post_monthly_shoutout(app.runtime, "2026-10", uow)
+        uow.commit()
     app.slack.services.deliver(["shoutout:slack:C01SHOUT:2026-10"])
     (shout,) = slack_api.posts_to("C01SHOUT")
     assert "U0ALICE" in str(shout)
@@ -162,7 +164,9 @@ def test_forget_me_takes_the_name_out_of_the_published_welcome_to_new_contributo
 ) -> None:
     _in_october(app, clock, "<@U0ALICE|alice> code 5 fixed the build")
     _in_october(app, clock, "<@U0BOB|bob> review", trigger_id="t-bob")
-    post_monthly_shoutout(app.runtime, "2026-10")
+    with app.runtime.uow() as uow:
+        post_monthly_shoutout(app.runtime, "2026-10", uow)
+        uow.commit()
     app.slack.services.deliver(["shoutout:slack:C01SHOUT:2026-10"])
     (shout,) = slack_api.posts_to("C01SHOUT")
     assert "Welcome, Alice Martin and Bob Chen!" in str(shout)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.profiles import parse_profile, set_profile
+from bot.services.partners.profiles import parse_profile, set_profile
 from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.services.conduct import add_conduct_record
+from bot.services.ledger.conduct import add_conduct_record
 from tests.conftest import FixedClock
 from tests.scenario.slack.conftest import RunningApp, add_help_thread, thank_alice_event
 from tests.scenario.slack.test_home import _open_home, _texts

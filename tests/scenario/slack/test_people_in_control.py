@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.outbox import deliver_due
-from bot.services.credit_notices import BATCH
-from bot.services.shoutout_jobs import post_monthly_shoutout
+from bot.jobs.shoutout import post_monthly_shoutout
+from bot.outbox.worker import deliver_due
+from bot.services.people.notices import BATCH
 from scoring.models import Identity, IdentityKind
 from tests.conftest import FixedClock
 from tests.scenario.slack.conftest import RunningApp, stored
@@ -52,7 +52,9 @@ def test_a_hidden_member_is_counted_but_never_named_in_public(
     assert "Alice" not in str(api)
     acme = app.http.get("/api/partners/acme").json()
     assert "Alice" not in str(acme)
-    post_monthly_shoutout(app.runtime, "2026-10")
+    with app.runtime.uow() as uow:
+        post_monthly_shoutout(app.runtime, "2026-10", uow)
+        uow.commit()
     app.slack.services.deliver([m.key for m in _pending(app)])
     (shout,) = slack_api.posts_to("C01SHOUT")
     assert "Alice" not in str(shout) and "U0ALICE" not in str(shout)

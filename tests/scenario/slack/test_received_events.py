@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.services.slack import process_pending_slack
-from bot.services.slack_events import CLAIM_SECONDS, EventOutcome
+from bot.slack.handlers.events import CLAIM_SECONDS, EventOutcome
+from bot.slack.handlers.services import process_pending_slack
 from storage.spool import EventSpool
 from storage.tables import ActivityRow, InboxRow, columns
 from tests.scenario.slack.conftest import (

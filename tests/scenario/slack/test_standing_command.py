@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.conduct import add_conduct_record
-from bot.services.finance import add_payment
+from bot.services.ledger.conduct import add_conduct_record
+from bot.services.partners.finance import add_payment
 from tests.conftest import FixedClock
 from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn

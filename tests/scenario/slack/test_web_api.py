@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import ExternalServiceError
-from bot.services.slack import process_pending_slack
 from bot.slack.gateway import WebClientSlackGateway
+from bot.slack.handlers.services import process_pending_slack
 from storage.tables import InboxRow
 from tests.scenario.slack.conftest import (
     BOT_TOKEN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.runtime import Runtime
-from bot.services.members import ensure_member
+from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit
 from tests.scenario.standing.conftest import Cli, dm_texts, public_texts

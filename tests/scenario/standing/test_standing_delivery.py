@@ -10,7 +10,7 @@ import json
 from datetime import date
 
 from bot.runtime import Runtime
-from bot.services.conduct import add_conduct_record
+from bot.services.ledger.conduct import add_conduct_record
 from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit, meet
 from tests.scenario.standing.conftest import Cli, dm_texts, everything_sent, public_texts
 from tests.standins.slack_api import SlackApiStandIn

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.distinguished import decide, nominate, vote
+from bot.services.distinguished.cycle import decide, nominate, vote
 from tests.conftest import FixedClock
 from tests.integration.web.community import EMAILS, PRIVATE, SLACK_IDS
 from tests.scenario.web.conftest import RunningSite

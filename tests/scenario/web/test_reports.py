@@ -7,8 +7,8 @@ from dataclasses import replace
 import httpx
 
 from bot.runtime import Runtime
-from bot.services.published import report_record
-from bot.services.shoutout import build_shoutout
+from bot.services.ledger.published import report_record
+from bot.services.ledger.shoutout import build_shoutout
 from scoring.models import Identity, IdentityKind
 from tests.integration.web.community import NOW, OCT
 from tests.scenario.web.html import links, section, text

@@ -6,15 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from scoring.errors import NoPartnerForLead
 from scoring.months import Month
-from scoring.referrals import (
-    Candidate,
-    LeadRequest,
-    NoPartnerForLead,
-    assign_lead,
-    count_leads,
-    quarter_of,
-)
+from scoring.referrals import Candidate, LeadRequest, assign_lead, count_leads, quarter_of
 
 HOSTING_EU = LeadRequest(region="Europe", category="hosting")
 

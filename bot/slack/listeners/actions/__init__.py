@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services.slack import SlackServices
-from bot.slack.blocks import ACTION_NO, ACTION_TYPE, ACTION_YES
-from bot.slack.distinguished_blocks import VOTE_ACTIONS
+from bot.messages.slack.blocks import ACTION_NO, ACTION_TYPE, ACTION_YES
+from bot.messages.slack.distinguished import VOTE_ACTIONS
+from bot.messages.slack.people import FORGET_CANCEL, FORGET_CONFIRM
+from bot.slack.handlers.services import SlackServices
 from bot.slack.listeners.actions import people, suggestions, votes
-from bot.slack.people_blocks import FORGET_CANCEL, FORGET_CONFIRM
 
 
 def register(app: App, services: SlackServices) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.services.slack import SlackServices
-from bot.services.slack_answers import Answer
-from bot.slack.after_ack import AfterAck
+from bot.slack.handlers.answers import Answer
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
 
 
 def answer_listener(services: SlackServices, *, accept: bool) -> Callable[..., None]:

@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.services.slack import SlackServices
-from bot.services.slack_distinguished import VoteClick
-from bot.slack.after_ack import AfterAck
+from bot.slack.handlers.distinguished import VoteClick
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
 
 
 def listener(services: SlackServices) -> Callable[..., None]:

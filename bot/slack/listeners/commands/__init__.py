@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services.slack import SlackServices
+from bot.slack.handlers.services import SlackServices
 from bot.slack.listeners.commands import credit, nominate
 
 

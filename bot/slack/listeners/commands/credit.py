@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.services.slack import SlackServices
-from bot.slack.after_ack import AfterAck
-from bot.slack.people_blocks import forget_prompt
+from bot.messages.slack.people import forget_prompt
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
 from scoring.commands import HelpRequest, SelfServiceRequest
 from scoring.errors import CommandError
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.services.slack import SlackServices
-from bot.slack.after_ack import AfterAck
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
 from scoring.errors import CommandError
 from scoring.nominations import NominateForm, NominateHelp
 

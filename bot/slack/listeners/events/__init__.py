@@ -6,7 +6,7 @@ import re
 
 from slack_bolt import App
 
-from bot.services.slack import SlackServices
+from bot.slack.handlers.services import SlackServices
 from bot.slack.listeners.events import members, messages, reactions
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services.slack import SlackServices
+from bot.messages.slack.nomination_form import CALLBACK_ID
+from bot.slack.handlers.services import SlackServices
 from bot.slack.listeners.views import home, nominate
-from bot.slack.nomination_form import CALLBACK_ID
 
 
 def register(app: App, services: SlackServices) -> None:

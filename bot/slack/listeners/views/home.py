@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.services.slack import SlackServices
-from bot.slack.after_ack import AfterAck
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
 
 
 def listener(services: SlackServices) -> Callable[..., None]:

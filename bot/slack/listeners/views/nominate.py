@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.services.slack import SlackServices
-from bot.slack.after_ack import AfterAck
+from bot.slack.handlers.services import SlackServices
+from bot.slack.intake.after_ack import AfterAck
 
 
 def listener(services: SlackServices) -> Callable[..., None]:

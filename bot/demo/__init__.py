@@ -1,0 +1,1 @@
+"""The demo: every step of ``creditbot demo`` on a throw-away database."""

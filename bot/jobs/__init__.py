@@ -1,0 +1,1 @@
+"""Jobs: the registry of every JobSpec, runs and claims, cadence, the scheduler."""

@@ -1,0 +1,1 @@
+"""All wording, pure: text, Markdown and Block Kit, with the data it takes."""

@@ -1,0 +1,1 @@
+"""Block Kit: the Slack messages, views and forms the bot posts."""

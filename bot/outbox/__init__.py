@@ -1,0 +1,1 @@
+"""The outbox: messages written with the work that causes them, sent later."""

@@ -1,0 +1,1 @@
+"""The distinguished programme: nominations, votes, terms."""

@@ -1,0 +1,1 @@
+"""The ledger's own use cases: members, credits, reports, shout-outs."""

@@ -1,0 +1,1 @@
+"""Partner use cases: standing, facts, finance, leads, directory."""

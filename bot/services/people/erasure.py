@@ -1,0 +1,132 @@
+"""Forgetting a member who asked for it (``/credit forget me``, ``creditbot member forget``).
+
+In one transaction: each credit's organisation is fixed first (it was derived from the
+e-mail and affiliations about to go), then the credits are anonymised (counted for "a
+former member"; notes and references that held the person go), the suggestions about
+their messages lose snippets and links, identities, affiliations, activity and nudges
+go, the member record stays anonymous (so counts such as new members stay right), the
+stored payloads holding them are purged (inbox, outbox; the spool just after), and the
+published shout-outs and review questions naming them are updated to the anonymous
+wording through the outbox. The audit records that an erasure happened, never whom.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from bot.messages.slack.shoutout import shoutout_message
+from bot.services.people.accounts import FORGET
+from scoring.models import IdentityKind, Member
+from scoring.shoutout import ShoutoutContent
+from storage.spool import EventSpool, spool_path
+from storage.uow import UnitOfWork
+
+ANONYMOUS = "a former member"
+SPOOL_SCAN = 100_000
+QUESTION_TEXT = "A message of a former member (erased at their request)."
+
+
+def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> list[str]:
+    """Erase ``member``; the outbox keys of the updates to already-published messages."""
+    if uow.people.erased_at(member.id) is not None:
+        return []
+    slack_id = member.identity(IdentityKind.SLACK)
+    traces = _traces(member)
+    uow.erasure.pin_and_anonymise_credits(member.id, _hidden_ref)
+    suggestions = uow.erasure.anonymise_suggestions(member.id, slack_id)
+    if slack_id:
+        uow.erasure.drop_messages_to(slack_id)
+    uow.erasure.purge_payloads(traces, ANONYMOUS, now)
+    keys = _update_shoutouts(uow, member, traces, now)
+    for row in suggestions:
+        if row.question_channel and row.question_ts and row.id is not None:
+            key = f"erased:{member.id}:question:{row.id}"
+            payload = {"text": QUESTION_TEXT, "blocks": [], "ts": row.question_ts}
+            uow.outbox.enqueue(key, "slack", "update", row.question_channel, payload, now)
+            keys.append(key)
+        if row.status == "open":
+            row.status = "rejected"
+            row.decided_at = now
+    uow.erasure.erase_member(member.id, ANONYMOUS, now)
+    uow.erasure.delete_nudges(member.id)
+    uow.people.audit(FORGET, member.id, by, now)
+    # public pages change here
+    return keys
+
+
+def purge_spool(database_url: str, member: Member) -> int:
+    """Drop the spooled events (serve's queue beside a SQLite file) that hold the member;
+    run with the member as they were before :func:`forget_member`. How many."""
+    path = spool_path(database_url)
+    if path is None or not path.exists():
+        return 0
+    traces = _traces(member)
+    spool = EventSpool(path)
+    try:
+        waiting = spool.oldest(SPOOL_SCAN)
+        found = [i for i, payload in waiting if any(t in payload for t in traces)]
+        spool.remove(found)
+        return len(found)
+    finally:
+        spool.close()
+
+
+def _traces(member: Member) -> list[str]:
+    """What would name the person in a stored payload (longest first)."""
+    values = {i.value for i in member.identities if len(i.value) >= 3}
+    if len(member.name.strip()) >= 3:
+        values.add(member.name.strip())
+    return sorted(values, key=len, reverse=True)
+
+
+def _hidden_ref(ref: str) -> str:
+    """A credit's reference without the account it held (still unique per credit)."""
+    return "erased:" + hashlib.sha256(ref.encode("utf-8")).hexdigest()[:32]
+
+
+def _update_shoutouts(
+    uow: UnitOfWork, member: Member, traces: list[str], now: datetime
+) -> list[str]:
+    """Anonymise the published copies naming the member; update the Slack posts."""
+    keys = []
+    for month, record in uow.erasure.published_reports():
+        changed = _anonymise_record(record, member, traces)
+        if not changed:
+            continue
+        uow.erasure.set_published_content(month, record)
+        shout = record.get("shoutout")
+        for sent_key in record.get("outbox_keys") or []:
+            sent = uow.outbox.by_key(sent_key)
+            if sent is None or not sent_key.startswith("shoutout:slack:") or not sent.sent_ref:
+                continue
+            message = shoutout_message(ShoutoutContent.from_json(shout)) if shout else {}
+            key = f"erased:{member.id}:shoutout:{month}"
+            payload = {**message, "ts": sent.sent_ref}
+            uow.outbox.enqueue(key, "slack", "update", sent.target, payload, now)
+            keys.append(key)
+    return keys
+
+
+def _anonymise_record(record: dict[str, Any], member: Member, traces: list[str]) -> bool:
+    changed = False
+    report = record.get("report") or {}
+    for entry in report.get("members") or []:
+        if entry.get("member_id") == member.id:
+            entry.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
+            changed = True
+    shout = record.get("shoutout") or {}
+    for entry in shout.get("members") or []:
+        named = {entry.get("slack_id"), entry.get("discourse_username"), entry.get("name")}
+        if named & set(traces):
+            entry.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
+            changed = True
+    # The welcome names new contributors by name only: the erased one leaves it (still
+    # counted in new_contributors, so the welcome says "and 1 more").
+    names = shout.get("new_contributor_names") or []
+    kept = [n for n in names if n.strip() not in {member.name.strip(), *traces}]
+    if len(kept) != len(names):
+        shout["new_contributor_names"] = kept
+        changed = True
+    return changed

@@ -1,0 +1,1 @@
+"""What the bot does with each Slack command, event, action and view."""

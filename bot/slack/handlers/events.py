@@ -1,0 +1,449 @@
+"""Slack events: messages (activity, thank-yous), reactions (nominate, confirm), joins.
+
+Each handler takes the event envelope exactly as Slack sends it and works in three
+steps, so that no database lock is held while Slack answers:
+
+1. read what is needed from Slack (the thread, profiles of people seen for the first
+   time or long ago, a permalink);
+2. one transaction: the envelope's ``event_id`` is recorded in the inbox *with* the
+   effects (activity, member, suggestion, credit, outbox rows); a redelivered event
+   finds its id there and changes nothing;
+3. after the commit, deliver the outbox messages this event produced.
+
+Bots, the app itself, deleted users and message subtypes (edits, joins, bot
+messages...) never earn credit; nobody can suggest or confirm their own message.
+
+Over HTTP the inbox row comes first: :meth:`SlackEvents.receive` records an event
+that :meth:`SlackEvents.triage` did not rule out (pending, before the ack), and
+:meth:`SlackEvents.handle_entry` handles it later (the event worker of
+:mod:`bot.slack.intake.worker`, or :meth:`SlackEvents.process_pending` for one left
+waiting); step 2 then marks that row done with the effects instead of inserting it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.config import ProgrammeConfig
+from bot.ports import SlackReader
+from bot.runtime import Runtime
+from bot.services.ledger.suggestions import (
+    already_credited,
+    confirm_message,
+    open_suggestion,
+    ts_to_datetime,
+)
+from bot.slack.handlers.inbox import (
+    INBOX_SOURCE,
+    already_handled,
+    event_key,
+    event_kind,
+    in_transaction,
+    record_failure,
+    record_handled,
+)
+from bot.slack.handlers.messages import PERSON_SUBTYPES, is_bot_message, judge_thanks
+from bot.slack.handlers.people import (
+    SLACKBOT,
+    SlackProfile,
+    fresh_profiles,
+    may_earn,
+    slack_member,
+)
+from scoring.models import Identity, IdentityKind
+from scoring.months import local_date
+from scoring.suggestions import snippet
+from storage.spool import EventSpool
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("creditbot.slack.events")
+
+CLAIM_SECONDS = 120
+#: Spooled events moved into the inbox in one transaction.
+SPOOL_BATCH = 200
+Deliver = Callable[[Sequence[str]], None]
+
+#: The events :meth:`SlackEvents.handle` understands (the others are only acked).
+KINDS = frozenset({"message", "reaction_added", "team_join"})
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    """What one event did: ``done``, ``duplicate`` or ``ignored`` (with why)."""
+
+    status: str
+    detail: str = ""
+    suggestion_id: int | None = None
+    credit_id: int | None = None
+    outbox_keys: tuple[str, ...] = ()
+
+
+def _ignored(why: str) -> EventOutcome:
+    return EventOutcome("ignored", why)
+
+
+DUPLICATE = EventOutcome("duplicate", "this event_id was already handled")
+
+
+class SlackEvents:
+    """The use cases behind Slack's events, for one runtime and one workspace."""
+
+    def __init__(self, runtime: Runtime, slack: SlackReader, deliver: Deliver) -> None:
+        self.runtime = runtime
+        self.slack = slack
+        self.deliver = deliver
+
+    @property
+    def config(self) -> ProgrammeConfig:
+        return self.runtime.config
+
+    # -- plumbing ----------------------------------------------------------------------
+    def handle(
+        self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
+    ) -> EventOutcome:
+        """Any event this adapter understands (used to handle a stored event again)."""
+        kind = (envelope.get("event") or {}).get("type")
+        if kind == "message":
+            return self.on_message(envelope, bot_user_id, entry_id)
+        if kind == "reaction_added":
+            return self.on_reaction(envelope, bot_user_id, entry_id)
+        if kind == "team_join":
+            return self.on_team_join(envelope, entry_id)
+        return _ignored(f"event {kind}")
+
+    def triage(self, envelope: Mapping[str, Any], bot_user_id: str | None) -> str | None:
+        """Why an event needs nothing, seen from the envelope alone (no database, no
+        Slack call), or None if it must be handled (and so recorded in the inbox)."""
+        event = envelope.get("event") or {}
+        kind = event.get("type")
+        if kind == "message":
+            return _message_triage(event, bot_user_id)
+        if kind == "reaction_added":
+            return self._reaction_triage(event, bot_user_id)[0]
+        if kind == "team_join":
+            user = event.get("user")
+            return None if isinstance(user, Mapping) and user.get("id") else "no user"
+        return f"event {kind}"
+
+    def receive(self, events: Sequence[tuple[Mapping[str, Any], str, bool]]) -> list[int | None]:
+        """Record events in the inbox as they arrive (before the ack), in one transaction:
+        each as (envelope, the body as received, held). Their entry ids, None for an
+        ``event_id`` received before (nothing to do again).
+
+        Held: the receiving process will handle it soon itself, so the entry is claimed
+        for :data:`CLAIM_SECONDS` (:meth:`process_pending` takes it only if that process
+        died); otherwise it is due at once for :meth:`process_pending`.
+        """
+        now = self.runtime.now()
+        held_until = now + timedelta(seconds=CLAIM_SECONDS)
+        with self.runtime.uow() as uow:
+            ids = [
+                uow.inbox.record(
+                    INBOX_SOURCE,
+                    event_key(envelope),
+                    event_kind(envelope),
+                    payload,
+                    now,
+                    due=held_until if held else now,
+                )
+                for envelope, payload, held in events
+            ]
+            uow.commit()
+        return ids
+
+    def take_spooled(self, spool: EventSpool, limit: int = SPOOL_BATCH) -> int:
+        """Move up to ``limit`` events from ``spool`` into the inbox, due at once (see
+        :mod:`storage.spool`); how many were taken. They leave the spool only once the
+        inbox has them, and the inbox stores a redelivered event once."""
+        spooled = spool.oldest(limit)
+        arrived = []
+        for _id, payload in spooled:
+            try:
+                envelope = json.loads(payload)
+            except ValueError:  # the recorder spools only what it parsed: not expected
+                log.error("a spooled Slack event is not JSON: dropped")
+                continue
+            arrived.append((envelope, payload, False))
+        if arrived:
+            self.receive(arrived)
+        spool.remove([spooled_id for spooled_id, _ in spooled])
+        return len(spooled)
+
+    def handle_entry(
+        self, entry_id: int, envelope: Mapping[str, Any], bot_user_id: str | None
+    ) -> EventOutcome | None:
+        """Handle an event recorded in the inbox (and claimed, or held since its receipt).
+
+        Its effects mark the entry done; an event that needed nothing is marked done
+        alone; one that failed is kept to retry (Slack unavailable) or to look at, and
+        then the outcome is None.
+        """
+        try:
+            outcome = self.handle(envelope, bot_user_id, entry_id)
+        except Exception as error:
+            record_failure(self.runtime, envelope, error, entry_id)
+            return None
+        if outcome.status == "ignored":  # possibly before any write: the entry is still open
+            with self.runtime.uow() as uow:
+                uow.inbox_claims.complete(entry_id, self.runtime.now())
+                uow.commit()
+        return outcome
+
+    def record_failure(self, envelope: Mapping[str, Any], error: Exception) -> None:
+        """An event the listener could not handle: kept to retry, or to look at."""
+        record_failure(self.runtime, envelope, error)
+
+    def any_due(self) -> bool:
+        """Whether any event waits in the inbox, due to be handled now."""
+        with self.runtime.reader() as uow:
+            return bool(uow.inbox.due(INBOX_SOURCE, self.runtime.now(), 1))
+
+    def process_pending(
+        self, bot_user_id: str | None, limit: int = 100, stop: Callable[[], bool] | None = None
+    ) -> list[EventOutcome]:
+        """Handle the events that are due (left waiting, or waiting for Slack), once each
+        (claimed first); none after ``stop()`` says so (the ones left stay due)."""
+        now = self.runtime.now()
+        with self.runtime.reader() as uow:
+            entries = uow.inbox.due(INBOX_SOURCE, now, limit)
+        outcomes = []
+        for entry in entries:
+            if stop is not None and stop():
+                break
+            with self.runtime.uow() as uow:
+                lease = now + timedelta(seconds=CLAIM_SECONDS)
+                claimed = uow.inbox_claims.claim(entry.id, now, lease)
+                uow.commit()
+            if not claimed:
+                continue
+            outcome = self.handle_entry(entry.id, json.loads(entry.payload), bot_user_id)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _finish(self, outcome: EventOutcome) -> EventOutcome:
+        if outcome.outbox_keys:
+            self.deliver(outcome.outbox_keys)
+        return outcome
+
+    # -- message -----------------------------------------------------------------------
+    def on_message(
+        self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
+    ) -> EventOutcome:
+        event = envelope.get("event") or {}
+        if (why := _message_triage(event, bot_user_id)) is not None:
+            return _ignored(why)
+        user, channel, ts = event["user"], event["channel"], event["ts"]
+        if already_handled(self.runtime, envelope, entry_id):
+            return DUPLICATE
+        now = self.runtime.now()
+        text = str(event.get("text") or "")
+
+        verdict, helper_message = judge_thanks(
+            self.slack, self.config.thanks_rules, event, bot_user_id
+        )
+        helper = verdict.helper if verdict is not None and verdict.is_thanks else None
+        if helper in (user, bot_user_id, SLACKBOT):
+            helper = None
+        target_ts = str(helper_message["ts"]) if helper_message else str(ts)
+        target_text = str(helper_message.get("text") or "") if helper_message else text
+        profiles = fresh_profiles(
+            self.runtime, self.slack, [user, *([helper] if helper else [])], now
+        )
+        permalink = self._permalink_if_new(channel, target_ts) if helper else None
+
+        def write(uow: UnitOfWork) -> EventOutcome:
+            if not record_handled(uow, envelope, now, entry_id):
+                return DUPLICATE
+            author = slack_member(uow, self.config, user, profiles, now)
+            if may_earn(author, profiles.get(user), bot_user_id):
+                assert author is not None
+                at = ts_to_datetime(str(ts))
+                uow.activity.record(author.id, "slack_message", at, local_date(at, self.config.tz))
+                uow.members.seen(author.id, at)
+            detail = verdict.reason if verdict is not None else "activity"
+            if helper is None or verdict is None:
+                return EventOutcome("done", detail)
+            helped = slack_member(uow, self.config, helper, profiles, now)
+            if not may_earn(helped, profiles.get(helper), bot_user_id):
+                return EventOutcome("done", f"{detail} (the helper cannot earn credit)")
+            assert helped is not None
+            suggestion, key = open_suggestion(
+                uow,
+                self.config,
+                channel=channel,
+                message_ts=target_ts,
+                author=helped,
+                author_ref=helper,
+                reason=verdict.reason,
+                snippet=snippet(target_text),
+                permalink=permalink,
+                suggested_by=user,
+                now=now,
+            )
+            suggestion_id = suggestion.id if suggestion else None
+            return EventOutcome("done", detail, suggestion_id, None, (key,) if key else ())
+
+        return self._finish(in_transaction(self.runtime, write))
+
+    def _permalink_if_new(self, channel: str, ts: str) -> str | None:
+        with self.runtime.reader() as uow:
+            if uow.suggestions.for_message(channel, ts) is not None:
+                return None
+        return self.slack.permalink(channel, ts)
+
+    # -- reactions ---------------------------------------------------------------------
+    def on_reaction(
+        self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
+    ) -> EventOutcome:
+        event = envelope.get("event") or {}
+        why, mode = self._reaction_triage(event, bot_user_id)
+        if why is not None:
+            return _ignored(why)
+        item = event["item"]
+        emoji = str(event.get("reaction") or "").split("::", 1)[0]
+        reactor = str(event.get("user") or "")
+        channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
+        if already_handled(self.runtime, envelope, entry_id):
+            return DUPLICATE
+        now = self.runtime.now()
+        message = self.slack.message(channel, ts)
+        if message is not None and (
+            message.get("subtype") not in PERSON_SUBTYPES or is_bot_message(message, bot_user_id)
+        ):
+            return _ignored("a bot's message or not a person's message")
+        author = str(event.get("item_user") or (message or {}).get("user") or "")
+        if not author or author in (bot_user_id, SLACKBOT):
+            return _ignored("no person wrote it")
+        if author == reactor:
+            return _ignored("nobody can nominate or confirm their own message")
+        with self.runtime.reader() as uow:
+            reacting = uow.members.find(Identity(IdentityKind.SLACK, reactor))
+            if reacting is not None and reacting.is_bot:
+                return _ignored("a bot's reaction")
+            if already_credited(uow, channel, ts, author):
+                return _ignored("already credited")
+        profiles = fresh_profiles(self.runtime, self.slack, [author], now)
+        text = str((message or {}).get("text") or "")
+        permalink = self._permalink_if_new(channel, ts) if mode == "nominate" else None
+
+        def write(uow: UnitOfWork) -> EventOutcome:
+            if not record_handled(uow, envelope, now, entry_id):
+                return DUPLICATE
+            member = slack_member(uow, self.config, author, profiles, now)
+            if not may_earn(member, profiles.get(author), bot_user_id):
+                return _ignored("bots and deleted users never earn credit")
+            assert member is not None
+            if mode == "confirm":
+                credit, key = confirm_message(
+                    uow,
+                    self.config,
+                    channel=channel,
+                    message_ts=ts,
+                    author=member,
+                    author_ref=author,
+                    by=reactor,
+                    emoji=emoji,
+                    snippet=snippet(text),
+                    now=now,
+                )
+                return EventOutcome(
+                    "done" if credit else "ignored",
+                    "credited" if credit else "already credited",
+                    credit_id=credit.id if credit else None,
+                    outbox_keys=(key,) if key else (),
+                )
+            suggestion, key = open_suggestion(
+                uow,
+                self.config,
+                channel=channel,
+                message_ts=ts,
+                author=member,
+                author_ref=author,
+                reason=f"<@{reactor}> nominated it with :{emoji}:",
+                snippet=snippet(text),
+                permalink=permalink,
+                suggested_by=reactor,
+                now=now,
+            )
+            if suggestion is None:
+                return _ignored("this message already has a question")
+            return EventOutcome("done", "nominated", suggestion.id, None, (key,) if key else ())
+
+        return self._finish(in_transaction(self.runtime, write))
+
+    def _reaction_triage(
+        self, event: Mapping[str, Any], bot_user_id: str | None
+    ) -> tuple[str | None, str]:
+        """(why the reaction needs nothing, or None; "confirm" or "nominate")."""
+        item = event.get("item") or {}
+        if not isinstance(item, Mapping) or item.get("type") != "message":
+            return "not a reaction to a message", ""
+        emoji = str(event.get("reaction") or "").split("::", 1)[0]
+        reactor = str(event.get("user") or "")
+        slack = self.config.slack
+        if emoji == slack.confirm_emoji and self.config.is_team_lead(reactor):
+            mode = "confirm"
+        elif emoji == slack.nominate_emoji:
+            mode = "nominate"
+        else:
+            return f"reaction :{emoji}:", ""
+        if not reactor or reactor in (bot_user_id, SLACKBOT):
+            return "a bot's reaction", mode
+        if not (isinstance(item.get("channel"), str) and item["channel"] and item.get("ts")):
+            return "no message", mode
+        author = event.get("item_user")  # when Slack says who wrote it (else: read later)
+        if author and author in (bot_user_id, SLACKBOT):
+            return "no person wrote it", mode
+        if author and author == reactor:
+            return "nobody can nominate or confirm their own message", mode
+        return None, mode
+
+    # -- joins ---------------------------------------------------------------------------
+    def on_team_join(
+        self, envelope: Mapping[str, Any], entry_id: int | None = None
+    ) -> EventOutcome:
+        event = envelope.get("event") or {}
+        user = event.get("user")
+        if not isinstance(user, Mapping) or not user.get("id"):
+            return _ignored("no user")
+        profile = SlackProfile.from_user(user)
+        now = self.runtime.now()
+        joined = _event_time(envelope) or now
+
+        def write(uow: UnitOfWork) -> EventOutcome:
+            if not record_handled(uow, envelope, now, entry_id):
+                return DUPLICATE
+            profiles = {profile.user_id: profile}
+            member = slack_member(uow, self.config, profile.user_id, profiles, now)
+            if member is not None and profile.may_earn_credit:
+                uow.members.seen(member.id, joined)
+            return EventOutcome("done", "joined")
+
+        return in_transaction(self.runtime, write)
+
+
+def _message_triage(event: Mapping[str, Any], bot_user_id: str | None) -> str | None:
+    """Why a message event needs nothing (from the event alone), or None."""
+    subtype = event.get("subtype")
+    if subtype not in PERSON_SUBTYPES:
+        return f"message subtype {subtype}"
+    if event.get("hidden") or is_bot_message(event, bot_user_id):
+        return "a bot's message"
+    if not all(isinstance(event.get(key), str) and event[key] for key in ("user", "channel", "ts")):
+        return "no author"
+    if event.get("channel_type") in ("im", "mpim"):
+        return "a private conversation"
+    return None
+
+
+def _event_time(envelope: Mapping[str, Any]) -> datetime | None:
+    value = envelope.get("event_time")
+    if isinstance(value, int | float) and value > 0:
+        return datetime.fromtimestamp(int(value), UTC)
+    return None

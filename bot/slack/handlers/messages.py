@@ -1,0 +1,77 @@
+"""Reading Slack messages: who wrote them, and whether a thread reply thanks someone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from bot.errors import ExternalServiceError
+from bot.ports import SlackReader
+from bot.slack.handlers.people import SLACKBOT
+from scoring.thanks import (
+    ThanksRules,
+    ThanksVerdict,
+    ThreadMessage,
+    detect_thanks,
+    verdict_from_text,
+)
+
+log = logging.getLogger("creditbot.slack.events")
+
+# Subtypes that are still a person speaking: a reply also sent to the channel, a file
+# with a comment. Every other subtype (edits, deletions, joins, bot messages...) is not.
+PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+
+
+def is_bot_message(message: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    return bool(
+        message.get("bot_id")
+        or message.get("subtype") == "bot_message"
+        or message.get("user") in (SLACKBOT, bot_user_id)
+    )
+
+
+def judge_thanks(
+    slack: SlackReader,
+    rules: ThanksRules,
+    event: Mapping[str, Any],
+    bot_user_id: str | None,
+) -> tuple[ThanksVerdict | None, dict[str, Any] | None]:
+    """For a thread reply: is it a thanks, and which earlier message helped?
+
+    The thread is read only when the reply's text reads as a thank-you: most replies
+    are not, and ``conversations.replies`` is one of Slack's slower, rate-limited calls.
+    """
+    ts, thread_ts = str(event.get("ts")), event.get("thread_ts")
+    if not thread_ts or str(thread_ts) == ts:
+        return None, None
+    message = ThreadMessage(str(event["user"]), str(event.get("text") or ""), ts)
+    if (decided := verdict_from_text(message, rules)) is not None:
+        return decided, None
+    try:
+        earlier_raw = slack.thread_replies(str(event["channel"]), str(thread_ts), ts)
+    except ExternalServiceError as error:
+        if error.transient:
+            raise
+        log.warning("cannot read the thread of %s: %s", ts, error.detail)
+        earlier_raw = []  # a thanks that names the helper still counts
+    earlier = [
+        ThreadMessage(
+            user=str(m.get("user") or m.get("bot_id") or ""),
+            text=str(m.get("text") or ""),
+            ts=str(m.get("ts")),
+            is_bot=is_bot_message(m, bot_user_id),
+        )
+        for m in earlier_raw
+        if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
+    ]
+    verdict = detect_thanks(message, earlier, rules)
+    if not verdict.is_thanks or not verdict.helper:
+        return verdict, None
+    by_helper = [
+        m
+        for m in earlier_raw
+        if m.get("user") == verdict.helper and not is_bot_message(m, bot_user_id)
+    ]
+    return verdict, (by_helper[-1] if by_helper else None)

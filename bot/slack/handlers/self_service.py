@@ -1,0 +1,183 @@
+"""``/credit`` for a person's own record (hide, show, quiet credits, export, forget) and
+a team lead's ``/credit revoke``: Slack's side of :mod:`bot.services.people`.
+
+Each answer is the private reply to show; a refusal says why and how, and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from bot.errors import CreditbotError
+from bot.ports import SlackReader
+from bot.runtime import Runtime
+from bot.services.people.accounts import EXPORT, revoke_credit, set_listing
+from bot.services.people.erasure import forget_member, purge_spool
+from bot.services.people.export import export_filename, export_json, export_member
+from bot.slack.handlers.inbox import in_transaction
+from bot.slack.handlers.people import fresh_profiles, slack_member
+from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceRequest
+from scoring.models import Identity, IdentityKind, Member
+from storage.uow import UnitOfWork
+
+BY_THEMSELVES = "the member themselves"
+UNKNOWN = "I do not know you yet, so I hold nothing about you; nothing was changed."
+
+
+@runtime_checkable
+class FileSender(Protocol):
+    """A gateway that can send a file by DM (``bot.slack.gateway.WebClientSlackGateway``)."""
+
+    def send_file_dm(self, user: str, filename: str, content: str, comment: str) -> str: ...
+
+
+EXPORT_COMMENT = (
+    "Everything I hold about you, as you asked (`/credit export me`). "
+    "`/credit forget me` erases it; `/credit hide me` keeps your name out of public listings."
+)
+
+
+@dataclass
+class SelfService:
+    """The use cases behind ``/credit hide|show|export|forget me``, ``quiet credits``
+    and ``revoke``."""
+
+    runtime: Runtime
+    slack: SlackReader
+    deliver: Callable[[Sequence[str]], None] | None = None
+
+    def now(self) -> datetime:
+        return self.runtime.now()
+
+    def known(self, invoker: str) -> Member | None:
+        with self.runtime.reader() as uow:
+            return uow.members.find(Identity(IdentityKind.SLACK, invoker))
+
+    def listing(self, invoker: str, request: SelfServiceRequest) -> str:
+        """``/credit hide me`` / ``/credit show me``."""
+        shown = request.action == "show"
+        now = self.now()
+
+        def write(uow: UnitOfWork) -> bool | None:
+            member = uow.members.find(Identity(IdentityKind.SLACK, invoker))
+            if member is None:
+                return None
+            return set_listing(uow, member, shown, invoker, now)
+
+        changed = in_transaction(self.runtime, write)
+        if changed is None:
+            return UNKNOWN
+        if shown:
+            state = "Done" if changed else "You were already shown"
+            return (
+                f"{state}: your name appears in shout-outs and on the public pages again. "
+                "`/credit hide me` leaves it out."
+            )
+        state = "Done" if changed else "You were already hidden"
+        return (
+            f"{state}: your name is left out of shout-outs, public pages and reports; your "
+            "points still count for you and your organisation. `/credit show me` undoes it."
+        )
+
+    def export(self, invoker: str) -> str:
+        """``/credit export me``: the member's data as a JSON file, by DM."""
+        if not isinstance(self.slack, FileSender):
+            return "I cannot send files from here; ask a programme manager for your export."
+        now = self.now()
+        with self.runtime.reader() as uow:
+            member = uow.members.find(Identity(IdentityKind.SLACK, invoker))
+            if member is None:
+                return UNKNOWN
+            document = export_member(uow, member, now)
+        self.slack.send_file_dm(
+            invoker, export_filename(member, now), export_json(document), EXPORT_COMMENT
+        )
+
+        def write(uow: UnitOfWork) -> None:
+            uow.people.audit(EXPORT, member.id, invoker, now)
+
+        in_transaction(self.runtime, write)
+        return "I sent you a direct message with a file of everything I hold about you."
+
+    def forget(self, invoker: str) -> str:
+        """Erase the member who confirmed ``/credit forget me``."""
+        now = self.now()
+        member = self.known(invoker)
+        if member is None:
+            return UNKNOWN
+
+        def write(uow: UnitOfWork) -> list[str]:
+            found = uow.members.get(member.id)
+            return [] if found is None else forget_member(uow, found, BY_THEMSELVES, now)
+
+        keys = in_transaction(self.runtime, write)
+        purge_spool(self.runtime.settings.database_url, member)
+        if keys and self.deliver is not None:
+            self.deliver(keys)
+        return (
+            "Done: I erased your name, accounts, organisation history and activity. Your "
+            "points stay in the totals as those of a former member; published shout-outs "
+            "now say so."
+        )
+
+    def credit_notices(self, invoker: str, request: CreditNoticesRequest) -> str:
+        """``/credit quiet credits`` / ``/credit unquiet credits``."""
+        now = self.now()
+        profiles = fresh_profiles(self.runtime, self.slack, [invoker], now)
+
+        def write(uow: UnitOfWork) -> bool:
+            member = slack_member(uow, self.runtime.config, invoker, profiles, now)
+            if member is None:
+                return False
+            uow.people.set_notices_off(member.id, request.quiet)
+            return True
+
+        if not in_transaction(self.runtime, write):
+            return "I do not know you yet; say hello in a channel first."
+        if request.quiet:
+            return (
+                "Done: I will not message you each time you are credited. "
+                "`/credit unquiet credits` turns these messages back on."
+            )
+        return "Done: I will message you when you are credited. `/credit quiet credits` stops it."
+
+    def revoke(self, invoker: str, request: RevokeRequest) -> str:
+        """``/credit revoke <id> <reason>`` (team leads; checked again here)."""
+        config = self.runtime.config
+        if not config.is_team_lead(invoker):
+            return "Only team leads can revoke credits; nothing was changed."
+        now = self.now()
+
+        def write(uow: UnitOfWork) -> tuple[str, str | None]:
+            credit, key = revoke_credit(
+                uow, config, request.credit_id, request.reason, invoker, now
+            )
+            member = uow.members.get(credit.member_id)
+            who = _who(member)
+            return (
+                f"Revoked credit {credit.id}: {credit.points} point"
+                f"{'s' if credit.points != 1 else ''} ({credit.type}) of {who} on "
+                f"{credit.occurred_at.date().isoformat()}. Reason: {request.reason}. "
+                + ("They are told privately." if key else "They have no Slack account to tell."),
+                key,
+            )
+
+        try:
+            reply, key = in_transaction(self.runtime, write)
+        except CreditbotError as error:
+            text = str(error)
+            return f"Nothing was revoked: {text[0].lower()}{text[1:]}."
+        if key and self.deliver is not None:
+            self.deliver([key])
+        return reply
+
+
+def _who(member: Member | None) -> str:
+    if member is None:
+        return "a member"
+    slack_id = member.identity(IdentityKind.SLACK)
+    return f"<@{slack_id}>" if slack_id else member.name

@@ -1,0 +1,1 @@
+"""Slack intake: ack fast, record the event, work it in another process."""

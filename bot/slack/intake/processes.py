@@ -1,0 +1,141 @@
+"""Event worker processes (``creditbot serve --event-workers N``, one by default).
+
+The handling of a Slack event is mostly Python (about 5 ms an event), and CPython runs
+one thread's Python at a time: handled in a thread of ``serve`` (``--event-workers 0``,
+see :mod:`bot.slack.intake.worker`), a heavy stream of events makes the thread answering
+Slack wait behind it. So ``serve`` only stores each event and acknowledges it, and N
+child processes (``creditbot slack-event-worker``, hidden) handle them: on SQLite they
+first move what ``serve`` stored in its spool (:mod:`storage.spool`) into the inbox, then
+take what is due there through the same path as the retry job
+(:meth:`~bot.slack.handlers.events.SlackEvents.process_pending`: each entry claimed with
+a conditional update, so it is handled once, whichever process gets it), polling every
+:data:`IDLE_SECONDS` when there is nothing to do. Workers run at a lower priority
+(:data:`NICENESS`), so on a busy machine the acknowledgements get a core first.
+
+A worker asked to stop (SIGTERM or SIGINT) first handles what is still spooled or due,
+then stops; ``serve`` asks once it has stopped taking requests and stored what it
+acknowledged, and waits for them (:data:`STOP_TIMEOUT`; what a killed worker leaves
+stays spooled or due, for the next start). If ``serve`` itself dies
+(even SIGKILL), the kernel sends its workers SIGTERM (``PR_SET_PDEATHSIG``), and a
+worker that finds it has another parent stops as well.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this module for COMMAND: keep it light
+    from bot.slack.handlers.services import SlackServices
+    from storage.spool import EventSpool
+
+log = logging.getLogger("creditbot.slack.workers")
+
+#: Seconds a worker sleeps when nothing is due.
+IDLE_SECONDS = 0.05
+#: Due entries read at a time.
+BATCH = 20
+#: Seconds a worker waits after the database or Slack failed it.
+FAILURE_PAUSE = 1.0
+#: Seconds ``serve`` waits for its workers to finish their event before it kills them.
+STOP_TIMEOUT = 30.0
+COMMAND = "slack-event-worker"
+#: How far a worker lowers its scheduling priority (``nice``): when the machine is busy,
+#: the process that must answer Slack within 3 seconds gets a core first, and the
+#: handling, which may take its time, gets what is left.
+NICENESS = 10
+
+
+def work(
+    services: SlackServices,
+    spool: EventSpool | None,
+    bot_user_id: str | None,
+    stop: threading.Event,
+    parent: int,
+) -> None:
+    """The worker's loop: move what ``serve`` spooled into the inbox and handle what is
+    due, until ``stop`` is set or ``parent`` is gone."""
+    _die_with_parent()
+    _lower_priority()
+    events = services.events
+    while os.getppid() == parent:
+        # Asked to stop: serve has stopped taking events, so finish what it acknowledged.
+        finishing = stop.is_set()
+        try:
+            moved = events.take_spooled(spool) if spool is not None else 0
+            handled = events.process_pending(bot_user_id, BATCH)
+        except Exception:  # the database away: the entries stay due, try again soon
+            log.exception("handling the due Slack events failed")
+            if finishing:
+                break
+            stop.wait(FAILURE_PAUSE)
+            continue
+        if not moved and not handled:
+            if finishing:
+                break
+            stop.wait(IDLE_SECONDS)
+    log.info("Slack event worker %d stopped", os.getpid())
+
+
+def _die_with_parent() -> None:
+    """Ask Linux for SIGTERM when the parent (``serve``) dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        log.warning("could not lower the priority of Slack event worker %d", os.getpid())
+
+
+class EventProcesses:
+    """The event worker processes of one ``serve``."""
+
+    def __init__(self, count: int, bot_user_id: str | None, log_level: str = "info") -> None:
+        self.count = count
+        self.bot_user_id = bot_user_id
+        self.log_level = log_level
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        """Start the workers: the same settings (environment) and database as ``serve``."""
+        command = [
+            sys.executable,
+            "-c",
+            "from bot.cli import run; run()",
+            COMMAND,
+            "--bot-user-id",
+            self.bot_user_id or "",
+            "--parent",
+            str(os.getpid()),
+            "--log-level",
+            self.log_level,
+        ]
+        for _ in range(self.count):
+            self.processes.append(subprocess.Popen(command))
+        log.info("started %d Slack event worker process(es)", self.count)
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """SIGTERM to each; wait for them to finish their event (killed after ``timeout``)."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.error("a Slack event worker did not stop in %.0f s: killed", timeout)
+                process.kill()
+                process.wait()
+        self.processes.clear()
