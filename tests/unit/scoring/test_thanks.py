@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.thanks_quality import evaluate, evaluation_rules, load_cases
+from bench.thanks_quality import ROOT, evaluate, evaluation_rules, load_cases
 from scoring.slack_text import tokenise
 from scoring.thanks import (
     ThanksRules,
@@ -19,6 +19,7 @@ HELPER = "U02ALN7QK3D"
 OTHER = "U01CR8ZM4PL"
 BOT = "U0FAQB0T3LM"
 RULES = ThanksRules()
+OLD_CASES = ROOT / "tests" / "payloads" / "thanks_labelled.jsonl"
 
 
 def _thread(*authors: str, bots: tuple[str, ...] = ()) -> list[ThreadMessage]:
@@ -278,7 +279,7 @@ def test_tokens_ignore_case_punctuation_markup_and_missing_apostrophes() -> None
 
 
 def test_the_labelled_threads_meet_the_precision_and_recall_floors() -> None:
-    cases = load_cases()
+    cases = load_cases(OLD_CASES)
     assert len(cases) >= 200
     quality = evaluate(cases, evaluation_rules())
     assert quality.precision >= 0.9, quality.precision
@@ -287,7 +288,7 @@ def test_the_labelled_threads_meet_the_precision_and_recall_floors() -> None:
 
 def test_a_reply_decided_by_its_text_gets_the_same_verdict_whatever_its_thread() -> None:
     rules = evaluation_rules()
-    cases = load_cases()
+    cases = load_cases(OLD_CASES)
     decided = [(case, verdict_from_text(case.message, rules)) for case in cases]
     by_text = [(case, verdict) for case, verdict in decided if verdict is not None]
     # Most replies are settled by their text alone; the Slack adapter then reads no thread.
