@@ -44,9 +44,20 @@ OLD_KINDS = {
 }
 
 
+# Older labels the programme's decisions (issue 18, scoring/thanks.py) reverse.
+RELABELLED = {
+    "mention-13": (None, "decision: thanks to someone who has not written in the thread"),
+    "mention-15": (None, "decision: thanks to someone who has not written in the thread"),
+    "plain-44": (None, "decision: thanks to the whole channel names nobody"),
+    "greeting-09": ("U03BQX51RT2", "decision: reporting a bug is a contribution"),
+}
+
+
 def _old_cases() -> Iterator[dict[str, Any]]:
     for line in OLD.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
+        if row["id"] in RELABELLED:
+            row["helper"], row["note"] = RELABELLED[row["id"]]
         row["kind"] = OLD_KINDS[row["id"].rsplit("-", 1)[0]]
         row.setdefault("lang", "en")
         row.setdefault("also", [])

@@ -119,6 +119,9 @@ def _message(data: dict[str, Any], users: dict[str, Any]) -> ThreadMessage:
         text=str(data["text"]),
         ts=str(data["ts"]),
         is_bot=bool(data.get("is_bot") or profile.get("is_bot", False)),
+        names=tuple(
+            str(profile[key]) for key in ("name", "display_name", "real_name") if profile.get(key)
+        ),
     )
 
 

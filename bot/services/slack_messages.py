@@ -32,6 +32,30 @@ def is_bot_message(message: Mapping[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
+def participant_names(slack: SlackReader, users: set[str]) -> dict[str, tuple[str, ...]]:
+    """Each thread participant's handle, display name and real name, from ``users.info``,
+    so that "thanks Ana" finds Ana. A user Slack cannot describe has no names."""
+    names: dict[str, tuple[str, ...]] = {}
+    for user in sorted(users):
+        try:
+            info = slack.user_info(user)
+        except ExternalServiceError as error:
+            if error.transient:
+                raise
+            log.warning("no Slack profile for %s: %s", user, error.detail)
+            continue
+        profile = info.get("profile")
+        if not isinstance(profile, Mapping):
+            profile = {}
+        found = (
+            info.get("name"),
+            profile.get("display_name"),
+            profile.get("real_name") or info.get("real_name"),
+        )
+        names[user] = tuple(str(name) for name in found if name)
+    return names
+
+
 def judge_thanks(
     slack: SlackReader,
     rules: ThanksRules,
@@ -56,15 +80,21 @@ def judge_thanks(
             raise
         log.warning("cannot read the thread of %s: %s", ts, error.detail)
         earlier_raw = []  # a thanks that names the helper still counts
+    kept = [
+        m
+        for m in earlier_raw
+        if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
+    ]
+    names = participant_names(slack, {str(m["user"]) for m in kept if m.get("user")})
     earlier = [
         ThreadMessage(
-            user=str(m.get("user") or m.get("bot_id") or ""),
+            user=(user := str(m.get("user") or m.get("bot_id") or "")),
             text=str(m.get("text") or ""),
             ts=str(m.get("ts")),
             is_bot=is_bot_message(m, bot_user_id),
+            names=names.get(user, ()),
         )
-        for m in earlier_raw
-        if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
+        for m in kept
     ]
     verdict = detect_thanks(message, earlier, rules)
     if not verdict.is_thanks or not verdict.helper:
