@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scoring.slack_text import tokenise
 from scoring.thanks import (
     ThanksRules,
     ThanksVerdict,
@@ -210,14 +213,51 @@ def report(quality: Quality, show_all: bool = False, by: bool = False) -> str:
     return "\n".join(lines)
 
 
+NAIVE = re.compile(r"\b(thanks|thank you|thx|ty)\b", re.I)
+TIMING_ROUNDS = 5
+TARGET_MS = 1.0
+
+
+def timing(cases: Sequence[LabelledCase], rules: ThanksRules) -> str:
+    """Per-message detection time (CPU time of this thread: on a shared machine, time spent
+    waiting for a core is not the detector's), beside reference work on the same messages."""
+
+    def per_message_ms(judge: Callable[[LabelledCase], object]) -> tuple[float, float]:
+        samples: list[float] = []
+        for _ in range(TIMING_ROUNDS):
+            tokenise.cache_clear()  # each round reads the texts afresh, as serve does
+            for case in cases:
+                began = time.thread_time()
+                judge(case)
+                samples.append((time.thread_time() - began) * 1000)
+        samples.sort()
+        return samples[len(samples) // 2], samples[int(len(samples) * 0.99)]
+
+    for case in cases:  # warm the caches, as a long-running serve has them
+        detect_thanks(case.message, case.earlier, rules)
+    median, p99 = per_message_ms(lambda c: detect_thanks(c.message, c.earlier, rules))
+    reference, reference_p99 = per_message_ms(lambda c: tokenise(c.message.text))
+    naive, naive_p99 = per_message_ms(lambda c: NAIVE.search(c.message.text))
+    return (
+        f"detection time per message, with its thread ({len(cases)} x {TIMING_ROUNDS}): "
+        f"median {median:.3f} ms, p99 {p99:.3f} ms (target < {TARGET_MS:.0f} ms)\n"
+        f"reference, tokenising the message alone: median {reference:.3f} ms, "
+        f"p99 {reference_p99:.3f} ms; a naive regex: median {naive:.4f} ms, p99 {naive_p99:.4f} ms"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=Path, default=CASES)
     parser.add_argument("--all", action="store_true", help="print every case, not only mistakes")
     parser.add_argument("--by", action="store_true", help="figures per language and per kind")
+    parser.add_argument("--timing", action="store_true", help="time the detector per message")
     args = parser.parse_args(argv)
-    quality = evaluate(load_cases(args.cases), evaluation_rules())
+    cases = load_cases(args.cases)
+    quality = evaluate(cases, evaluation_rules())
     print(report(quality, show_all=args.all, by=args.by))
+    if args.timing:
+        print(timing(cases, evaluation_rules()))
     return 0
 
 

@@ -117,6 +117,7 @@ def _without_markup(text: str) -> str:
     return html.unescape(_MARKUP.sub(_label, text))
 
 
+@lru_cache(maxsize=16384)
 def _normalise_token(token: str) -> str:
     if token[0] == "\ue000":
         return MENTION_PREFIX + token[1:].upper()
@@ -130,6 +131,7 @@ def _normalise_token(token: str) -> str:
     return _CONTRACTIONS.get(token, token)
 
 
+@lru_cache(maxsize=4096)
 def tokenise(text: str) -> tuple[str, ...]:
     """The tokens of a Slack message's ``text`` (see the module docstring)."""
     text = _without_markup(text)

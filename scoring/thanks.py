@@ -445,10 +445,11 @@ def _helper_verdict(
     choice = choose_helper(thanks, earlier)
     if choice.helper is None:
         return _no(f"{who} said {said} {choice.why}.")
+    also = ", ".join(f"<@{user}>" for user in choice.others)
     return ThanksVerdict(
         True,
         choice.helper,
-        f"{who} said {said}, {choice.why}.",
+        f"{who} said {said}, {choice.why}" + (f" (also thanked: {also})." if also else "."),
         others=choice.others,
         rule=choice.rule,
         phrase=reading.said_thanks(),

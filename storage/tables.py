@@ -372,3 +372,13 @@ def columns(model: type[SQLModel]) -> ReadOnlyColumnCollection[str, Column[Any]]
 def table(model: type[SQLModel]) -> Table:
     """The Core table of a table model, for bulk statements."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+class ThanksTriggerRow(SQLModel, table=True):
+    """Which detection rule and phrase raised a thank-you question (``thanks stats``)."""
+
+    __tablename__ = "thanks_trigger"
+
+    suggestion_id: int = Field(primary_key=True, foreign_key="suggestion.id")
+    rule: str
+    phrase: str

@@ -30,6 +30,7 @@ from storage.repositories.public import PublicRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.standing import StandingRepository
 from storage.repositories.suggestions import SuggestionRepository
+from storage.repositories.thanks_triggers import ThanksTriggerRepository
 
 
 class UnitOfWork:
@@ -52,6 +53,7 @@ class UnitOfWork:
     leads: LeadRepository
     public: PublicRepository
     distinguished: DistinguishedRepository
+    thanks_triggers: ThanksTriggerRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.leads = LeadRepository(self.session)
         self.public = PublicRepository(self.session)
         self.distinguished = DistinguishedRepository(self.session)
+        self.thanks_triggers = ThanksTriggerRepository(self.session)
         return self
 
     def __exit__(

@@ -70,6 +70,10 @@ def _register() -> None:
 
     distinguished.register(app)
 
+    from bot.cli import thanks
+
+    thanks.register(app)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""

@@ -287,6 +287,8 @@ class SlackEvents:
                 now=now,
             )
             suggestion_id = suggestion.id if suggestion else None
+            if suggestion is not None and verdict.rule:
+                uow.thanks_triggers.record(suggestion.id, verdict.rule, verdict.phrase)
             return EventOutcome("done", detail, suggestion_id, None, (key,) if key else ())
 
         return self._finish(in_transaction(self.runtime, write))
