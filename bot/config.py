@@ -333,6 +333,7 @@ class ThanksLanguageConfig(_Strict):
     extra_failure_markers: list[str] = Field(default_factory=list)
     extra_sarcasm_markers: list[str] = Field(default_factory=list)
     extra_reply_markers: list[str] = Field(default_factory=list)
+    extra_channel_markers: list[str] = Field(default_factory=list)
     disabled_phrases: list[str] = Field(default_factory=list)
     """Built-in words of this language (any role) to stop using."""
 
@@ -452,6 +453,7 @@ class ThanksConfig(_Strict):
             failure_markers=terms("failure_markers"),
             sarcasm_markers=terms("sarcasm_markers"),
             reply_markers=terms("reply_markers"),
+            channel_markers=terms("channel_markers"),
         )
 
     def _english_rules(self, base: ThanksRules) -> ThanksRules:

@@ -114,6 +114,7 @@ _ENGLISH = {
     "failure_markers": words.FAILURE_MARKERS,
     "sarcasm_markers": words.SARCASM_MARKERS,
     "reply_markers": words.REPLY_MARKERS,
+    "channel_markers": words.CHANNEL_MARKERS,
 }
 
 
@@ -145,7 +146,7 @@ class ThanksRules:
     cc_markers: tuple[str, ...] = words.CC_MARKERS
     contribution_markers: tuple[str, ...] = words.CONTRIBUTION_MARKERS
     reported_markers: tuple[str, ...] = words.REPORTED_MARKERS
-    channel_markers: tuple[str, ...] = words.CHANNEL_MARKERS
+    channel_markers: tuple[str, ...] = _built_in("channel_markers")
     bot_markers: tuple[str, ...] = words.BOT_MARKERS
     max_words: int = 120
     """Longer messages are not thank-yous."""
@@ -364,6 +365,7 @@ def language_rules(disabled: Iterable[str]) -> ThanksRules:
         failure_markers=_built_in("failure_markers", kept),
         sarcasm_markers=_built_in("sarcasm_markers", kept),
         reply_markers=_built_in("reply_markers", kept),
+        channel_markers=_built_in("channel_markers", kept),
     )
 
 

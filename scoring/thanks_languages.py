@@ -11,7 +11,8 @@ run of characters without spaces. Each language gives, by role (the fields of
 - ``anticipation_markers``: thanks in advance;
 - ``failure_markers``: the help did not work, or thanks anyway;
 - ``sarcasm_markers``: sarcasm and refusals ("no thanks");
-- ``reply_markers``: answering a thank-you ("de nada").
+- ``reply_markers``: answering a thank-you ("de nada");
+- ``channel_markers``: thanking the whole room ("gracias a todos").
 
 English lives in :mod:`scoring.thanks_words`. A programme adds or removes words per
 language, or a whole language, in ``creditbot.yml`` (``thanks.languages``).
@@ -28,6 +29,7 @@ ROLES = (
     "failure_markers",
     "sarcasm_markers",
     "reply_markers",
+    "channel_markers",
 )
 
 LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
@@ -72,6 +74,12 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("gracias por nada", "no gracias", "no, gracias"),
         "reply_markers": ("de nada", "a la orden", "con gusto", "no hay de que"),
+        "channel_markers": (
+            "gracias a todos",
+            "gracias a todas",
+            "gracias chicos",
+            "gracias gente",
+        ),
     },
     "pt": {
         "phrases": (
@@ -109,6 +117,13 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("obrigado por nada", "valeu por nada", "nao obrigado", "nao, obrigado"),
         "reply_markers": ("de nada", "por nada", "disponha", "tamo junto"),
+        "channel_markers": (
+            "obrigado a todos",
+            "obrigada a todos",
+            "valeu galera",
+            "obrigado pessoal",
+            "valeu pessoal",
+        ),
     },
     "fr": {
         "phrases": (
@@ -153,6 +168,12 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "pas de quoi",
             "il n'y a pas de quoi",
         ),
+        "channel_markers": (
+            "merci a tous",
+            "merci a toutes",
+            "merci tout le monde",
+            "merci les gars",
+        ),
     },
     "de": {
         "phrases": (
@@ -191,6 +212,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("danke fur nichts", "nein danke", "danke auch"),
         "reply_markers": ("gern geschehen", "gerne", "kein problem", "nichts zu danken"),
+        "channel_markers": ("danke euch allen", "danke an alle", "danke allen", "danke leute"),
     },
     "it": {
         "phrases": (
@@ -216,6 +238,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("grazie per niente", "grazie di niente", "no grazie"),
         "reply_markers": ("prego", "di niente", "figurati", "di nulla"),
+        "channel_markers": ("grazie a tutti", "grazie ragazzi", "grazie a tutte"),
     },
     "nl": {
         "phrases": (
@@ -247,6 +270,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "nee dank je",
         ),
         "reply_markers": ("graag gedaan", "geen dank", "geen probleem"),
+        "channel_markers": ("bedankt allemaal", "dank jullie wel", "dank allemaal"),
     },
     "pl": {
         "phrases": (
@@ -274,6 +298,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("dzieki za nic", "nie dzieki", "nie, dzieki"),
         "reply_markers": ("nie ma za co", "prosze bardzo", "spoko"),
+        "channel_markers": ("dziekuje wszystkim", "dzieki wszystkim", "dzieki ludzie"),
     },
     "ru": {
         "phrases": (
@@ -308,6 +333,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "ну спасибо",
         ),
         "reply_markers": ("не за что", "обращайся", "на здоровье"),
+        "channel_markers": ("спасибо всем", "всем спасибо"),
     },
     "uk": {
         "phrases": (
@@ -325,6 +351,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "failure_markers": ("не працює", "не допомогло", "досі не", "все одно дякую", "не вийшло"),
         "sarcasm_markers": ("дякую кеп", "дякую за ніщо", "ні дякую"),
         "reply_markers": ("нема за що", "будь ласка", "звертайся"),
+        "channel_markers": ("дякую всім", "всім дякую"),
     },
     "tr": {
         "phrases": (
@@ -354,6 +381,11 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("hayir tesekkurler", "yok tesekkurler"),
         "reply_markers": ("rica ederim", "ne demek", "bir sey degil"),
+        "channel_markers": (
+            "herkese tesekkurler",
+            "herkese tesekkur ederim",
+            "hepinize tesekkurler",
+        ),
     },
     "ar": {
         "phrases": (
@@ -385,6 +417,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("على لا شيء", "لا شكرا"),
         "reply_markers": ("عفوا", "العفو", "لا شكر على واجب"),
+        "channel_markers": ("شكرا للجميع", "شكرا لكم جميعا"),
     },
     "he": {
         "phrases": ("תודה", "תודה רבה", "תנקס", "תודה ענקית", "תודות", "מודה לך", "אלוף", "תותח"),
@@ -393,6 +426,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "failure_markers": ("לא עובד", "עדיין לא", "לא עזר", "בכל זאת"),
         "sarcasm_markers": ("תודה על כלום", "לא תודה"),
         "reply_markers": ("על לא דבר", "בכיף", "אין בעד מה"),
+        "channel_markers": ("תודה לכולם", "תודה לכולכם"),
     },
     "hi": {
         "phrases": (
@@ -421,6 +455,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("नहीं धन्यवाद", "nahi shukriya"),
         "reply_markers": ("koi baat nahi", "कोई बात नहीं", "स्वागत है"),
+        "channel_markers": ("सभी का धन्यवाद", "sabka dhanyavaad", "sabko shukriya"),
     },
     "id": {
         "phrases": (
@@ -458,6 +493,12 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("tidak terima kasih", "nggak makasih", "makasih lho"),
         "reply_markers": ("sama sama", "sama-sama", "samsam"),
+        "channel_markers": (
+            "terima kasih semua",
+            "makasih semua",
+            "makasih semuanya",
+            "terima kasih semuanya",
+        ),
     },
     "vi": {
         "phrases": (
@@ -475,6 +516,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "failure_markers": ("van chua", "khong duoc", "van loi", "du sao", "van khong"),
         "sarcasm_markers": ("khong cam on",),
         "reply_markers": ("khong co gi", "khong co chi"),
+        "channel_markers": ("cam on moi nguoi", "cam on ca nha"),
     },
     "zh": {
         "phrases": (
@@ -503,6 +545,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("谢谢你哦", "不用了谢谢"),
         "reply_markers": ("不客气", "不用谢", "客气"),
+        "channel_markers": ("谢谢大家", "感谢大家", "多谢大家"),
     },
     "ja": {
         "phrases": (
@@ -530,6 +573,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("はいはい", "結構です"),
         "reply_markers": ("どういたしまして", "いえいえ"),
+        "channel_markers": ("皆さんありがとう", "みなさんありがとう", "皆様ありがとう"),
     },
     "ko": {
         "phrases": ("감사합", "감사해", "감사드", "고마워", "고맙", "ㄱㅅ", "ㄳ", "땡큐", "감사요"),
@@ -546,6 +590,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("참 고맙", "퍽이나"),
         "reply_markers": ("천만에", "별말씀"),
+        "channel_markers": ("모두 감사", "다들 감사", "모두 고마"),
     },
     "sw": {
         "phrases": ("asante", "ahsante", "asanteni", "shukrani", "nashukuru", "asante sana"),
@@ -560,6 +605,7 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "sarcasm_markers": ("kwa kutosaidia", "hapana asante"),
         "reply_markers": ("karibu", "usijali"),
+        "channel_markers": ("asanteni nyote", "asante wote", "asanteni wote"),
     },
 }
 
