@@ -382,3 +382,5 @@ class ThanksTriggerRow(SQLModel, table=True):
     suggestion_id: int = Field(primary_key=True, foreign_key="suggestion.id")
     rule: str
     phrase: str
+    others: str = ""
+    """Other people thanked with the helper (Slack ids, space-separated): a lead may pick one."""

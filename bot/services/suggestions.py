@@ -12,7 +12,8 @@ comes from a question or a team lead's confirm emoji, so it is never counted twi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +21,7 @@ from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
 from bot.services.credits import record_credit
 from bot.slack.blocks import answered_message, question_message
-from scoring.models import Credit, Member
+from scoring.models import Credit, Identity, IdentityKind, Member
 from scoring.suggestions import Suggestion, SuggestionStatus
 from storage.uow import UnitOfWork
 
@@ -73,6 +74,7 @@ def open_suggestion(
     permalink: str | None,
     suggested_by: str | None,
     now: datetime,
+    helpers: Sequence[tuple[str, str]] = (),
 ) -> tuple[Suggestion | None, str | None]:
     """A new question about a message, with its outbox row; (None, None) when the message
     already has a question or a credit. Returns the suggestion and the outbox key."""
@@ -96,7 +98,9 @@ def open_suggestion(
     review = config.slack.review_channel
     if not review:
         return suggestion, None  # no review channel: the question shows in the App Home only
-    text, blocks = question_message(suggestion, type_points(config), config.slack.default_type)
+    text, blocks = question_message(
+        suggestion, type_points(config), config.slack.default_type, helpers
+    )
     key = question_key(channel, message_ts)
     uow.outbox.enqueue(key, "slack", "post", review, {"text": text, "blocks": blocks}, now)
     return suggestion, key
@@ -123,6 +127,7 @@ def decide(
     type_name: str | None,
     now: datetime,
     question: tuple[str, str] | None = None,
+    helper: str | None = None,
 ) -> Decision:
     """Accept (and credit) or reject a question, if it is still open.
 
@@ -138,11 +143,24 @@ def decide(
         return Decision(False, uow.suggestions.get(suggestion_id))
     credit = None
     if accept:
-        credit = _credit_message(uow, config, current, chosen, by, now)
+        credit = _credit_message(uow, config, _for_helper(uow, current, helper), chosen, by, now)
     decided = uow.suggestions.get(suggestion_id)
     assert decided is not None
     key = _enqueue_answer(uow, config, decided, credit, now, question)
     return Decision(True, decided, credit, key)
+
+
+def _for_helper(uow: UnitOfWork, suggestion: Suggestion, helper: str | None) -> Suggestion:
+    """The question as crediting ``helper`` instead of its author, when the thanks named
+    them too ("thanks @ana and @bob") and a lead chose them; else as it is."""
+    if not helper or helper == suggestion.author_ref:
+        return suggestion
+    if helper not in uow.thanks_triggers.others(suggestion.id):
+        return suggestion
+    member = uow.members.find(Identity(IdentityKind.SLACK, helper))
+    if member is None or member.id is None:
+        return suggestion
+    return replace(suggestion, author_member_id=member.id, author_ref=helper)
 
 
 def _credit_message(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,14 +33,25 @@ class ThanksTriggerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def record(self, suggestion_id: int, rule: str, phrase: str) -> None:
-        """Remember what raised a question (once; a second call changes nothing)."""
+    def record(
+        self, suggestion_id: int, rule: str, phrase: str, others: Sequence[str] = ()
+    ) -> None:
+        """Remember what raised a question, and who else was thanked (once; a second call
+        changes nothing)."""
+        row = {"suggestion_id": suggestion_id, "rule": rule, "phrase": phrase}
         bulk_insert_ignoring_conflicts(
             self._session,
             table(ThanksTriggerRow),
             ("suggestion_id",),
-            [{"suggestion_id": suggestion_id, "rule": rule, "phrase": phrase}],
+            [row | {"others": " ".join(others)}],
         )
+
+    def others(self, suggestion_id: int) -> tuple[str, ...]:
+        """The other people thanked with the helper of a question (Slack ids)."""
+        found = self._session.execute(
+            select(_trigger.others).where(_trigger.suggestion_id == suggestion_id)
+        ).scalar_one_or_none()
+        return tuple(str(found or "").split())
 
     def counts(self, since: datetime | None = None) -> list[TriggerCount]:
         """Per rule and phrase: questions asked (since ``since``), answered Yes and No."""

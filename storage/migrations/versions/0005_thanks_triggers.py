@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column('suggestion_id', sa.Integer(), nullable=False),
         sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column('phrase', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('others', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.ForeignKeyConstraint(['suggestion_id'], ['suggestion.id']),
         sa.PrimaryKeyConstraint('suggestion_id'),
     )
