@@ -32,11 +32,15 @@ def is_bot_message(message: Mapping[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
+MAX_NAME_LOOKUPS = 20
+"""At most this many ``users.info`` calls per thank-you (a thread's participants)."""
+
+
 def participant_names(slack: SlackReader, users: set[str]) -> dict[str, tuple[str, ...]]:
     """Each thread participant's handle, display name and real name, from ``users.info``,
     so that "thanks Ana" finds Ana. A user Slack cannot describe has no names."""
     names: dict[str, tuple[str, ...]] = {}
-    for user in sorted(users):
+    for user in sorted(users)[:MAX_NAME_LOOKUPS]:
         try:
             info = slack.user_info(user)
         except ExternalServiceError as error:
