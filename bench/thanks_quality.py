@@ -41,6 +41,7 @@ from scoring.thanks import (
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "payloads" / "thanks" / "dev.jsonl"
+DEV_SEEN = ROOT / "tests" / "payloads" / "thanks" / "dev_seen.jsonl"
 HELDOUT = ROOT / "tests" / "payloads" / "thanks" / "heldout.jsonl"
 
 

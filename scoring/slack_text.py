@@ -70,6 +70,18 @@ _UNICODE_EMOJI = {
     "🙂": "slightly_smiling_face",
     "🙃": "upside_down_face",
     "🚀": "rocket",
+    "😐": "neutral_face",
+    "🫠": "melting_face",
+    "😕": "confused",
+    "🍺": "beer",
+    "🍻": "beers",
+    "🦸": "superhero",
+    "🐐": "goat",
+    "👌": "ok_hand",
+    "😭": "sob",
+    "🥲": "smiling_face_with_tear",
+    "🫶": "heart_hands",
+    "💀": "skull",
 }
 _INVISIBLE = dict.fromkeys(
     map(ord, "\ufe0f\u200d\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")

@@ -14,17 +14,24 @@ The programme's decisions (what the credit programme counts as a contribution):
   legend", "that did the trick");
 - thanks for a bug report, a review, a translation or a docs fix is a contribution:
   a maintainer's "thanks for reporting!" credits the reporter;
-- thanks followed by a new question still counts when the thanks says the help worked
-  ("that fixed it! why was it off?"), and not otherwise ("thanks! how do I ...?");
+- thanks followed by a new question counts when the thanks is for help already given:
+  it comes first, after someone's answer, by someone who asked in the thread ("thanks
+  Kofi. Can staff also see ...?", "that fixed it! why was it off?"); a thanks that
+  only closes the new question ("Can staff also edit? thanks") is politeness, and so
+  is one with "but" or "though" ("thanks! where is the .env though?");
 - not a contribution: thanks to the whole channel ("thanks all"), to a bot, to someone
-  outside the thread, thanks in advance, sarcastic thanks, thanks for help that failed
-  ("thanks anyway"), thanks passed on for someone else ("Ana says thanks"), a helper
-  thanking the asker for details, courtesies and greetings.
+  outside the thread, thanks in advance, sarcastic thanks (a marker, a mocking emoji,
+  or damage told with no news that it worked: "thanks, now the cluster is down"),
+  thanks for help that failed ("thanks anyway", "thanks, but ...", "still 401",
+  "leider weiterhin"), thanks to a thing ("thanks to the new cache"), thanks passed
+  on for someone else ("Ana says thanks"), a helper thanking the asker for details,
+  courtesies and greetings.
 
 The first rule that applies decides:
 
 1. a bot's message, or detection turned off: no;
-2. no thanks in it (a phrase, a misspelling of "thanks", a thank-you emoji, or news
+2. no thanks in it (a phrase, a misspelling of a thank-you word
+   (:mod:`scoring.thanks_fuzzy`), a thank-you emoji, or news
    that the help worked, a *resolution*): no. "The thanks page" names a thing: no;
 3. longer than ``max_words``: no; a long message that says thanks is about something else;
 4. sarcasm or a refusal ("thanks for nothing", "/s", "no thanks");
@@ -33,8 +40,12 @@ The first rule that applies decides:
 7. the help failed ("didn't work", "thanks anyway", or a negation shortly before
    fixed/worked/helped, "that hasn't fixed it");
 8. thanks passed on ("says thanks") or said to a bot ("thanks bot");
-9. a question or a request ("thanks! but why does...?", "could someone help? thanks"),
-   unless another sentence says the help worked ("that fixed it! why was it off?");
+9. a question or a request ("could someone help? thanks"), unless the thanks comes
+   first (in an earlier sentence or as its first words) or another sentence says the
+   help worked; such a follow-up then credits only someone the thanker mentions or
+   who answered the thanker in the thread;
+9b. the help fell short: "but"/"though" right after the thanks (or anywhere in a
+   follow-up), "still ..." or damage ("is down"), each with no news that it worked;
 10. a courtesy ("thanks for asking", "thanks for the welcome");
 11. thanks to the whole channel ("thanks everyone"), unless it mentions someone;
 12. a greeting or sign-off and nothing else ("hi all, thanks"), unless it names someone;
@@ -61,8 +72,15 @@ from scoring.slack_text import (
     phrase_tokens,
     tokenise,
 )
+from scoring.thanks_fuzzy import misspelling_of
 from scoring.thanks_helper import Thanks, choose_helper
 from scoring.thanks_languages import LANGUAGES, words_of
+from scoring.thanks_languages_extra import (
+    CONTRAST_WORDS,
+    DAMAGE_MARKERS,
+    EXTRA,
+    STILL_WORDS,
+)
 
 SNIPPET_LENGTH = 80
 
@@ -120,7 +138,8 @@ _ENGLISH = {
 
 def _built_in(role: str, languages: Iterable[str] | None = None) -> tuple[str, ...]:
     """English and the other languages' words of ``role``, each once (by its tokens)."""
-    return merge_terms((*_ENGLISH[role], *words_of(role, languages)))
+    english = (*_ENGLISH[role], *EXTRA["en"].get(role, ()))
+    return merge_terms((*english, *words_of(role, languages)))
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,12 @@ class ThanksRules:
     filler_words: tuple[str, ...] = words.FILLER_WORDS
     self_solved_markers: tuple[str, ...] = words.SELF_SOLVED_MARKERS
     negators: tuple[str, ...] = words.NEGATORS
+    contrast_words: tuple[str, ...] = CONTRAST_WORDS
+    """Right after a thank-you ("thanks, but ..."), the help fell short."""
+    still_words: tuple[str, ...] = STILL_WORDS
+    damage_markers: tuple[str, ...] = DAMAGE_MARKERS
+    """ "thanks, now the whole cluster is down": with no news that it worked, sarcasm."""
+    """ "Still ..." with no news that the help worked: the problem remains."""
     success_words: tuple[str, ...] = words.SUCCESS_WORDS
     cc_markers: tuple[str, ...] = words.CC_MARKERS
     contribution_markers: tuple[str, ...] = words.CONTRIBUTION_MARKERS
@@ -225,13 +250,17 @@ class _Reading:
         short = self.word_count <= rules.short_message_words
         emoji = {name.strip(":") for name in rules.emoji}
         self.thanks = _find(self.tokens, rules.phrases)
-        if short:
-            self.thanks += _find(self.tokens, rules.short_phrases)
+        resolved = bool(_find(self.tokens, rules.resolution_phrases))
+        self.thanks += [
+            m
+            for m in _find(self.tokens, rules.short_phrases)
+            if short or (resolved and not self._signs_off_an_answer(m)) or self._addresses(m.end)
+        ]
         known = {m.start for m in self.thanks}
         self.thanks += [
             _Match(token, i, i + 1)
             for i, token in enumerate(self.tokens)
-            if i not in known and _misspelt_thanks(token)
+            if i not in known and (_misspelt_thanks(token) or misspelling_of(token))
         ]
         self.thanks = [m for m in self.thanks if not self._incidental(m)]
         self.thanks += [
@@ -240,6 +269,7 @@ class _Reading:
             if (name := emoji_name(token)) is not None
             and (name in emoji or self._names_a_phrase(name))
         ]
+        self.follow_up = False
         resolutions = _find(self.tokens, rules.resolution_phrases)
         self.resolutions = [m for m in resolutions if not self._negated(m.start)]
         self.failure = next(
@@ -253,7 +283,40 @@ class _Reading:
             return False
         before = self.tokens[match.start - 1] if match.start > 0 else ""
         after = self.tokens[match.end] if match.end < len(self.tokens) else ""
+        # "thanks to the new cache": the cause of something, not a person thanked.
+        then = self.tokens[match.end + 1] if match.end + 1 < len(self.tokens) else ""
+        if after == "to" and then in words.INCIDENTAL_BEFORE:
+            return True
         return before in words.INCIDENTAL_BEFORE or after in words.INCIDENTAL_AFTER
+
+    def _addresses(self, index: int) -> bool:
+        # "Cheers <@U1>": said to someone.
+        return index < len(self.tokens) and self.tokens[index].startswith(MENTION_PREFIX)
+
+    def _signs_off_an_answer(self, match: _Match) -> bool:
+        # "... try `--force`. Cheers": the last word of an answer, not of news it worked.
+        return match.end >= len(self.tokens) and not any(
+            m.start < match.start for m in _find(self.tokens, self.rules.resolution_phrases)
+        )
+
+    def fell_short(self) -> str | None:
+        """ "thanks, but ...", or "still ..." with no news that the help worked."""
+        if self.resolutions:
+            return None
+        contrast = set(self.rules.contrast_words)
+        if self.follow_up and contrast & set(self.tokens) & set(words.AFTERTHOUGHTS):
+            return next(t for t in self.tokens if t in words.AFTERTHOUGHTS)
+        for match in self.thanks:
+            following = [t for t in self.tokens[match.end : match.end + 4] if is_word(t)]
+            if any(t in contrast for t in following[:3]):
+                return next(t for t in following if t in contrast)
+        if (damage := self.first(self.rules.damage_markers)) is not None:
+            return damage.term
+        success = set(self.rules.success_words)
+        for i, token in enumerate(self.tokens):
+            if token in self.rules.still_words and not success & set(self.tokens[i + 1 : i + 3]):
+                return token
+        return None
 
     def _names_a_phrase(self, name: str) -> bool:
         # A custom emoji such as :thank-you: or :merci: says its phrase.
@@ -284,7 +347,24 @@ class _Reading:
         asking = {_sentence_start(self.tokens, i) for i, _ in asks}
         if any(_sentence_start(self.tokens, m.start) not in asking for m in self.resolutions):
             return None
-        return min(asks)[1]
+        first_ask = min(asks)
+        said = [m.start for m in self.thanks if m.term not in self.rules.short_phrases]
+        asked = _sentence_start(self.tokens, first_ask[0])
+        if (said and min(said) < asked) or self._thanks_opens(first_ask[0]):
+            # "Thanks Kofi. Can staff also see ...?": thanks for help given, then a new
+            # question; "Can staff also see ...? thanks" only closes the question.
+            self.follow_up = True
+            return None
+        return first_ask[1]
+
+    def _thanks_opens(self, ask: int) -> bool:
+        """A thank-you among the first words of the sentence that then asks."""
+        start = _sentence_start(self.tokens, ask)
+        return any(
+            start <= m.start < ask and m.start - start <= 2
+            for m in self.thanks
+            if m.term not in self.rules.short_phrases
+        )
 
     def greeting_only(self) -> str | None:
         greeting = self.first(self.rules.greeting_markers)
@@ -413,6 +493,8 @@ def _text_verdict(
         )
     if (asking := reading.asking()) is not None:
         return _no(f"{who} said {said}, which is {asking}, not a thank-you for help given.")
+    if (short := reading.fell_short()) is not None:
+        return _no(f'{who} said {said}, which says the help fell short ("{short}").')
     if (found := reading.first(rules.courtesy_markers)) is not None:
         return _no(f'{who} said {said}, a courtesy rather than thanks for help ("{found.term}").')
     mentioned = reading.mentions(message.user)
@@ -435,6 +517,8 @@ def _helper_verdict(
 ) -> ThanksVerdict:
     if not mentioned and reading.mentions_self(message.user):
         return _no(f"{who} said {said} to themselves; nobody credits themselves.")
+    if reading.follow_up and not mentioned and all(m.user != message.user for m in earlier):
+        return _no(f"{who} said {said}, thanks with a question of their own, not after help.")
     rules = reading.rules
     thanks = Thanks(
         message=message,

@@ -6,7 +6,9 @@ The first rule that finds someone decides:
 1. a mention of a thread participant (the one nearest the thanks; the others mentioned
    with them are offered too). A mention of someone who has not written in the thread
    is thanks to an outsider, and of a bot, thanks to a bot: nobody to credit;
-2. a participant's name in the text: Slack handle, display name, real name or first name;
+2. a participant's name in the text: Slack handle, display name, real name or first name
+   (also "giulia's"); failing that, a short form of a first name: its first three
+   letters or more ("Sofi"), or a common diminutive ("Dima" for Dmitri);
 3. the participant whose message the reply quotes, or whose code or command it repeats;
 4. a reference in words: "the first suggestion", or words only one answer used;
 5. a thanks for a contribution (a bug report...) by someone else than the thread's
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from scoring import thanks_words as words
 from scoring.slack_text import flatten, is_word, phrase_tokens, quoted_and_code, tokenise
+from scoring.thanks_fuzzy import short_forms
 
 if TYPE_CHECKING:
     from scoring.thanks import ThreadMessage
@@ -102,16 +105,35 @@ def _names(message: ThreadMessage) -> set[tuple[str, ...]]:
     return found
 
 
-def _by_name(thanks: Thanks, earlier: Sequence[ThreadMessage]) -> Choice | None:
-    tokens, found = thanks.tokens, []
-    bots = {m.user for m in earlier if m.is_bot}
+def _short_names(message: ThreadMessage) -> set[tuple[str, ...]]:
+    """ "Sofi" for Sofia, "Dima" for Dmitri: see :func:`scoring.thanks_fuzzy.short_forms`."""
+    found: set[tuple[str, ...]] = set()
+    for name in message.names:
+        tokens = phrase_tokens(name)
+        if tokens and tokens[0].isalpha():
+            found.update((form,) for form in short_forms(tokens[0]))
+    return found
+
+
+def _found_names(
+    thanks: Thanks, earlier: Sequence[ThreadMessage], names: Callable[[ThreadMessage], set]
+) -> list[tuple[int, str]]:
+    # "giulia's right": the possessive is the name.
+    tokens = tuple(t[:-2] if t.endswith("'s") else t for t in thanks.tokens)
+    found = []
     for message in earlier:
         if message.user == thanks.message.user:
             continue
-        for name in _names(message):
+        for name in names(message):
             for start in range(len(tokens) - len(name) + 1):
                 if tokens[start : start + len(name)] == name:
                     found.append((start, message.user))
+    return found
+
+
+def _by_name(thanks: Thanks, earlier: Sequence[ThreadMessage]) -> Choice | None:
+    bots = {m.user for m in earlier if m.is_bot}
+    found = _found_names(thanks, earlier, _names) or _found_names(thanks, earlier, _short_names)
     if not found:
         return None
     helper = _nearest(found, thanks.anchors)[0]

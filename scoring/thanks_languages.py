@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from scoring.thanks_languages_extra import EXTRA
+
 ROLES = (
     "phrases",
     "resolution_phrases",
@@ -613,4 +615,9 @@ LANGUAGES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 def words_of(role: str, languages: Iterable[str] | None = None) -> tuple[str, ...]:
     """Every built-in word of ``role`` in ``languages`` (None: in every language)."""
     codes = LANGUAGES if languages is None else languages
-    return tuple(word for code in codes for word in LANGUAGES[code].get(role, ()))
+    return tuple(
+        word
+        for code in codes
+        for table in (LANGUAGES[code], EXTRA.get(code, {}))
+        for word in table.get(role, ())
+    )

@@ -93,6 +93,7 @@ RESOLUTION_PHRASES = (
     "exactly what i needed",
     "just what i needed",
     "what i was looking for",
+    "what i needed",
     "that helped",
     "this helped",
     "helped a lot",
@@ -129,6 +130,12 @@ SHORT_PHRASES = (
     "perfect",
     "nailed it",
     "sorted",
+    "works",
+    "worked",
+    "fixed",
+    "bingo",
+    "that's it",
+    "there we go",
 )
 
 THANKS_EMOJI = ("pray", "bow", "raised_hands", "thank_you", "thankyou", "thanks", "ty")
@@ -425,6 +432,9 @@ SUCCESS_WORDS = (
     "resolved",
 )
 
+# "thanks! where is the .env though?": the answer left something out.
+AFTERTHOUGHTS = ("though", "tho", "but")
+
 # A mention right after these is a copy, not the person thanked ("thanks! cc @carol").
 CC_MARKERS = ("cc", "fyi", "ping")
 
@@ -475,6 +485,35 @@ REPORTED_MARKERS = (
     "passing on",
     "forwarding thanks",
     "on behalf of",
+    "tell you thanks",
+    "to tell you",
+    "me to thank",
+    "asked me to thank",
+    "de su parte",
+    "de parte de",
+    "lasst ausrichten",
+    "lasst danken",
+    "de sa part",
+    "de leur part",
+    "da parte sua",
+    "em nome de",
+    "namens",
+    "w imieniu",
+    "от имени",
+    "передает спасибо",
+    "передает благодарность",
+    "від імені",
+    "передає подяку",
+    "adina tesekkur",
+    "نيابة عن",
+    "בשם",
+    "की ओर से",
+    "atas nama",
+    "thay mat",
+    "代表",
+    "からよろしく",
+    "대신 감사",
+    "kwa niaba",
 )
 
 _THANKERS = ("thanks", "thank you", "thx", "ty", "thanks to", "thanks again", "thank you again")

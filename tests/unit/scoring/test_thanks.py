@@ -144,12 +144,24 @@ def test_a_bots_own_message_never_thanks_anyone() -> None:
     [
         "thanks in advance, how do I find which plugin sets it?",
         "thanks! but why does `tutor config save` not remove it?",
-        "Thanks. Does anyone know if there is a way to do it for all courses",
-        "ty! can learners see that their attempt was reset?",
+        "Can course staff also edit the dates? thanks",
+        "thank you! where is the .env though?",
     ],
 )
 def test_a_question_with_thanks_is_not_a_thank_you(text: str) -> None:
     assert _helper_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks. Does anyone know if there is a way to do it for all courses",
+        "ty! can learners see that their attempt was reset?",
+        "Perfect, thanks Ana. Can course staff also see the dashboard?",
+    ],
+)
+def test_thanks_for_the_answer_then_a_new_question_credits_the_helper(text: str) -> None:
+    assert _helper_of(text) == HELPER
 
 
 def test_news_that_the_help_worked_outweighs_a_follow_up_question_in_another_sentence() -> None:

@@ -133,9 +133,57 @@ def test_thanks_to_the_room_a_bot_or_passed_on_or_a_mere_word_suggest_nobody(tex
     assert _verdict(text, [QUESTION, ANSWER]).helper is None
 
 
-def test_thanks_then_a_question_counts_when_it_says_the_help_worked() -> None:
+def test_thanks_then_a_question_counts_when_the_thanks_comes_first_after_an_answer() -> None:
     assert _verdict("that fixed it, thanks! why was it off?", [QUESTION, ANSWER]).helper == HELPER
-    assert _verdict("thanks! how do I do that on docker?", [QUESTION, ANSWER]).helper is None
+    assert _verdict("thanks! how do I do that on docker?", [QUESTION, ANSWER]).helper == HELPER
+    assert _verdict("how do I do that on docker? thanks", [QUESTION, ANSWER]).helper is None
+
+
+def test_a_newcomer_thanking_then_asking_in_a_thread_they_never_wrote_in_credits_nobody() -> None:
+    verdict = _verdict("thanks! how do I do that on docker?", [QUESTION, ANSWER], BYSTANDER)
+    assert verdict.helper is None
+
+
+@pytest.mark.parametrize("text", ["thanls!", "thenks", "graciaz", "obrigdo", "danek"])
+def test_a_thank_you_word_with_one_slip_of_the_keyboard_counts(text: str) -> None:
+    assert _verdict(text, [QUESTION, ANSWER]).helper == HELPER, text
+
+
+@pytest.mark.parametrize("text", ["I think so", "she thinks it is the cache", "less is more"])
+def test_words_one_letter_from_thanks_that_are_words_of_their_own_thank_nobody(text: str) -> None:
+    assert _verdict(text, [QUESTION, ANSWER]).helper is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks, but it still says 401",
+        "gracias, pero sigue sin llegar",
+        "danke, leider weiterhin 401",
+        "спасибо, всё равно падает",
+        "thanks a bunch, now the whole cluster is down",
+        "thanks to the new cache it is faster",
+        "my manager wanted me to tell you thanks",
+    ],
+)
+def test_thanks_for_help_that_fell_short_or_to_a_thing_or_passed_on_credits_nobody(
+    text: str,
+) -> None:
+    assert _verdict(text, [QUESTION, ANSWER]).helper is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "owe you a beer, that was it",
+        "saved my bacon",
+        "you're a genius",
+        "eres un genio",
+        "ты гений",
+    ],
+)
+def test_implicit_gratitude_credits_the_helper(text: str) -> None:
+    assert _verdict(text, [QUESTION, ANSWER]).helper == HELPER, text
 
 
 def test_misspelt_thanks_still_count() -> None:
