@@ -383,4 +383,5 @@ class ThanksTriggerRow(SQLModel, table=True):
     rule: str
     phrase: str
     others: str = ""
-    """Other people thanked with the helper (Slack ids, space-separated): a lead may pick one."""
+    """Other people thanked with the helper, space-separated, each as ``<Slack id>:<ts>``
+    (the ts of their message in the thread; the id alone when none): a lead may pick one."""

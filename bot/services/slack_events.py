@@ -244,7 +244,7 @@ class SlackEvents:
         now = self.runtime.now()
         text = str(event.get("text") or "")
 
-        verdict, helper_message = judge_thanks(
+        verdict, helper_message, others_ts = judge_thanks(
             self.slack, self.config.thanks_rules, event, bot_user_id
         )
         helper = verdict.helper if verdict is not None and verdict.is_thanks else None
@@ -292,7 +292,9 @@ class SlackEvents:
             suggestion_id = suggestion.id if suggestion else None
             if suggestion is not None and verdict.rule:
                 who_else = [other for other, _ in also]
-                uow.thanks_triggers.record(suggestion.id, verdict.rule, verdict.phrase, who_else)
+                uow.thanks_triggers.record(
+                    suggestion.id, verdict.rule, verdict.phrase, who_else, others_ts
+                )
             return EventOutcome("done", detail, suggestion_id, None, (key,) if key else ())
 
         return self._finish(in_transaction(self.runtime, write))

@@ -160,7 +160,11 @@ def _for_helper(uow: UnitOfWork, suggestion: Suggestion, helper: str | None) -> 
     member = uow.members.find(Identity(IdentityKind.SLACK, helper))
     if member is None or member.id is None:
         return suggestion
-    return replace(suggestion, author_member_id=member.id, author_ref=helper)
+    chosen = replace(suggestion, author_member_id=member.id, author_ref=helper)
+    # The credit is for the chosen person's own message in the thread, at its time.
+    if (ts := uow.thanks_triggers.message_of(suggestion.id, helper)) is not None:
+        chosen = replace(chosen, message_ts=ts, occurred_at=ts_to_datetime(ts))
+    return chosen
 
 
 def _credit_message(

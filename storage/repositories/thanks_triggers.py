@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,24 +34,39 @@ class ThanksTriggerRepository:
         self._session = session
 
     def record(
-        self, suggestion_id: int, rule: str, phrase: str, others: Sequence[str] = ()
+        self,
+        suggestion_id: int,
+        rule: str,
+        phrase: str,
+        others: Sequence[str] = (),
+        messages: Mapping[str, str] | None = None,
     ) -> None:
-        """Remember what raised a question, and who else was thanked (once; a second call
-        changes nothing)."""
+        """Remember what raised a question, who else was thanked and the ts of each one's
+        message in the thread, from ``messages`` (once; a second call changes nothing)."""
         row = {"suggestion_id": suggestion_id, "rule": rule, "phrase": phrase}
+        known = messages or {}
+        stored = [f"{other}:{known[other]}" if other in known else other for other in others]
         bulk_insert_ignoring_conflicts(
             self._session,
             table(ThanksTriggerRow),
             ("suggestion_id",),
-            [row | {"others": " ".join(others)}],
+            [row | {"others": " ".join(stored)}],
         )
 
-    def others(self, suggestion_id: int) -> tuple[str, ...]:
-        """The other people thanked with the helper of a question (Slack ids)."""
+    def _others(self, suggestion_id: int) -> dict[str, str | None]:
         found = self._session.execute(
             select(_trigger.others).where(_trigger.suggestion_id == suggestion_id)
         ).scalar_one_or_none()
-        return tuple(str(found or "").split())
+        pairs = (item.partition(":") for item in str(found or "").split())
+        return {user: ts or None for user, _, ts in pairs}
+
+    def others(self, suggestion_id: int) -> tuple[str, ...]:
+        """The other people thanked with the helper of a question (Slack ids)."""
+        return tuple(self._others(suggestion_id))
+
+    def message_of(self, suggestion_id: int, user: str) -> str | None:
+        """The ts of the thread message of ``user`` (one of ``others``) that was thanked."""
+        return self._others(suggestion_id).get(user)
 
     def counts(self, since: datetime | None = None) -> list[TriggerCount]:
         """Per rule and phrase: questions asked (since ``since``), answered Yes and No."""

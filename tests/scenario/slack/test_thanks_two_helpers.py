@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from scoring.models import Identity, IdentityKind
 from tests.scenario.slack.conftest import (
     HELP,
@@ -75,3 +77,16 @@ def test_a_lead_cannot_credit_someone_the_thanks_did_not_name(
     _answer_choosing(app, "U0DMITRI")
     assert _slack_credits(app, "U0DMITRI") == []
     assert _slack_credits(app, "U0ALICE") == ["support"]
+
+
+def test_a_lead_who_picks_the_second_person_credits_their_own_message_and_its_time(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    _thank_both(app, slack_api)
+    _answer_choosing(app, "U0BOB")
+    with app.runtime.reader() as uow:
+        member = uow.members.find(Identity(IdentityKind.SLACK, "U0BOB"))
+        assert member is not None
+        (credit,) = uow.credits.for_member(member.id)
+    assert credit.source_ref == f"{HELP}:{BOB_TS}:U0BOB"
+    assert credit.occurred_at == datetime.fromtimestamp(float(BOB_TS), tz=UTC)
