@@ -271,11 +271,24 @@ class _Reading:
         ]
         self.follow_up = False
         resolutions = _find(self.tokens, rules.resolution_phrases)
+        if self.thanks:
+            # Beside a thank-you, "retries work", "Django admin worked" is news too.
+            resolutions += [
+                _Match(token, i, i + 1)
+                for i, token in enumerate(self.tokens)
+                if token in words.NEWS_WORDS and not self._in_question(i)
+            ]
         self.resolutions = [m for m in resolutions if not self._negated(m.start)]
         self.failure = next(
             (t for i, t in enumerate(self.tokens) if t in rules.success_words and self._negated(i)),
             None,
         )
+
+    def _in_question(self, index: int) -> bool:
+        end = index
+        while end < len(self.tokens) and self.tokens[end] not in (BOUNDARY, QUESTION):
+            end += 1
+        return end < len(self.tokens) and self.tokens[end] == QUESTION
 
     def _incidental(self, match: _Match) -> bool:
         # "the thanks page", "a thank-you email": the word names a thing.

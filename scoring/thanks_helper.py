@@ -116,7 +116,9 @@ def _short_names(message: ThreadMessage) -> set[tuple[str, ...]]:
 
 
 def _found_names(
-    thanks: Thanks, earlier: Sequence[ThreadMessage], names: Callable[[ThreadMessage], set[tuple[str, ...]]]
+    thanks: Thanks,
+    earlier: Sequence[ThreadMessage],
+    names: Callable[[ThreadMessage], set[tuple[str, ...]]],
 ) -> list[tuple[int, str]]:
     # "giulia's right": the possessive is the name.
     tokens = tuple(t[:-2] if t.endswith("'s") else t for t in thanks.tokens)

@@ -117,6 +117,9 @@ RESOLUTION_PHRASES = (
     "works perfectly",
 )
 
+# Beside a thank-you, outside a question, these say the help worked ("retries work, thanks").
+NEWS_WORDS = ("work", "works", "worked", "fixed", "solved", "resolved", "working")
+
 # Count only in a short message: "Cheers!" thanks, "... try this. Cheers" signs off an answer;
 # "It works!" is the asker's news, "I tested it and it works on Quince" a helper's report.
 SHORT_PHRASES = (
