@@ -199,7 +199,7 @@ def _by_reference(thanks: Thanks, candidates: Sequence[ThreadMessage]) -> Choice
     said = {t for t in tokens if is_word(t) and len(t) >= 4 and t not in words.COMMON_WORDS}
     scores: dict[str, int] = {}
     for message in candidates:
-        shared = said & set(tokenise(message.text))
+        shared = said & set(tokenise(message.text.replace("`", " ")))  # code too
         if shared:
             scores[message.user] = max(scores.get(message.user, 0), len(shared))
     best = sorted(scores.items(), key=lambda item: -item[1])
