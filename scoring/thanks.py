@@ -298,7 +298,7 @@ class _Reading:
         after = self.tokens[match.end] if match.end < len(self.tokens) else ""
         # "thanks to the new cache": the cause of something, not a person thanked.
         then = self.tokens[match.end + 1] if match.end + 1 < len(self.tokens) else ""
-        if after == "to" and then in words.INCIDENTAL_BEFORE:
+        if after == "to" and (then in words.INCIDENTAL_BEFORE or then.endswith("'s")):
             return True
         return before in words.INCIDENTAL_BEFORE or after in words.INCIDENTAL_AFTER
 

@@ -334,7 +334,18 @@ FAILURE_MARKERS = (
 )
 
 _HELLOS = ("hi", "hello", "hey", "hiya", "morning")
-_GROUPS = ("all", "everyone", "everybody", "folks", "team", "guys", "y'all", "people", "there")
+_GROUPS = (
+    "all",
+    "everyone",
+    "everybody",
+    "folks",
+    "team",
+    "guys",
+    "y'all",
+    "people",
+    "there",
+    "channel",
+)
 
 # "Hi all" greets a room; a bare "hey, thanks!" to the person who just helped does not.
 GREETING_MARKERS = (
@@ -526,11 +537,25 @@ CHANNEL_MARKERS = tuple(f"{thanks} {group}" for thanks in _THANKERS for group in
 # "Thanks, all good now": "all" starts the news, it does not name the room.
 NOT_A_GROUP = ("good", "set", "sorted", "working", "fixed", "done", "clear", "green", "fine")
 
-BOT_MARKERS = ("thanks bot", "thank you bot", "ty bot", "thx bot", "good bot", "thanks robot")
+BOT_MARKERS = (
+    "thanks bot",
+    "thank you bot",
+    "ty bot",
+    "thx bot",
+    "good bot",
+    "thanks robot",
+    "thanks slackbot",
+    "thank you slackbot",
+    "thx slackbot",
+    "ty slackbot",
+)
 
 # "The thanks page", "a thank-you email": the word names a thing, it thanks nobody.
 INCIDENTAL_BEFORE = ("the", "a", "an", "our", "this", "that", "your", "my", "their", "'")
 INCIDENTAL_AFTER = (
+    "god",
+    "goodness",
+    "heavens",
     "page",
     "pages",
     "field",
