@@ -6,6 +6,7 @@ Both are read once at start-up and passed down; nothing reads them at import tim
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +30,8 @@ from scoring.distinguished import ProgrammeRules as DistinguishedRules
 from scoring.distinguished import Track as DistinguishedTrack
 from scoring.models import ContributionType, Organisation, ScoringRules
 from scoring.slack_text import phrase_tokens
-from scoring.thanks import ThanksRules, merge_terms
+from scoring.thanks import ThanksRules, language_rules, merge_terms
+from scoring.thanks_languages import LANGUAGES, ROLES
 
 
 class Settings(BaseSettings):
@@ -335,10 +337,30 @@ DEFAULT_TYPES: dict[str, ContributionTypeConfig] = {
 }
 
 
+class ThanksLanguageConfig(_Strict):
+    """One language's words added to or removed from the built-in ones."""
+
+    extra_phrases: list[str] = Field(default_factory=list)
+    extra_resolution_phrases: list[str] = Field(default_factory=list)
+    extra_anticipation_markers: list[str] = Field(default_factory=list)
+    extra_failure_markers: list[str] = Field(default_factory=list)
+    extra_sarcasm_markers: list[str] = Field(default_factory=list)
+    extra_reply_markers: list[str] = Field(default_factory=list)
+    extra_channel_markers: list[str] = Field(default_factory=list)
+    disabled_phrases: list[str] = Field(default_factory=list)
+    """Built-in words of this language (any role) to stop using."""
+
+    def extra(self, role: str) -> list[str]:
+        return list(getattr(self, f"extra_{role}"))
+
+
 class ThanksConfig(_Strict):
-    """Thank-you detection in Slack threads; the built-in words are in scoring/thanks_words.py."""
+    """Thank-you detection in Slack threads; the built-in words are in scoring/thanks_words.py
+    (English) and scoring/thanks_languages.py (the others)."""
 
     enabled: bool = True
+    languages: dict[str, ThanksLanguageConfig] = Field(default_factory=dict)
+    disabled_languages: list[str] = Field(default_factory=list)
     extra_phrases: list[str] = Field(default_factory=list)
     extra_resolution_phrases: list[str] = Field(default_factory=list)
     extra_emoji: list[str] = Field(default_factory=list)
@@ -395,11 +417,59 @@ class ThanksConfig(_Strict):
                 *base.greeting_markers,
                 *base.self_solved_markers,
                 *base.cc_markers,
+                *base.contribution_markers,
+                *base.reported_markers,
+                *base.channel_markers,
+                *base.bot_markers,
             ),
         )
 
+    @field_validator("disabled_languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if code not in LANGUAGES:
+                raise ValueError(f"'{code}' is not a built-in language ({', '.join(LANGUAGES)})")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _known_language_words(
+        cls, value: dict[str, ThanksLanguageConfig]
+    ) -> dict[str, ThanksLanguageConfig]:
+        for code, section in value.items():
+            built_in = tuple(w for role in ROLES for w in LANGUAGES.get(code, {}).get(role, ()))
+            _known(section.disabled_phrases, built_in)
+            for role in ROLES:
+                cls._has_words(section.extra(role))
+        return value
+
+    def _language_terms(self, role: str) -> tuple[list[str], list[str]]:
+        """Every language's extra words of ``role``, and every language's disabled words."""
+        extra = [w for section in self.languages.values() for w in section.extra(role)]
+        off = [w for section in self.languages.values() for w in section.disabled_phrases]
+        return extra, off
+
     def to_rules(self) -> ThanksRules:
-        base = ThanksRules()
+        base = language_rules(self.disabled_languages)
+        rules = self._english_rules(base)
+
+        def terms(role: str) -> tuple[str, ...]:
+            extra, off = self._language_terms(role)
+            return merge_terms(getattr(rules, role), extra, off)
+
+        return replace(
+            rules,
+            phrases=terms("phrases"),
+            resolution_phrases=terms("resolution_phrases"),
+            anticipation_markers=terms("anticipation_markers"),
+            failure_markers=terms("failure_markers"),
+            sarcasm_markers=terms("sarcasm_markers"),
+            reply_markers=terms("reply_markers"),
+            channel_markers=terms("channel_markers"),
+        )
+
+    def _english_rules(self, base: ThanksRules) -> ThanksRules:
         off = self.disabled_markers
 
         def emoji(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -424,6 +494,10 @@ class ThanksConfig(_Strict):
             greeting_markers=merge_terms(base.greeting_markers, self.extra_greeting_markers, off),
             self_solved_markers=merge_terms(base.self_solved_markers, (), off),
             cc_markers=merge_terms(base.cc_markers, (), off),
+            contribution_markers=merge_terms(base.contribution_markers, (), off),
+            reported_markers=merge_terms(base.reported_markers, (), off),
+            channel_markers=merge_terms(base.channel_markers, (), off),
+            bot_markers=merge_terms(base.bot_markers, (), off),
             max_words=self.max_words,
             short_message_words=self.short_message_words,
             negation_window=self.negation_window,

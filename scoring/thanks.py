@@ -1,35 +1,66 @@
 """Is a Slack thread reply a thank-you, and whom does it thank?
 
+(Over 300 lines: the rules and the reading they share stay in one module, so that one
+file tells the whole decision; choosing the helper is in :mod:`scoring.thanks_helper`.)
+
 :func:`detect_thanks` reads one reply against the earlier messages of its thread and
 says whether it suggests crediting someone, whom (a Slack user id, never a name) and
 why, in one sentence a team lead can read. It only *suggests*: a team lead decides.
 
+The programme's decisions (what the credit programme counts as a contribution):
+
+- thanks for help that worked is a contribution, in any of the built-in languages
+  (:mod:`scoring.thanks_languages`), short, misspelt ("thnaks") or implicit ("you're a
+  legend", "that did the trick");
+- thanks for a bug report, a review, a translation or a docs fix is a contribution:
+  a maintainer's "thanks for reporting!" credits the reporter;
+- thanks followed by a new question counts when the thanks is for help already given:
+  it comes first, after someone's answer, by someone who asked in the thread ("thanks
+  Kofi. Can staff also see ...?", "that fixed it! why was it off?"); a thanks that
+  only closes the new question ("Can staff also edit? thanks") is politeness, and so
+  is one with "but" or "though" ("thanks! where is the .env though?");
+- not a contribution: thanks to the whole channel ("thanks all"), to a bot, to someone
+  outside the thread, thanks in advance, sarcastic thanks (a marker, a mocking emoji,
+  or damage told with no news that it worked: "thanks, now the cluster is down"),
+  thanks for help that failed ("thanks anyway", "thanks, but ...", "still 401",
+  "leider weiterhin"), thanks to a thing ("thanks to the new cache"), thanks passed
+  on for someone else ("Ana says thanks"), a helper thanking the asker for details,
+  courtesies and greetings.
+
 The first rule that applies decides:
 
 1. a bot's message, or detection turned off: no;
-2. no thanks in it (a phrase, a thank-you emoji, or "that fixed it"-style news that
-   the help worked, a *resolution*): no;
+2. no thanks in it (a phrase, a misspelling of a thank-you word
+   (:mod:`scoring.thanks_fuzzy`), a thank-you emoji, or news
+   that the help worked, a *resolution*): no. "The thanks page" names a thing: no;
 3. longer than ``max_words``: no; a long message that says thanks is about something else;
 4. sarcasm or a refusal ("thanks for nothing", "/s", "no thanks");
 5. a reply to a thank-you ("you're welcome", "glad it helped");
 6. thanks in advance ("tia", "any help would be appreciated");
 7. the help failed ("didn't work", "thanks anyway", or a negation shortly before
-   fixed/worked/helped, "that hasn't fixed it"): thanks for trying is kind, but it
-   does not say that anyone solved anything;
-8. a question or a request ("thanks! but why does...?", "could someone help? thanks"),
-   unless another sentence says the help worked ("that fixed it! why was it off?");
-9. a courtesy ("thanks for asking", "thanks for reporting", "thanks for the welcome");
-10. a greeting or sign-off and nothing else ("hi all, thanks"), unless it names someone;
-11. solved alone ("never mind, figured it out myself");
-12. then the helper: the user the message mentions (the mention nearest the thanks, not
-    one after "cc"), else the author of the most recent earlier message in the thread by
-    someone other than the thanker. Nobody, the thanker, or a bot: no.
+   fixed/worked/helped, "that hasn't fixed it");
+8. thanks passed on ("says thanks") or said to a bot ("thanks bot");
+9. a question or a request ("could someone help? thanks"), unless the thanks comes
+   first (in an earlier sentence or as its first words) or another sentence says the
+   help worked; such a follow-up then credits only someone the thanker mentions or
+   who answered the thanker in the thread;
+9b. the help fell short: "but"/"though" right after the thanks (or anywhere in a
+   follow-up), "still ..." or damage ("is down"), each with no news that it worked;
+10. a courtesy ("thanks for asking", "thanks for the welcome");
+11. thanks to the whole channel ("thanks everyone"), unless it mentions someone;
+12. a greeting or sign-off and nothing else ("hi all, thanks"), unless it names someone;
+13. solved alone ("never mind, figured it out myself");
+14. then the helper, chosen by :func:`scoring.thanks_helper.choose_helper`: a mention of
+    a participant, a participant's name, the one quoted or whose command is repeated, a
+    reference in words, the reporter of a thanked report, else the latest substantive
+    answer by someone else. Nobody, an outsider or a bot: no.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scoring import thanks_words as words
 from scoring.slack_text import (
@@ -40,6 +71,15 @@ from scoring.slack_text import (
     is_word,
     phrase_tokens,
     tokenise,
+)
+from scoring.thanks_fuzzy import misspelling_of
+from scoring.thanks_helper import Thanks, choose_helper
+from scoring.thanks_languages import LANGUAGES, words_of
+from scoring.thanks_languages_extra import (
+    CONTRAST_WORDS,
+    DAMAGE_MARKERS,
+    EXTRA,
+    STILL_WORDS,
 )
 
 SNIPPET_LENGTH = 80
@@ -53,6 +93,8 @@ class ThreadMessage:
     text: str
     ts: str
     is_bot: bool = False
+    names: tuple[str, ...] = ()
+    """The author's Slack handle, display name and real name, as ``users.info`` gives them."""
 
 
 @dataclass(frozen=True)
@@ -62,36 +104,12 @@ class ThanksVerdict:
     is_thanks: bool
     helper: str | None
     reason: str
-
-
-@dataclass(frozen=True)
-class ThanksRules:
-    """What counts as thanks, and what rules it out. Defaults: :mod:`scoring.thanks_words`."""
-
-    phrases: tuple[str, ...] = words.THANKS_PHRASES
-    resolution_phrases: tuple[str, ...] = words.RESOLUTION_PHRASES
-    short_phrases: tuple[str, ...] = words.SHORT_PHRASES
-    emoji: tuple[str, ...] = words.THANKS_EMOJI
-    question_markers: tuple[str, ...] = words.QUESTION_MARKERS
-    anticipation_markers: tuple[str, ...] = words.ANTICIPATION_MARKERS
-    request_markers: tuple[str, ...] = words.REQUEST_MARKERS
-    sarcasm_markers: tuple[str, ...] = words.SARCASM_MARKERS
-    reply_markers: tuple[str, ...] = words.REPLY_MARKERS
-    courtesy_markers: tuple[str, ...] = words.COURTESY_MARKERS
-    failure_markers: tuple[str, ...] = words.FAILURE_MARKERS
-    greeting_markers: tuple[str, ...] = words.GREETING_MARKERS
-    filler_words: tuple[str, ...] = words.FILLER_WORDS
-    self_solved_markers: tuple[str, ...] = words.SELF_SOLVED_MARKERS
-    negators: tuple[str, ...] = words.NEGATORS
-    success_words: tuple[str, ...] = words.SUCCESS_WORDS
-    cc_markers: tuple[str, ...] = words.CC_MARKERS
-    max_words: int = 120
-    """Longer messages are not thank-yous."""
-    short_message_words: int = 5
-    """``short_phrases`` ("cheers", "solved") count only in messages of at most this many words."""
-    negation_window: int = 3
-    """A negator up to this many words before a success word ("hasn't fixed") is a failure."""
-    enabled: bool = True
+    others: tuple[str, ...] = ()
+    """Other people thanked with the helper ("thanks @ana and @bob"): a lead picks one."""
+    rule: str = ""
+    """The rule that decided, for ``creditbot thanks stats`` (``mention``, ``name``...)."""
+    phrase: str = ""
+    """The thank-you phrase (or news that the help worked) the message was read by."""
 
 
 def merge_terms(
@@ -107,6 +125,63 @@ def merge_terms(
     return tuple(merged.values())
 
 
+_ENGLISH = {
+    "phrases": words.THANKS_PHRASES,
+    "resolution_phrases": words.RESOLUTION_PHRASES,
+    "anticipation_markers": words.ANTICIPATION_MARKERS,
+    "failure_markers": words.FAILURE_MARKERS,
+    "sarcasm_markers": words.SARCASM_MARKERS,
+    "reply_markers": words.REPLY_MARKERS,
+    "channel_markers": words.CHANNEL_MARKERS,
+}
+
+
+def _built_in(role: str, languages: Iterable[str] | None = None) -> tuple[str, ...]:
+    """English and the other languages' words of ``role``, each once (by its tokens)."""
+    english = (*_ENGLISH[role], *EXTRA["en"].get(role, ()))
+    return merge_terms((*english, *words_of(role, languages)))
+
+
+@dataclass(frozen=True)
+class ThanksRules:
+    """What counts as thanks, and what rules it out. Defaults: :mod:`scoring.thanks_words`."""
+
+    phrases: tuple[str, ...] = _built_in("phrases")
+    resolution_phrases: tuple[str, ...] = _built_in("resolution_phrases")
+    short_phrases: tuple[str, ...] = words.SHORT_PHRASES
+    emoji: tuple[str, ...] = words.THANKS_EMOJI
+    question_markers: tuple[str, ...] = words.QUESTION_MARKERS
+    anticipation_markers: tuple[str, ...] = _built_in("anticipation_markers")
+    request_markers: tuple[str, ...] = words.REQUEST_MARKERS
+    sarcasm_markers: tuple[str, ...] = _built_in("sarcasm_markers")
+    reply_markers: tuple[str, ...] = _built_in("reply_markers")
+    courtesy_markers: tuple[str, ...] = words.COURTESY_MARKERS
+    failure_markers: tuple[str, ...] = _built_in("failure_markers")
+    greeting_markers: tuple[str, ...] = words.GREETING_MARKERS
+    filler_words: tuple[str, ...] = words.FILLER_WORDS
+    self_solved_markers: tuple[str, ...] = words.SELF_SOLVED_MARKERS
+    negators: tuple[str, ...] = words.NEGATORS
+    contrast_words: tuple[str, ...] = CONTRAST_WORDS
+    """Right after a thank-you ("thanks, but ..."), the help fell short."""
+    still_words: tuple[str, ...] = STILL_WORDS
+    damage_markers: tuple[str, ...] = DAMAGE_MARKERS
+    """ "thanks, now the whole cluster is down": with no news that it worked, sarcasm."""
+    """ "Still ..." with no news that the help worked: the problem remains."""
+    success_words: tuple[str, ...] = words.SUCCESS_WORDS
+    cc_markers: tuple[str, ...] = words.CC_MARKERS
+    contribution_markers: tuple[str, ...] = words.CONTRIBUTION_MARKERS
+    reported_markers: tuple[str, ...] = words.REPORTED_MARKERS
+    channel_markers: tuple[str, ...] = _built_in("channel_markers")
+    bot_markers: tuple[str, ...] = words.BOT_MARKERS
+    max_words: int = 120
+    """Longer messages are not thank-yous."""
+    short_message_words: int = 5
+    """``short_phrases`` ("cheers", "solved") count only in messages of at most this many words."""
+    negation_window: int = 3
+    """A negator up to this many words before a success word ("hasn't fixed") is a failure."""
+    enabled: bool = True
+
+
 @dataclass(frozen=True)
 class _Match:
     term: str
@@ -114,23 +189,48 @@ class _Match:
     end: int
 
 
-def _find(tokens: Sequence[str], terms: Iterable[str]) -> list[_Match]:
-    found: list[_Match] = []
+@lru_cache(maxsize=128)
+def _index(terms: tuple[str, ...]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The terms by their first token: a message is scanned once, whatever their number."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for term in terms:
-        wanted = phrase_tokens(term)
-        size = len(wanted)
-        if not size:
-            continue
-        for start in range(len(tokens) - size + 1):
-            if tuple(tokens[start : start + size]) == wanted:
-                found.append(_Match(term, start, start + size))
+        if wanted := phrase_tokens(term):
+            index.setdefault(wanted[0], []).append((wanted, term))
+    return index
+
+
+def _find(tokens: Sequence[str], terms: Iterable[str]) -> list[_Match]:
+    index = _index(terms if isinstance(terms, tuple) else tuple(terms))
+    found: list[_Match] = []
+    for start, token in enumerate(tokens):
+        for wanted, term in index.get(token, ()):
+            if tuple(tokens[start : start + len(wanted)]) == wanted:
+                found.append(_Match(term, start, start + len(wanted)))
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+_THANKS_LETTERS = frozenset("thanks")
+
+
+def _misspelt_thanks(token: str) -> bool:
+    """ "thnaks", "thansk", "tahnks", "thaks": the letters of "thanks", typed in a hurry."""
+    return (
+        4 <= len(token) <= 7
+        and token[0] == "t"
+        and "h" in token
+        and "k" in token
+        and set(token) <= _THANKS_LETTERS
+    )
 
 
 def _sentence_start(tokens: Sequence[str], index: int) -> int:
     """Where the sentence holding ``tokens[index]`` starts (a "?" ends its sentence)."""
     start = index
-    while start > 0 and tokens[start - 1] not in (BOUNDARY, QUESTION):
+    while (
+        start > 0
+        and tokens[start - 1] not in (BOUNDARY, QUESTION)
+        and not emoji_name(tokens[start - 1])
+    ):
         start -= 1
     return start
 
@@ -150,20 +250,86 @@ class _Reading:
         short = self.word_count <= rules.short_message_words
         emoji = {name.strip(":") for name in rules.emoji}
         self.thanks = _find(self.tokens, rules.phrases)
-        if short:
-            self.thanks += _find(self.tokens, rules.short_phrases)
+        resolved = bool(_find(self.tokens, rules.resolution_phrases))
+        self.thanks += [
+            m
+            for m in _find(self.tokens, rules.short_phrases)
+            if short or (resolved and not self._signs_off_an_answer(m)) or self._addresses(m.end)
+        ]
+        known = {m.start for m in self.thanks}
+        self.thanks += [
+            _Match(token, i, i + 1)
+            for i, token in enumerate(self.tokens)
+            if i not in known and (_misspelt_thanks(token) or misspelling_of(token))
+        ]
+        self.thanks = [m for m in self.thanks if not self._incidental(m)]
         self.thanks += [
             _Match(token, i, i + 1)
             for i, token in enumerate(self.tokens)
             if (name := emoji_name(token)) is not None
             and (name in emoji or self._names_a_phrase(name))
         ]
+        self.follow_up = False
         resolutions = _find(self.tokens, rules.resolution_phrases)
+        if self.thanks:
+            # Beside a thank-you, "retries work", "Django admin worked" is news too.
+            resolutions += [
+                _Match(token, i, i + 1)
+                for i, token in enumerate(self.tokens)
+                if token in words.NEWS_WORDS and not self._in_question(i)
+            ]
         self.resolutions = [m for m in resolutions if not self._negated(m.start)]
         self.failure = next(
             (t for i, t in enumerate(self.tokens) if t in rules.success_words and self._negated(i)),
             None,
         )
+
+    def _in_question(self, index: int) -> bool:
+        end = index
+        while end < len(self.tokens) and self.tokens[end] not in (BOUNDARY, QUESTION):
+            end += 1
+        return end < len(self.tokens) and self.tokens[end] == QUESTION
+
+    def _incidental(self, match: _Match) -> bool:
+        # "the thanks page", "a thank-you email": the word names a thing.
+        if not match.term.lower().startswith("thank"):
+            return False
+        before = self.tokens[match.start - 1] if match.start > 0 else ""
+        after = self.tokens[match.end] if match.end < len(self.tokens) else ""
+        # "thanks to the new cache": the cause of something, not a person thanked.
+        then = self.tokens[match.end + 1] if match.end + 1 < len(self.tokens) else ""
+        if after == "to" and (then in words.INCIDENTAL_BEFORE or then.endswith("'s")):
+            return True
+        return before in words.INCIDENTAL_BEFORE or after in words.INCIDENTAL_AFTER
+
+    def _addresses(self, index: int) -> bool:
+        # "Cheers <@U1>": said to someone.
+        return index < len(self.tokens) and self.tokens[index].startswith(MENTION_PREFIX)
+
+    def _signs_off_an_answer(self, match: _Match) -> bool:
+        # "... try `--force`. Cheers": the last word of an answer, not of news it worked.
+        return match.end >= len(self.tokens) and not any(
+            m.start < match.start for m in _find(self.tokens, self.rules.resolution_phrases)
+        )
+
+    def fell_short(self) -> str | None:
+        """ "thanks, but ...", or "still ..." with no news that the help worked."""
+        if self.resolutions:
+            return None
+        contrast = set(self.rules.contrast_words)
+        if self.follow_up and contrast & set(self.tokens) & set(words.AFTERTHOUGHTS):
+            return next(t for t in self.tokens if t in words.AFTERTHOUGHTS)
+        for match in self.thanks:
+            following = [t for t in self.tokens[match.end : match.end + 4] if is_word(t)]
+            if any(t in contrast for t in following[:3]):
+                return next(t for t in following if t in contrast)
+        if (damage := self.first(self.rules.damage_markers)) is not None:
+            return damage.term
+        success = set(self.rules.success_words)
+        for i, token in enumerate(self.tokens):
+            if token in self.rules.still_words and not success & set(self.tokens[i + 1 : i + 3]):
+                return token
+        return None
 
     def _names_a_phrase(self, name: str) -> bool:
         # A custom emoji such as :thank-you: or :merci: says its phrase.
@@ -194,7 +360,24 @@ class _Reading:
         asking = {_sentence_start(self.tokens, i) for i, _ in asks}
         if any(_sentence_start(self.tokens, m.start) not in asking for m in self.resolutions):
             return None
-        return min(asks)[1]
+        first_ask = min(asks)
+        said = [m.start for m in self.thanks if m.term not in self.rules.short_phrases]
+        asked = _sentence_start(self.tokens, first_ask[0])
+        if (said and min(said) < asked) or self._thanks_opens(first_ask[0]):
+            # "Thanks Kofi. Can staff also see ...?": thanks for help given, then a new
+            # question; "Can staff also see ...? thanks" only closes the question.
+            self.follow_up = True
+            return None
+        return first_ask[1]
+
+    def _thanks_opens(self, ask: int) -> bool:
+        """A thank-you among the first words of the sentence that then asks."""
+        start = _sentence_start(self.tokens, ask)
+        return any(
+            start <= m.start < ask and m.start - start <= 2
+            for m in self.thanks
+            if m.term not in self.rules.short_phrases
+        )
 
     def greeting_only(self) -> str | None:
         greeting = self.first(self.rules.greeting_markers)
@@ -227,19 +410,21 @@ class _Reading:
             found.append((i, token[1:]))
         return found
 
+    def to_channel(self) -> _Match | None:
+        """ "Thanks all", but not "thanks, all good now"."""
+        for match in _find(self.tokens, self.rules.channel_markers):
+            after = self.tokens[match.end] if match.end < len(self.tokens) else ""
+            if after not in words.NOT_A_GROUP:
+                return match
+        return None
+
+    def said_thanks(self) -> str:
+        """The first thank-you phrase (or news that the help worked), "" for none."""
+        found = sorted((*self.thanks, *self.resolutions), key=lambda m: m.start)
+        return found[0].term if found else ""
+
     def mentions_self(self, thanker: str) -> bool:
         return MENTION_PREFIX + thanker in self.tokens
-
-    def nearest(self, mentions: list[tuple[int, str]]) -> str:
-        anchors = [m.start for m in self.thanks] + [m.start for m in self.resolutions]
-
-        def distance(item: tuple[int, str]) -> tuple[int, int]:
-            position = item[0]
-            gap = min((abs(position - a) for a in anchors), default=0)
-            # On a tie, "thanks @alice" (after) wins over "@bob thanks".
-            return gap, 0 if any(position > a for a in anchors) else 1
-
-        return min(mentions, key=distance)[1]
 
 
 def _no(reason: str) -> ThanksVerdict:
@@ -262,10 +447,25 @@ def detect_thanks(
     return _helper_verdict(message, earlier, reading, mentioned, who, said)
 
 
+def language_rules(disabled: Iterable[str]) -> ThanksRules:
+    """The default rules without the built-in words of the ``disabled`` languages."""
+    off = set(disabled)
+    kept = [code for code in LANGUAGES if code not in off]
+    return ThanksRules(
+        phrases=_built_in("phrases", kept),
+        resolution_phrases=_built_in("resolution_phrases", kept),
+        anticipation_markers=_built_in("anticipation_markers", kept),
+        failure_markers=_built_in("failure_markers", kept),
+        sarcasm_markers=_built_in("sarcasm_markers", kept),
+        reply_markers=_built_in("reply_markers", kept),
+        channel_markers=_built_in("channel_markers", kept),
+    )
+
+
 def verdict_from_text(message: ThreadMessage, rules: ThanksRules) -> ThanksVerdict | None:
-    """The verdict on ``message`` when its text alone decides it (rules 1-11: a "no",
+    """The verdict on ``message`` when its text alone decides it (rules 1-13: a "no",
     the same as :func:`detect_thanks` gives with any thread), else None: then finding
-    the helper (rule 12) needs the earlier messages of the thread.
+    the helper (rule 14) needs the earlier messages of the thread.
     """
     decided = _text_verdict(message, rules)
     return decided if isinstance(decided, ThanksVerdict) else None
@@ -274,7 +474,7 @@ def verdict_from_text(message: ThreadMessage, rules: ThanksRules) -> ThanksVerdi
 def _text_verdict(
     message: ThreadMessage, rules: ThanksRules
 ) -> ThanksVerdict | tuple[_Reading, list[tuple[int, str]]]:
-    """Rules 1-11, which read the message alone: a "no", or what rule 12 needs."""
+    """Rules 1-13, which read the message alone: a "no", or what rule 14 needs."""
     who = f"<@{message.user}>"
     said = f'"{_snippet(message.text)}"'
     if message.is_bot:
@@ -294,6 +494,8 @@ def _text_verdict(
         (rules.reply_markers, "answers a thank-you rather than giving one"),
         (rules.anticipation_markers, "thanks in advance for help not given yet"),
         (rules.failure_markers, "says the help did not work"),
+        (rules.reported_markers, "passes on someone else's thanks"),
+        (rules.bot_markers, "thanks a bot, and bots earn no credit"),
     )
     for markers, meaning in checks:
         if (found := reading.first(markers)) is not None:
@@ -304,9 +506,13 @@ def _text_verdict(
         )
     if (asking := reading.asking()) is not None:
         return _no(f"{who} said {said}, which is {asking}, not a thank-you for help given.")
+    if (short := reading.fell_short()) is not None:
+        return _no(f'{who} said {said}, which says the help fell short ("{short}").')
     if (found := reading.first(rules.courtesy_markers)) is not None:
         return _no(f'{who} said {said}, a courtesy rather than thanks for help ("{found.term}").')
     mentioned = reading.mentions(message.user)
+    if not mentioned and (found := reading.to_channel()) is not None:
+        return _no(f'{who} said {said}, thanks to the whole channel ("{found.term}").')
     if not mentioned and (greeting := reading.greeting_only()) is not None:
         return _no(f'{who} said {said}, only a greeting or sign-off ("{greeting}").')
     if (found := reading.first(rules.self_solved_markers)) is not None:
@@ -322,18 +528,28 @@ def _helper_verdict(
     who: str,
     said: str,
 ) -> ThanksVerdict:
-    bots = {m.user for m in earlier if m.is_bot}
-    if mentioned:
-        people = [item for item in mentioned if item[1] not in bots]
-        if not people:
-            return _no(f"{who} said {said} to <@{mentioned[0][1]}>, a bot; bots earn no credit.")
-        helper = reading.nearest(people)
-        return ThanksVerdict(True, helper, f"{who} said {said} mentioning <@{helper}>.")
-    if reading.mentions_self(message.user):
+    if not mentioned and reading.mentions_self(message.user):
         return _no(f"{who} said {said} to themselves; nobody credits themselves.")
-    previous = next((m for m in reversed(earlier) if m.user != message.user), None)
-    if previous is None:
-        return _no(f"{who} said {said}, but nobody else has written in the thread to thank.")
-    if previous.is_bot:
-        return _no(f"{who} said {said} replying to <@{previous.user}>, a bot; bots earn no credit.")
-    return ThanksVerdict(True, previous.user, f"{who} said {said} replying to <@{previous.user}>.")
+    if reading.follow_up and not mentioned and all(m.user != message.user for m in earlier):
+        return _no(f"{who} said {said}, thanks with a question of their own, not after help.")
+    rules = reading.rules
+    thanks = Thanks(
+        message=message,
+        tokens=reading.tokens,
+        anchors=tuple(m.start for m in (*reading.thanks, *reading.resolutions)),
+        mentions=tuple(mentioned),
+        contribution=reading.first(rules.contribution_markers) is not None,
+        is_thanks=lambda text: bool(_Reading(ThreadMessage("", text, ""), rules).said_thanks()),
+    )
+    choice = choose_helper(thanks, earlier)
+    if choice.helper is None:
+        return _no(f"{who} said {said} {choice.why}.")
+    also = ", ".join(f"<@{user}>" for user in choice.others)
+    return ThanksVerdict(
+        True,
+        choice.helper,
+        f"{who} said {said}, {choice.why}" + (f" (also thanked: {also})." if also else "."),
+        others=choice.others,
+        rule=choice.rule,
+        phrase=reading.said_thanks(),
+    )

@@ -11,6 +11,22 @@ THANKS_PHRASES = (
     "thanks",
     "thank you",
     "thank u",
+    "thank yu",
+    "thanks a bunch",
+    "thks",
+    "tx",
+    "tyty",
+    "much obliged",
+    "credit to",
+    "shoutout to",
+    "shout out to",
+    "props to",
+    "hat tip",
+    "bless you",
+    "i owe you",
+    "owe you one",
+    "you're a hero",
+    "legend",
     "thankyou",
     "thanks you",
     "thx",
@@ -77,6 +93,7 @@ RESOLUTION_PHRASES = (
     "exactly what i needed",
     "just what i needed",
     "what i was looking for",
+    "what i needed",
     "that helped",
     "this helped",
     "helped a lot",
@@ -90,11 +107,39 @@ RESOLUTION_PHRASES = (
     "resolved now",
     "all good now",
     "up and running",
+    "all green",
+    "that's the one",
+    "that sorted it",
+    "sorted it",
+    "it's working",
+    "all working",
+    "works fine",
+    "works perfectly",
 )
+
+# Beside a thank-you, outside a question, these say the help worked ("retries work, thanks").
+NEWS_WORDS = ("work", "works", "worked", "fixed", "solved", "resolved", "working")
 
 # Count only in a short message: "Cheers!" thanks, "... try this. Cheers" signs off an answer;
 # "It works!" is the asker's news, "I tested it and it works on Quince" a helper's report.
-SHORT_PHRASES = ("cheers", "solved", "resolved", "it works", "this works")
+SHORT_PHRASES = (
+    "cheers",
+    "solved",
+    "resolved",
+    "it works",
+    "this works",
+    "ta",
+    "hero",
+    "perfect",
+    "nailed it",
+    "sorted",
+    "works",
+    "worked",
+    "fixed",
+    "bingo",
+    "that's it",
+    "there we go",
+)
 
 THANKS_EMOJI = ("pray", "bow", "raised_hands", "thank_you", "thankyou", "thanks", "ty")
 
@@ -124,6 +169,10 @@ QUESTION_MARKERS = (
 
 ANTICIPATION_MARKERS = (
     "in advance",
+    "ahead of time",
+    "beforehand",
+    "any help",
+    "help is appreciated",
     "tia",
     "advance thanks",
     "for any help",
@@ -185,6 +234,8 @@ SARCASM_MARKERS = (
     "yeah thanks",
     "yeah right",
     "not helpful",
+    "useless",
+    "not useful",
     "no thanks",
     "no thank you",
     "/s",
@@ -225,11 +276,6 @@ COURTESY_MARKERS = (
     "for reaching out",
     "for your patience",
     "for waiting",
-    "for reporting",
-    "for the report",
-    "for flagging",
-    "for raising",
-    "for bringing this up",
     "for joining",
     "for coming",
     "for attending",
@@ -241,6 +287,11 @@ COURTESY_MARKERS = (
     "for having me",
     "for the invite",
     "for your interest",
+    "for letting me",
+    "for today",
+    "for a great week",
+    "for the session",
+    "for the meetup",
 )
 
 FAILURE_MARKERS = (
@@ -283,7 +334,18 @@ FAILURE_MARKERS = (
 )
 
 _HELLOS = ("hi", "hello", "hey", "hiya", "morning")
-_GROUPS = ("all", "everyone", "everybody", "folks", "team", "guys", "y'all", "people", "there")
+_GROUPS = (
+    "all",
+    "everyone",
+    "everybody",
+    "folks",
+    "team",
+    "guys",
+    "y'all",
+    "people",
+    "there",
+    "channel",
+)
 
 # "Hi all" greets a room; a bare "hey, thanks!" to the person who just helped does not.
 GREETING_MARKERS = (
@@ -339,6 +401,8 @@ SELF_SOLVED_MARKERS = (
     "myself",
     "on my own",
     "ignore me",
+    "my bad",
+    "my mistake",
     "ignore this",
     "disregard",
 )
@@ -382,5 +446,229 @@ SUCCESS_WORDS = (
     "resolved",
 )
 
+# "thanks! where is the .env though?": the answer left something out.
+AFTERTHOUGHTS = ("though", "tho", "but")
+
 # A mention right after these is a copy, not the person thanked ("thanks! cc @carol").
 CC_MARKERS = ("cc", "fyi", "ping")
+
+# Thanks for one of these is thanks for a contribution to the project, credited like help;
+# with nobody named, a reporter is the one who opened the thread.
+CONTRIBUTION_MARKERS = (
+    "for reporting",
+    "for the report",
+    "for the bug report",
+    "for the detailed report",
+    "for flagging",
+    "for raising",
+    "for bringing this up",
+    "for catching",
+    "for spotting",
+    "good catch",
+    "nice catch",
+    "for the review",
+    "for reviewing",
+    "for the reviews",
+    "for the translation",
+    "for the translations",
+    "for translating",
+    "for the docs fix",
+    "for fixing the docs",
+    "for the doc fix",
+    "for the typo fix",
+    "for the pr",
+    "for the patch",
+    "for the contribution",
+)
+
+# Someone passing on another person's thanks, who is not in the thread to be asked.
+REPORTED_MARKERS = (
+    "says thanks",
+    "say thanks",
+    "said thanks",
+    "says thank you",
+    "say thank you",
+    "said thank you",
+    "says thx",
+    "sends their thanks",
+    "sends his thanks",
+    "sends her thanks",
+    "send their thanks",
+    "sends thanks",
+    "pass on",
+    "passing on",
+    "forwarding thanks",
+    "on behalf of",
+    "tell you thanks",
+    "to tell you",
+    "me to thank",
+    "asked me to thank",
+    "de su parte",
+    "de parte de",
+    "lasst ausrichten",
+    "lasst danken",
+    "de sa part",
+    "de leur part",
+    "da parte sua",
+    "em nome de",
+    "namens",
+    "w imieniu",
+    "от имени",
+    "передает спасибо",
+    "передает благодарность",
+    "від імені",
+    "передає подяку",
+    "adina tesekkur",
+    "نيابة عن",
+    "בשם",
+    "की ओर से",
+    "atas nama",
+    "thay mat",
+    "代表",
+    "からよろしく",
+    "대신 감사",
+    "kwa niaba",
+)
+
+_THANKERS = ("thanks", "thank you", "thx", "ty", "thanks to", "thanks again", "thank you again")
+# Thanks to a whole room is kind, but names nobody to credit.
+CHANNEL_MARKERS = tuple(f"{thanks} {group}" for thanks in _THANKERS for group in _GROUPS)
+
+# "Thanks, all good now": "all" starts the news, it does not name the room.
+NOT_A_GROUP = ("good", "set", "sorted", "working", "fixed", "done", "clear", "green", "fine")
+
+BOT_MARKERS = (
+    "thanks bot",
+    "thank you bot",
+    "ty bot",
+    "thx bot",
+    "good bot",
+    "thanks robot",
+    "thanks slackbot",
+    "thank you slackbot",
+    "thx slackbot",
+    "ty slackbot",
+)
+
+# "The thanks page", "a thank-you email": the word names a thing, it thanks nobody.
+INCIDENTAL_BEFORE = ("the", "a", "an", "our", "this", "that", "your", "my", "their", "'")
+INCIDENTAL_AFTER = (
+    "god",
+    "goodness",
+    "heavens",
+    "page",
+    "pages",
+    "field",
+    "email",
+    "emails",
+    "mail",
+    "screen",
+    "template",
+    "plugin",
+    "banner",
+    "step",
+    "controller",
+    "message",
+    "button",
+    "card",
+    "html",
+    "py",
+    "js",
+    "note",
+    "notes",
+    "text",
+    "module",
+    "function",
+    "string",
+)
+
+# Replies that add nothing: not the answer a thank-you is for.
+FILLER_REPLY_WORDS = (
+    "1",
+    "same",
+    "here",
+    "me",
+    "too",
+    "following",
+    "bump",
+    "problem",
+    "issue",
+    "also",
+    "ditto",
+    "subscribing",
+    "watching",
+    "seeing",
+    "this",
+)
+
+# "The first suggestion worked": which answer, counted in order.
+ORDINALS = {"first": 0, "second": 1, "third": 2, "last": -1, "latest": -1, "previous": -1}
+SUGGESTION_WORDS = ("suggestion", "answer", "idea", "tip", "one", "reply", "option", "fix")
+
+# Words too common to say whose message the thanks refers to.
+COMMON_WORDS = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "have",
+        "what",
+        "your",
+        "from",
+        "then",
+        "there",
+        "they",
+        "them",
+        "just",
+        "about",
+        "would",
+        "could",
+        "should",
+        "will",
+        "been",
+        "were",
+        "when",
+        "which",
+        "where",
+        "into",
+        "also",
+        "only",
+        "some",
+        "more",
+        "than",
+        "much",
+        "very",
+        "really",
+        "thanks",
+        "thank",
+        "works",
+        "worked",
+        "working",
+        "fixed",
+        "thing",
+        "things",
+        "it's",
+        "that's",
+        "make",
+        "sure",
+        "again",
+        "here",
+        "please",
+        "help",
+        "helped",
+        "great",
+        "perfect",
+        "awesome",
+        "after",
+        "before",
+        "know",
+        "like",
+        "need",
+        "does",
+        "done",
+        "doing",
+        "same",
+        "still",
+        "because",
+    ]
+)

@@ -421,3 +421,16 @@ def columns(model: type[SQLModel]) -> ReadOnlyColumnCollection[str, Column[Any]]
 def table(model: type[SQLModel]) -> Table:
     """The Core table of a table model, for bulk statements."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+class ThanksTriggerRow(SQLModel, table=True):
+    """Which detection rule and phrase raised a thank-you question (``thanks stats``)."""
+
+    __tablename__ = "thanks_trigger"
+
+    suggestion_id: int = Field(primary_key=True, foreign_key="suggestion.id")
+    rule: str
+    phrase: str
+    others: str = ""
+    """Other people thanked with the helper, space-separated, each as ``<Slack id>:<ts>``
+    (the ts of their message in the thread; the id alone when none): a lead may pick one."""

@@ -39,6 +39,7 @@ from storage.repositories.public import PublicRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.standing import StandingRepository
 from storage.repositories.suggestions import SuggestionRepository
+from storage.repositories.thanks_triggers import ThanksTriggerRepository
 
 
 class UnitOfWork:
@@ -63,6 +64,7 @@ class UnitOfWork:
     distinguished: DistinguishedRepository
     people: PeopleRepository
     erasure: ErasureRepository
+    thanks_triggers: ThanksTriggerRepository
 
     def __init__(
         self,
@@ -97,6 +99,7 @@ class UnitOfWork:
         self.distinguished = DistinguishedRepository(self.session)
         self.people = PeopleRepository(self.session)
         self.erasure = ErasureRepository(self.session)
+        self.thanks_triggers = ThanksTriggerRepository(self.session)
         return self
 
     def __exit__(

@@ -75,6 +75,10 @@ def _register() -> None:
 
     people.register(app)
 
+    from bot.cli import thanks
+
+    thanks.register(app)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""

@@ -1,6 +1,7 @@
 """The demo's Slack conversation, replayed through the same services as ``creditbot serve``.
 
-A thread in #help: Dmitri asks, Grace answers, Dmitri thanks her. The event payloads
+A thread in #help: Dmitri asks, Grace answers, Dmitri thanks her. (Then two more, in
+:mod:`bot.demo.threads`: thanks in Portuguese, and a busy thread.) The event payloads
 are shaped as Slack sends them and go to :class:`bot.slack.handlers.services.SlackServices`;
 a recording gateway stands for the Web API and prints what the bot would post. Then
 a team lead presses "Yes" on the question, and the credit lands in the ledger.
@@ -33,6 +34,8 @@ PEOPLE = {
     "U0DMITRI": ("Dmitri Ivanov", "dmitri@beta.example"),
     "U0GRACE": ("Grace Kim", "grace@gamma.example"),
     LEAD: ("Lee Lead", "lee@project.example"),
+    "U0PAULA": ("Paula Souza", "paula@beta.example"),
+    "U0OMAR": ("Omar Haddad", "omar@gamma.example"),
 }
 THREAD = [
     (THREAD_TS, "U0DMITRI", "How do I get the grade export to include late submissions?"),
@@ -272,3 +275,7 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
             f"{local.strftime('%Y-%m-%d %H:%M')} {config.timezone} (the time of her answer), "
             f"for {organisations.get(credit.organisation or '', 'no organisation')}"
         )
+
+    from bot.demo.threads import replay_more_threads  # it builds on this module
+
+    replay_more_threads(services, slack, echo)

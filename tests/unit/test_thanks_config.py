@@ -65,3 +65,37 @@ def test_a_mistake_in_the_thanks_section_is_named_in_one_line(
     with pytest.raises(ConfigError) as error:
         parse_config({"thanks": section}, "creditbot.yml")
     assert str(error.value).startswith(f"creditbot.yml: {message}")
+
+
+def test_a_language_can_be_turned_off_or_given_words_of_its_own() -> None:
+    config = parse_config(
+        {
+            "thanks": {
+                "disabled_languages": ["fr"],
+                "languages": {
+                    "fi": {"extra_phrases": ["kiitos"]},
+                    "es": {"disabled_phrases": ["grax"]},
+                },
+            }
+        },
+        "creditbot.yml",
+    )
+    earlier = [
+        ThreadMessage("U1ASKER", "How?", "1.1"),
+        ThreadMessage("U2HELPER", "Like so.", "1.2"),
+    ]
+
+    def helper(text: str) -> str | None:
+        reply = ThreadMessage("U1ASKER", text, "1.3")
+        return detect_thanks(reply, earlier, config.thanks_rules).helper
+
+    assert helper("je vous remercie !") is None
+    assert helper("kiitos!") == "U2HELPER"
+    assert helper("grax!") is None
+    assert helper("gracias!") == "U2HELPER"
+
+
+def test_an_unknown_language_to_turn_off_is_named_in_one_line() -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config({"thanks": {"disabled_languages": ["xx"]}}, "creditbot.yml")
+    assert str(error.value).startswith("creditbot.yml: thanks.disabled_languages: 'xx' is not")

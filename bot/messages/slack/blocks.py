@@ -7,6 +7,7 @@ escaped (``&amp;``, ``&lt;``, ``&gt;``), so they are shown as they are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ Blocks = list[dict[str, Any]]
 ACTION_TYPE = "suggestion_type"
 ACTION_YES = "suggestion_yes"
 ACTION_NO = "suggestion_no"
+ACTION_HELPER = "suggestion_helper"
 BLOCK_PREFIX = "suggestion:"
 _MAX_OPTIONS = 100
 _MAX_SECTION = 3000
@@ -65,10 +67,12 @@ def question_message(
     suggestion: Suggestion,
     types: dict[str, int],
     default_type: str,
+    helpers: Sequence[tuple[str, str]] = (),
     *,
     points_today: int | None = None,
 ) -> tuple[str, Blocks]:
-    """ "Is this a contribution?" with the message, why, a type choice and Yes / No."""
+    """ "Is this a contribution?" with the message, why, a type choice and Yes / No;
+    with ``helpers`` (Slack id, name: everyone the thanks named), a choice of whom."""
     initial = suggestion.suggested_type if suggestion.suggested_type in types else default_type
     options = [_option(name, points) for name, points in list(types.items())[:_MAX_OPTIONS]]
     blocks: Blocks = [_section(f"*Is this a contribution?*\n{_where(suggestion)}")]
@@ -90,6 +94,7 @@ def question_message(
                     "options": options,
                     "initial_option": _option(initial, types.get(initial, 0)),
                 },
+                *_helper_choice(helpers),
                 {
                     "type": "button",
                     "action_id": ACTION_YES,
@@ -110,6 +115,22 @@ def question_message(
     if suggestion.snippet:
         text += f": {suggestion.snippet}"
     return text, blocks
+
+
+def _helper_choice(helpers: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """A menu of whom to credit when the thanks named several people (first: the default)."""
+    if len(helpers) < 2:
+        return []
+    options = [{"text": _plain(name), "value": user} for user, name in helpers[:_MAX_OPTIONS]]
+    return [
+        {
+            "type": "static_select",
+            "action_id": ACTION_HELPER,
+            "placeholder": _plain("Whom to credit"),
+            "options": options,
+            "initial_option": options[0],
+        }
+    ]
 
 
 def answered_message(suggestion: Suggestion, credit: Credit | None) -> tuple[str, Blocks]:

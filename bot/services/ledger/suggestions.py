@@ -12,7 +12,8 @@ comes from a question or a team lead's confirm emoji, so it is never counted twi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +23,7 @@ from bot.messages.slack.blocks import answered_message, question_message
 from bot.services.ledger.caps import FORUM_GRANTED_BY, held_solution, points_that_day
 from bot.services.ledger.credits import record_credit
 from bot.services.people.notices import notify_credit
-from scoring.models import Credit, Member
+from scoring.models import Credit, Identity, IdentityKind, Member
 from scoring.suggestions import Suggestion, SuggestionStatus
 from storage.uow import UnitOfWork
 
@@ -75,6 +76,7 @@ def open_suggestion(
     permalink: str | None,
     suggested_by: str | None,
     now: datetime,
+    helpers: Sequence[tuple[str, str]] = (),
 ) -> tuple[Suggestion | None, str | None]:
     """A new question about a message, with its outbox row; (None, None) when the message
     already has a question or a credit. Returns the suggestion and the outbox key."""
@@ -102,6 +104,7 @@ def open_suggestion(
         suggestion,
         type_points(config),
         config.slack.default_type,
+        helpers,
         points_today=points_that_day(uow, config, author.id, suggestion.occurred_at),
     )
     key = question_key(channel, message_ts)
@@ -130,6 +133,7 @@ def decide(
     type_name: str | None,
     now: datetime,
     question: tuple[str, str] | None = None,
+    helper: str | None = None,
 ) -> Decision:
     """Accept (and credit) or reject a question, if it is still open.
 
@@ -145,11 +149,28 @@ def decide(
         return Decision(False, uow.suggestions.get(suggestion_id))
     credit = None
     if accept:
-        credit = _credit_message(uow, config, current, chosen, by, now)
+        credit = _credit_message(uow, config, _for_helper(uow, current, helper), chosen, by, now)
     decided = uow.suggestions.get(suggestion_id)
     assert decided is not None
     key = _enqueue_answer(uow, config, decided, credit, now, question)
     return Decision(True, decided, credit, key)
+
+
+def _for_helper(uow: UnitOfWork, suggestion: Suggestion, helper: str | None) -> Suggestion:
+    """The question as crediting ``helper`` instead of its author, when the thanks named
+    them too ("thanks @ana and @bob") and a lead chose them; else as it is."""
+    if not helper or helper == suggestion.author_ref:
+        return suggestion
+    if helper not in uow.thanks_triggers.others(suggestion.id):
+        return suggestion
+    member = uow.members.find(Identity(IdentityKind.SLACK, helper))
+    if member is None or member.id is None:
+        return suggestion
+    chosen = replace(suggestion, author_member_id=member.id, author_ref=helper)
+    # The credit is for the chosen person's own message in the thread, at its time.
+    if (ts := uow.thanks_triggers.message_of(suggestion.id, helper)) is not None:
+        chosen = replace(chosen, message_ts=ts, occurred_at=ts_to_datetime(ts))
+    return chosen
 
 
 def _credit_message(

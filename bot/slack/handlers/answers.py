@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages.slack.blocks import ACTION_TYPE, BLOCK_PREFIX
+from bot.messages.slack.blocks import ACTION_HELPER, ACTION_TYPE, BLOCK_PREFIX
 from bot.runtime import Runtime
 from bot.services.ledger.suggestions import decide
 from scoring.suggestions import Suggestion, SuggestionStatus
@@ -30,6 +30,8 @@ class Answer:
     accept: bool
     type_name: str | None
     question: tuple[str, str] | None
+    helper: str | None = None
+    """Whom the lead chose to credit, when the thanks named several people."""
 
     @classmethod
     def from_block_actions(cls, body: Mapping[str, Any], accept: bool) -> Answer | None:
@@ -48,12 +50,14 @@ class Answer:
         channel = container.get("channel_id") or _object(body.get("channel")).get("id")
         ts = container.get("message_ts") or _object(body.get("message")).get("ts")
         type_name = selected.get("value")
+        chosen = _object(_object(values.get(ACTION_HELPER)).get("selected_option")).get("value")
         return cls(
             suggestion_id=int(raw_id),
             user=str(_object(body.get("user")).get("id") or ""),
             accept=accept,
             type_name=type_name if isinstance(type_name, str) else None,
             question=(str(channel), str(ts)) if channel and ts else None,
+            helper=chosen if isinstance(chosen, str) else None,
         )
 
 
@@ -107,6 +111,7 @@ class SlackAnswers:
                 type_name=answer.type_name,
                 now=now,
                 question=answer.question,
+                helper=answer.helper,
             )
             if not decision.won:
                 uow.rollback()

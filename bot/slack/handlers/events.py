@@ -244,7 +244,7 @@ class SlackEvents:
         now = self.runtime.now()
         text = str(event.get("text") or "")
 
-        verdict, helper_message = judge_thanks(
+        verdict, helper_message, others_ts = judge_thanks(
             self.slack, self.config.thanks_rules, event, bot_user_id
         )
         helper = verdict.helper if verdict is not None and verdict.is_thanks else None
@@ -252,8 +252,9 @@ class SlackEvents:
             helper = None
         target_ts = str(helper_message["ts"]) if helper_message else str(ts)
         target_text = str(helper_message.get("text") or "") if helper_message else text
+        others = [o for o in (verdict.others if verdict and helper else ()) if o != user]
         profiles = fresh_profiles(
-            self.runtime, self.slack, [user, *([helper] if helper else [])], now
+            self.runtime, self.slack, [user, *([helper] if helper else []), *others], now
         )
         permalink = self._permalink_if_new(channel, target_ts) if helper else None
 
@@ -273,6 +274,7 @@ class SlackEvents:
             if not may_earn(helped, profiles.get(helper), bot_user_id):
                 return EventOutcome("done", f"{detail} (the helper cannot earn credit)")
             assert helped is not None
+            also = also_thanked(uow, self.config, others, profiles, now, bot_user_id)
             suggestion, key = open_suggestion(
                 uow,
                 self.config,
@@ -285,8 +287,14 @@ class SlackEvents:
                 permalink=permalink,
                 suggested_by=user,
                 now=now,
+                helpers=[(helper, helped.name), *also] if also else (),
             )
             suggestion_id = suggestion.id if suggestion else None
+            if suggestion is not None and verdict.rule:
+                who_else = [other for other, _ in also]
+                uow.thanks_triggers.record(
+                    suggestion.id, verdict.rule, verdict.phrase, who_else, others_ts
+                )
             return EventOutcome("done", detail, suggestion_id, None, (key,) if key else ())
 
         return self._finish(in_transaction(self.runtime, write))
@@ -447,3 +455,21 @@ def _event_time(envelope: Mapping[str, Any]) -> datetime | None:
     if isinstance(value, int | float) and value > 0:
         return datetime.fromtimestamp(int(value), UTC)
     return None
+
+
+def also_thanked(
+    uow: UnitOfWork,
+    config: ProgrammeConfig,
+    others: Sequence[str],
+    profiles: Mapping[str, SlackProfile],
+    now: datetime,
+    bot_user_id: str | None,
+) -> list[tuple[str, str]]:
+    """The other people a thanks named ("thanks @ana and @bob") who may earn credit, as
+    (Slack id, name), made members so that a lead can credit one of them instead."""
+    found: list[tuple[str, str]] = []
+    for other in others:
+        member = slack_member(uow, config, other, profiles, now)
+        if member is not None and may_earn(member, profiles.get(other), bot_user_id):
+            found.append((other, member.name))
+    return found

@@ -1,7 +1,7 @@
 """people in control: credit notices opt-out, erasure mark, an audit of member changes, and an accepted solution's asker on its credit
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-07 11:40:00
 """
 
@@ -17,7 +17,7 @@ import storage.types
 
 
 revision: str = '0008'
-down_revision: str | None = '0003'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

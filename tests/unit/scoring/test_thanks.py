@@ -73,7 +73,10 @@ def test_a_thank_you_names_the_helper_and_quotes_the_message_in_its_reason() -> 
         ThreadMessage(ASKER, "thanks, that fixed it", "1.9"), _answered(), RULES
     )
     assert verdict.is_thanks and verdict.helper == HELPER
-    assert verdict.reason == f'<@{ASKER}> said "thanks, that fixed it" replying to <@{HELPER}>.'
+    assert verdict.reason == (
+        f'<@{ASKER}> said "thanks, that fixed it", replying to <@{HELPER}>\'s answer, '
+        "the latest in the thread."
+    )
 
 
 def test_an_ordinary_reply_is_not_a_thank_you_and_says_so() -> None:
@@ -141,12 +144,24 @@ def test_a_bots_own_message_never_thanks_anyone() -> None:
     [
         "thanks in advance, how do I find which plugin sets it?",
         "thanks! but why does `tutor config save` not remove it?",
-        "Thanks. Does anyone know if there is a way to do it for all courses",
-        "ty! can learners see that their attempt was reset?",
+        "Can course staff also edit the dates? thanks",
+        "thank you! where is the .env though?",
     ],
 )
 def test_a_question_with_thanks_is_not_a_thank_you(text: str) -> None:
     assert _helper_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks. Does anyone know if there is a way to do it for all courses",
+        "ty! can learners see that their attempt was reset?",
+        "Perfect, thanks Ana. Can course staff also see the dashboard?",
+    ],
+)
+def test_thanks_for_the_answer_then_a_new_question_credits_the_helper(text: str) -> None:
+    assert _helper_of(text) == HELPER
 
 
 def test_news_that_the_help_worked_outweighs_a_follow_up_question_in_another_sentence() -> None:
@@ -200,7 +215,7 @@ def test_a_greeting_to_a_named_person_with_thanks_is_a_thank_you() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Thanks for reporting!", "thanks for the warm welcome!", "Thanks for your patience"],
+    ["thanks for the warm welcome!", "Thanks for your patience"],
 )
 def test_courtesies_are_not_thanks_for_help(text: str) -> None:
     assert _helper_of(text) is None
@@ -254,9 +269,9 @@ def test_quoted_lines_code_and_links_are_not_read_as_the_thankers_words() -> Non
 
 
 def test_extra_phrases_add_thanks_in_other_languages_and_disabled_ones_stop_counting() -> None:
-    assert _helper_of("merci beaucoup !") is None
-    french = replace(RULES, phrases=merge_terms(RULES.phrases, ["merci"]))
-    assert _helper_of("merci beaucoup !", rules=french) == HELPER
+    assert _helper_of("kiitos paljon !") is None
+    finnish = replace(RULES, phrases=merge_terms(RULES.phrases, ["kiitos"]))
+    assert _helper_of("kiitos paljon !", rules=finnish) == HELPER
     no_cheers = replace(RULES, short_phrases=merge_terms(RULES.short_phrases, (), ["Cheers"]))
     assert _helper_of("cheers!", rules=no_cheers) is None
 
@@ -279,7 +294,7 @@ def test_tokens_ignore_case_punctuation_markup_and_missing_apostrophes() -> None
 
 def test_the_labelled_threads_meet_the_precision_and_recall_floors() -> None:
     cases = load_cases()
-    assert len(cases) >= 200
+    assert len(cases) >= 700
     quality = evaluate(cases, evaluation_rules())
     assert quality.precision >= 0.9, quality.precision
     assert quality.recall >= 0.8, quality.recall
