@@ -6,6 +6,7 @@ import click
 
 from bot.config import Settings
 from bot.runtime import Runtime
+from scoring.bounds import check_month
 from scoring.months import Month
 
 
@@ -40,6 +41,6 @@ def close_runtimes() -> None:
 def parse_month(value: str | None, runtime: Runtime) -> Month:
     """``--month``; by default the month just ended in the programme's timezone."""
     if value:
-        return Month.parse(value)
+        return check_month(Month.parse(value), runtime.now().date())
     today = runtime.now().astimezone(runtime.config.tz).date()
     return Month.of(today).previous()

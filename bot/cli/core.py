@@ -17,6 +17,7 @@ from bot.services.credits import content_ref, record_credit
 from bot.services.members import member_for_reference, resolve_member, set_affiliation
 from bot.services.published import report_for
 from bot.services.reports import report_to_json
+from scoring.bounds import check_date
 from storage.migrate import upgrade
 
 
@@ -183,6 +184,7 @@ def member_affiliate(
         first_day = parse_moment(start).date()
     except InvalidInput as error:
         raise InvalidInput(f"--from: {error}") from None
+    check_date(first_day, runtime.now().date(), what="--from")
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
         slug = None if organisation.lower() == "none" else organisation

@@ -15,6 +15,7 @@ from bot.services.conduct import add_conduct_record, conduct_lines
 from bot.services.finance import add_payment, import_payments, parse_amount, parse_day
 from bot.services.standing import standing_views
 from bot.services.standing_messages import render_standing
+from scoring.bounds import check_date
 
 
 class StandingFormat(StrEnum):
@@ -60,7 +61,7 @@ def finance_add(
     runtime = open_runtime()
     config = runtime.config
     try:
-        paid_on = parse_day(day, config)
+        paid_on = check_date(parse_day(day, config), runtime.now().date(), what="--date")
     except InvalidInput as error:
         raise InvalidInput(f"--date: {error}") from None
     try:

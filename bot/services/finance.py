@@ -26,6 +26,8 @@ from pathlib import Path
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
+from scoring.bounds import MAX_AMOUNT
+from scoring.errors import OutOfRange
 from scoring.models import Organisation
 from storage.repositories.finance import Payment
 from storage.uow import UnitOfWork
@@ -74,6 +76,8 @@ def parse_amount(text: str) -> Decimal:
         raise InvalidInput(f"'{text}' is not an amount (write it like 120.50)") from None
     if not value.is_finite() or value <= 0:
         raise InvalidInput(f"the amount must be above 0, not '{text}'")
+    if value > MAX_AMOUNT:
+        raise OutOfRange("amount", text.strip()[:32], f"a positive number up to {MAX_AMOUNT}")
     return value
 
 
@@ -88,7 +92,10 @@ def parse_day(text: str, config: ProgrammeConfig) -> date:
         raise InvalidInput(f"'{text}' is not a date (write it as YYYY-MM-DD)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(config.tz).date()
+    try:
+        return moment.astimezone(config.tz).date()
+    except OverflowError:  # 9999-12-31T20:00 is already year 10000 east of UTC
+        raise InvalidInput(f"'{text}' is out of range") from None
 
 
 def add_payment(
