@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.escaping import discourse_markdown_text, discourse_mention
 from bot.services.published import Correction, PointsChange
 from bot.services.shoutout import ShoutoutContent, ShoutoutMember
 from scoring.models import MonthlyReport
@@ -110,8 +111,9 @@ def render_markdown(
             "|---|---|---|---|",
         ]
         for m in members:
-            who = f"@{m.discourse_username}" if m.discourse_username else m.name
-            out.append(f"| {m.rank} | {who} | {m.organisation or '–'} | {m.points} |")
+            who = discourse_mention(m.discourse_username, m.name)
+            org = discourse_markdown_text(m.organisation) if m.organisation else "–"
+            out.append(f"| {m.rank} | {who} | {org} | {m.points} |")
         out.append("")
     organisations = report.organisations if top is None else report.organisations[:top]
     if organisations:
@@ -124,7 +126,8 @@ def render_markdown(
         for o in organisations:
             rank = o.rank if o.rank is not None else "–"
             out.append(
-                f"| {rank} | {o.name} | {o.points} | {signed(o.delta_points)} | {movement(o)} |"
+                f"| {rank} | {discourse_markdown_text(o.name)} | {o.points} | "
+                f"{signed(o.delta_points)} | {movement(o)} |"
             )
         out.append("")
     out.append(
@@ -151,11 +154,11 @@ def _plain_name(change: PointsChange) -> str:
 
 
 def _forum_name(change: PointsChange) -> str:
-    return f"@{change.discourse_username}" if change.discourse_username else md_cell(change.name)
+    return discourse_mention(change.discourse_username, change.name)
 
 
 def _md_name(change: PointsChange) -> str:
-    return md_cell(change.name)
+    return discourse_markdown_text(change.name)
 
 
 def correction_lines(
@@ -184,17 +187,9 @@ class _NameOf(Protocol):
 # -- the shout-out ----------------------------------------------------------------
 
 
-def md_cell(text: str) -> str:
-    """Text safe in a Markdown table cell and line (no pipes, no line breaks, no markup)."""
-    cleaned = " ".join(text.split()).replace("|", "\\|")
-    for char in "*_`[]<>#":
-        cleaned = cleaned.replace(char, "\\" + char)
-    return cleaned
-
-
 def forum_mention(member: ShoutoutMember) -> str:
     """``@username`` on the forum (a mention), else the member's name."""
-    return f"@{member.discourse_username}" if member.discourse_username else md_cell(member.name)
+    return discourse_mention(member.discourse_username, member.name)
 
 
 def shoutout_title(content: ShoutoutContent) -> str:
@@ -226,7 +221,7 @@ def render_shoutout_markdown(content: ShoutoutContent) -> str:
             "|---|---|---|---|",
         ]
         for m in content.members:
-            org = md_cell(m.organisation) if m.organisation else "–"
+            org = discourse_markdown_text(m.organisation) if m.organisation else "–"
             out.append(f"| {m.rank} | {forum_mention(m)} | {org} | {m.points} |")
         if content.more_members:
             out += ["", f"…and {content.more_members} more."]
@@ -240,7 +235,7 @@ def render_shoutout_markdown(content: ShoutoutContent) -> str:
         ]
         for o in content.organisations:
             out.append(
-                f"| {o.rank} | {md_cell(o.name)} | {o.points} | "
+                f"| {o.rank} | {discourse_markdown_text(o.name)} | {o.points} | "
                 f"{movement(o)} ({signed(o.delta_points)} points) |"
             )
         if content.more_organisations:
