@@ -2,8 +2,8 @@
 
 A credit is all or nothing: every person named is checked (known to Slack, not a bot,
 not deleted, not the team lead themselves) before anything is stored. Its time is
-the time of the command; its reference is the command's ``trigger_id`` and the person,
-so handling one command twice credits once.
+the time of the command; its reference is the command's ``trigger_id`` (or a digest of
+the signed request) and the person, so handling one command twice credits once.
 
 ``/credit lead`` (programme managers) is ``creditbot lead add`` in Slack: the same use
 case (:func:`bot.services.leads.add_lead`), the same explanation in the private reply,
@@ -78,8 +78,17 @@ class SlackCommands:
             is_program_manager=config.is_program_manager(invoker),
         )
 
-    def run(self, command: CreditCommand, form: Mapping[str, Any], bot_user_id: str | None) -> str:
-        """Carry out a parsed command; the private reply to show (errors included)."""
+    def run(
+        self,
+        command: CreditCommand,
+        form: Mapping[str, Any],
+        bot_user_id: str | None,
+        *,
+        request_id: str = "",
+    ) -> str:
+        """Carry out a parsed command; the private reply to show (errors included).
+        ``request_id`` names the request (its trigger_id, or a digest of the signed
+        request): the same request credits once."""
         invoker = str(form.get("user_id") or "")
         try:
             if isinstance(command, HelpRequest):
@@ -93,7 +102,8 @@ class SlackCommands:
                 return self.quiet(invoker, command.quiet)
             if isinstance(command, LeadCommand):
                 return self.lead(command, invoker)
-            return self.credit(command, invoker, str(form.get("trigger_id") or ""), bot_user_id)
+            request_id = request_id or str(form.get("trigger_id") or "")
+            return self.credit(command, invoker, request_id, bot_user_id)
         except ExternalServiceError as error:
             if error.transient:
                 return "Slack did not answer me in time, so nothing was stored. Please try again."

@@ -8,13 +8,17 @@ from __future__ import annotations
 import contextlib
 import copy
 import socket
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import text
 
 from tests.faults.input_support import (
+    NOW,
     Stack,
     discourse_payload,
     dump,
@@ -25,6 +29,7 @@ from tests.scenario.slack.conftest import sign
 
 HUGE = "9" * 5000
 LIMIT = 1_000_000
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +169,34 @@ def test_a_message_dated_1970_or_33658_is_ignored_not_failed(stack: Stack, ts: s
     assert stack.slack(dump(envelope)).status_code == 200
     assert _rows(stack, "inbox", "status = 'failed'") == 0
     assert _rows(stack, "activity", "day < '2000-01-01'") == 0
+
+
+# -- 10: a replayed command -----------------------------------------------------------------
+
+
+def _credit_form(stack: Stack, text: str, **fields: str) -> bytes:
+    form = slack_payload("command_credit") | {
+        "text": text,
+        "user_id": "U01LEAD",
+        "response_url": stack.slack_api.response_url("cmd-U01LEAD"),
+        **fields,
+    }
+    form.pop("trigger_id", None)
+    return urlencode(form).encode()
+
+
+def test_a_credit_without_trigger_id_replayed_within_five_minutes_credits_once(
+    stack: Stack,
+) -> None:
+    before = _rows(stack, "credit")
+    body = _credit_form(stack, "<@U0ALICE> docs 3 replayed guide")
+    stamp = str(int(time.time()))
+    for second in range(3):  # the same signed request, sent again over a few seconds
+        stack.runtime.clock.set(NOW + timedelta(seconds=second))  # type: ignore[attr-defined]
+        assert stack.slack(body, FORM, timestamp=stamp).status_code == 200
+    assert _rows(stack, "credit") == before + 1
+    assert "already carried out" in stack.replies_to("U01LEAD")[-1]
+    # another request with the same words (a new signature) is another command
+    assert stack.slack(body, FORM, timestamp=str(int(stamp) - 1)).status_code == 200
+    assert _rows(stack, "credit") == before + 2
+    stack.runtime.clock.set(NOW)  # type: ignore[attr-defined]
