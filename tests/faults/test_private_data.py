@@ -448,6 +448,7 @@ def test_serve_at_debug_level_writes_no_secret_or_e_mail_to_its_output(
         forum.add_user("marco", "marco@gmail.com", user_id=63, name="Marco Rossi")
         forum.add_user("esther_o", "esther@beta.example", user_id=57, name="Esther Okafor")
         forum.add_topic(871, "How do I export grades to CSV?", "marco")
+        forum.accept_answer(871, 3, "esther_o")  # the payload's post 3, accepted
         output = _serve_and_use(tmp_path, slack, forum)
     finally:
         forum.stop()
