@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
+from bot.escaping import slack_text
 from bot.runtime import Runtime
 from bot.services.credits import record_credit
 from bot.services.leads import LeadResult, add_lead, lead_request
@@ -233,7 +234,7 @@ class SlackCommands:
         people = _join([f"<@{u}>" for u, _ in credited])
         points = credited[0][1]
         each = " each" if len(credited) > 1 else ""
-        note = f": {request.note}" if request.note else ""
+        note = f": {slack_text(request.note)}" if request.note else ""
         return (
             f"Credited {people} with *{request.type}*, "
             f"{points} point{'s' if points != 1 else ''}{each}{note}"
