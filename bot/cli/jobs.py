@@ -20,6 +20,8 @@ from bot.outbox import deliver_keys
 from bot.owners import worker_id
 from bot.runs import RunStatus, run_job
 from bot.runtime import Runtime, system_clock
+from scoring.bounds import EARLIEST_DATE
+from scoring.errors import OutOfRange
 from storage.repositories.outbox import FAILED, PENDING, SENDING
 
 jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args_is_help=True)
@@ -61,6 +63,9 @@ def jobs_run(
     else:
         period = cadence.current(runtime.now(), runtime.config.tz)
 
+    # every period (YYYY, YYYY-MM, YYYY-MM-DD) starts with its year: none before 2000
+    if not period[:4].isdigit() or int(period[:4]) < EARLIEST_DATE.year:
+        raise OutOfRange("period", period, f"from {EARLIEST_DATE.year} on")
     result = run_job(job_runtime, spec, period, owner=worker_id())
     if result.status == RunStatus.ALREADY_DONE:
         when = f" on {result.finished_at:%Y-%m-%d %H:%M} UTC" if result.finished_at else ""

@@ -448,6 +448,7 @@ def _message_triage(event: Mapping[str, Any], bot_user_id: str | None, today: da
 
 def _event_time(envelope: Mapping[str, Any]) -> datetime | None:
     value = envelope.get("event_time")
-    if isinstance(value, int | float) and value > 0:
+    # 10**11 seconds is year 5138: beyond it (1e308...) there is no datetime to make
+    if isinstance(value, int | float) and 0 < value < 10**11:
         return datetime.fromtimestamp(int(value), UTC)
     return None

@@ -112,3 +112,17 @@ def test_an_import_line_dated_in_year_one_is_named(
     path.write_text("member,type,at\nann@acme.example,talk,1970-01-01\n", encoding="utf-8")
     line = _one_clear_line(cli("import", str(path)))
     assert f"{path}:2:" in line and "out of range" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("standing", "--month", "0001-01"),
+        ("monthly-shoutout", "--month", "1999-12"),
+        ("inactivity", "--at", "0002-01-01"),
+    ],
+)
+def test_a_job_for_a_period_before_the_programme_is_refused_in_one_line(
+    cli: Cli, known_member: None, args: tuple[str, ...]
+) -> None:
+    assert "period" in _one_clear_line(cli("jobs", "run", *args))

@@ -200,3 +200,13 @@ def test_a_credit_without_trigger_id_replayed_within_five_minutes_credits_once(
     assert stack.slack(body, FORM, timestamp=str(int(stamp) - 1)).status_code == 200
     assert _rows(stack, "credit") == before + 2
     stack.runtime.clock.set(NOW)  # type: ignore[attr-defined]
+
+
+def test_a_join_with_an_event_time_past_any_calendar_is_handled_not_failed(
+    stack: Stack,
+) -> None:
+    envelope = copy.deepcopy(slack_payload("event_team_join"))
+    envelope["event_id"] = f"EvEDGE{stack.next_id():06d}"
+    envelope["event_time"] = 1e308
+    assert stack.slack(dump(envelope)).status_code == 200
+    assert _rows(stack, "inbox", "status = 'failed'") == 0
