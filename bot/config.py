@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     discourse_webhook_secret: SecretStr | None = None
     # Discourse allows 60 admin API requests a minute by default; stay under it.
     discourse_api_requests_per_minute: float = Field(default=50, gt=0)
+    # Bodies over this size are refused (413) on the Slack and Discourse routes.
+    http_max_body_bytes: int = Field(default=1_000_000, ge=1)
 
     def secret(self, variable: str, needed_for: str) -> str:
         """The value of a secret setting, or a clear :class:`MissingSetting`."""

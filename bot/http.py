@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.body_limit import BodyLimit
+from bot.discourse.webhook import PATH as DISCOURSE_PATH
 from bot.discourse.webhook import discourse_routes
 from bot.runtime import Runtime
+from bot.slack.http import PATH as SLACK_PATH
 from bot.slack.http import slack_routes
 from bot.web.routes import web_routes
 
@@ -37,6 +41,11 @@ def build_app(runtime: Runtime) -> Starlette:
         *slack_routes(runtime),
         *web_routes(runtime),
     ]
-    app = Starlette(routes=routes)
+    limit = Middleware(
+        BodyLimit,
+        max_bytes=runtime.settings.http_max_body_bytes,
+        paths=(SLACK_PATH, DISCOURSE_PATH),
+    )
+    app = Starlette(routes=routes, middleware=[limit])
     app.state.runtime = runtime
     return app

@@ -21,3 +21,15 @@ def quiet_payload_loggers() -> None:
         logger = logging.getLogger(name)
         if logger.level < logging.INFO:  # NOTSET (0) or DEBUG
             logger.setLevel(logging.INFO)
+
+
+SCHEDULER_LOGGER = "apscheduler"
+
+
+def quiet_scheduler_logs() -> None:
+    """APScheduler says "Running job ..." and "... executed successfully" at INFO on
+    every run (the outbox worker runs every few seconds): keep it to warnings and errors
+    unless the logs are at DEBUG. A level set on purpose is left alone."""
+    logger = logging.getLogger(SCHEDULER_LOGGER)
+    if logger.level == logging.NOTSET and logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logger.setLevel(logging.WARNING)

@@ -29,7 +29,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scoring.errors import CommandError
+from scoring.bounds import parse_points
+from scoring.errors import CommandError, OutOfRange
 
 _TOKEN = re.compile(r"<[^>]*>|\S+")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -256,11 +257,12 @@ def parse_credit_command(
     points: int | None = None
     if index < len(matches) and _NUMBER.match(matches[index].group()):
         raw = matches[index].group()
-        if not raw.lstrip("+-").isdigit() or not 1 <= int(raw) <= max_points:
+        try:
+            points = parse_points(raw, max_points)
+        except OutOfRange as error:  # error.value is cut short: a 5,000-digit number is not
             raise CommandError(
-                f"Points must be a whole number from 1 to {max_points}, not '{raw}'.", how
-            )
-        points = int(raw)
+                f"Points must be a whole number from 1 to {max_points}, not '{error.value}'.", how
+            ) from None
         index += 1
     note = text[matches[index].start() :].strip() if index < len(matches) else ""
     return CreditRequest(users=tuple(users), type=type_name, points=points, note=note)

@@ -9,6 +9,7 @@ spaces, hyphens and underscores; a partner serving the region ``Global`` (or
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -25,12 +26,17 @@ def normalise_term(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """An ASCII path segment for a term (``Instructional design`` -> ``instructional-design``)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
-    if slug:
+    """An ASCII path segment for a term (``Instructional design`` -> ``instructional-design``),
+    different for different terms: when the plain slug drops more than accents, something
+    that may tell terms apart (``C++`` and ``C``, ``C#``), a digest of the term follows it
+    (``c-5a2f4b``)."""
+    term = normalise_term(text)
+    ascii_text = unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if slug and ascii_text == slug.replace("-", " "):
         return slug
-    return "x" + "".join(f"{ord(c):x}" for c in normalise_term(text))[:40]
+    digest = hashlib.sha256(term.encode("utf-8")).hexdigest()[:6]
+    return f"{slug}-{digest}" if slug else f"x-{digest}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import click
 
 from bot.config import Settings
 from bot.runtime import Runtime
+from scoring.bounds import EARLIEST_MONTH, check_month
 from scoring.months import Month
 
 
@@ -40,6 +41,11 @@ def close_runtimes() -> None:
 def parse_month(value: str | None, runtime: Runtime) -> Month:
     """``--month``; by default the month just ended in the programme's timezone."""
     if value:
-        return Month.parse(value)
+        chosen = Month.parse(value)
+        # Before the programme's range is refused; a later month is a harmless preview
+        # (empty), and jobs refuse periods not yet due by their own cadence.
+        if chosen < EARLIEST_MONTH:
+            check_month(chosen, runtime.now().date())
+        return chosen
     today = runtime.now().astimezone(runtime.config.tz).date()
     return Month.of(today).previous()

@@ -18,6 +18,7 @@ from bot.services.ledger.members import member_for_reference, resolve_member, se
 from bot.services.ledger.published import report_for
 from bot.services.ledger.reports import report_to_json
 from bot.services.people.accounts import without_hidden_members
+from scoring.bounds import check_date
 from scoring.evidence import evidence
 from storage.migrate import upgrade
 
@@ -195,6 +196,7 @@ def member_affiliate(
         first_day = parse_moment(start).date()
     except InvalidInput as error:
         raise InvalidInput(f"--from: {error}") from None
+    check_date(first_day, runtime.now().date(), what="--from")
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
         slug = None if organisation.lower() == "none" else organisation

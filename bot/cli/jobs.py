@@ -20,6 +20,8 @@ from bot.outbox.worker import deliver_keys
 from bot.owners import worker_id
 from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
+from scoring.bounds import EARLIEST_DATE
+from scoring.errors import OutOfRange
 from storage.repositories.outbox import FAILED, PENDING, SENDING
 
 jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args_is_help=True)
@@ -55,6 +57,9 @@ def jobs_run(
         raise typer.BadParameter("give one of --month, --year or --at, not several")
     runtime = open_runtime()
     job_runtime, period = _period(runtime, spec, month, at, year, dry_run)
+    # every period (YYYY, YYYY-MM, YYYY-MM-DD) starts with its year: none before 2000
+    if not period[:4].isdigit() or int(period[:4]) < EARLIEST_DATE.year:
+        raise OutOfRange("period", period, f"from {EARLIEST_DATE.year} on")
     if dry_run:
         _print_dry_run(job_runtime, spec, period)
         return

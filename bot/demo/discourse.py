@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.discourse.handlers import process_entry, solution_ref
+from bot.discourse.handlers import process_entry
+from bot.discourse.solutions import solution_ref
 from bot.discourse.webhook import receive_webhook, sign
 from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
@@ -77,6 +78,8 @@ class DemoForum:
             "archetype": "regular",
             "category_id": 7,
             "details": {"created_by": {"id": 52, "username": "jpark", "name": "Jon Park"}},
+            # discourse-solved: Esther's answer, post 2, is the accepted one
+            "accepted_answer": {"post_number": 2, "username": "esther", "name": "Esther Okafor"},
         }
 
     def user_email(self, username: str) -> str | None:

@@ -243,7 +243,7 @@ def _moment(data: dict[str, Any], key: str) -> datetime:
         raise PayloadError(f"'{key}' is missing")
     try:
         return parse_time(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T01:00+05:00 in UTC
         raise PayloadError(f"'{key}' is not an ISO-8601 time: {value!r}") from None
 
 

@@ -30,7 +30,6 @@ from bot.discourse.events import (
     ACCEPTED,
     POST_CREATED,
     TOPIC_CREATED,
-    UNACCEPTED,
     USER_CREATED,
     ForumEvent,
     ForumPost,
@@ -38,23 +37,27 @@ from bot.discourse.events import (
     PayloadError,
     ignored_reason,
 )
+from bot.discourse.solutions import (
+    GRANTED_BY,
+    SOLUTION_EVENTS,
+    SOURCE,
+    accepted_now,
+    delivery_key,
+    match_the_forum,
+)
 from bot.errors import CreditbotError, ExternalServiceError
 from bot.ports import DiscourseReader
 from bot.runtime import Runtime
 from bot.services.ledger.caps import cap_reached, hold_for_review
-from bot.services.ledger.credits import record_credit, withdraw_credit
 from bot.services.ledger.members import ensure_member
 from bot.services.people.notices import forum_link, notify_credit
-from scoring.models import Identity, IdentityKind, Member
+from scoring.models import Credit, Identity, IdentityKind, Member
 from storage.errors import ConflictingWrite
 from storage.repositories.inbox import InboxEntry
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("creditbot.discourse")
 
-SOURCE = "discourse"
-SOLUTION_TYPE = "support"
-GRANTED_BY = "discourse"
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
 _EVERYTHING = datetime(9999, 1, 1, tzinfo=UTC)
@@ -69,11 +72,6 @@ NOT_CONFIGURED = (
     "the Discourse API is not configured; set DISCOURSE_URL, DISCOURSE_API_USERNAME "
     "and DISCOURSE_API_KEY"
 )
-
-
-def solution_ref(post_id: int) -> str:
-    """The credit's source reference for an accepted answer (UNIQUE with source)."""
-    return f"solution:{post_id}"
 
 
 @dataclass(frozen=True)
@@ -106,11 +104,14 @@ class _Facts:
     email: str | None = None
     topic_owner: tuple[int | None, str | None] | None = None
     topic_missing: bool = False
+    accepted: bool | None = None  # a solution event: is the post accepted now?
 
 
 def record_event(uow: UnitOfWork, event: ForumEvent, now: datetime) -> int | None:
-    """Put an event in the inbox; its entry id, or None if its natural key was seen."""
-    return uow.inbox.record(SOURCE, event.key, event.name, event.to_json(), now)
+    """Put an event in the inbox; its entry id, or None if this delivery was seen (an
+    accept or unaccept is keyed by its decision, see :mod:`bot.discourse.solutions`)."""
+    key = delivery_key(uow, event)
+    return uow.inbox.record(SOURCE, key, event.name, event.to_json(), now)
 
 
 def process_entry(
@@ -190,20 +191,23 @@ def _process_claimed(
 
 def _gather(runtime: Runtime, gateway: DiscourseReader | None, event: ForumEvent) -> _Facts:
     """Ask the forum what the event does not say. Raises ExternalServiceError."""
-    if ignored_reason(event, runtime.config.discourse) is not None or event.name == UNACCEPTED:
+    if ignored_reason(event, runtime.config.discourse) is not None:
         return _Facts()
     owner: tuple[int | None, str | None] | None = None
+    accepted: bool | None = None
     subject = event.subject
-    if event.name == ACCEPTED and isinstance(subject, ForumPost):
+    if event.name in SOLUTION_EVENTS and isinstance(subject, ForumPost):
         if subject.topic_user_id is not None or subject.topic_username:
+            # from the sync, which read the topic's solution just now
             owner = (subject.topic_user_id, subject.topic_username)
+            accepted = event.name == ACCEPTED
         else:
             topic = _api(gateway).topic(subject.topic_id, subject.topic_slug or None)
             if topic is None:
-                return _Facts(topic_missing=True)
-            owner = topic_owner(topic)
-        if _same_user(owner, subject.user_id, subject.username):
-            return _Facts(topic_owner=owner)
+                return _Facts(topic_missing=True, accepted=False)
+            owner, accepted = topic_owner(topic), accepted_now(topic, subject)
+        if not accepted or _same_user(owner, subject.user_id, subject.username):
+            return _Facts(topic_owner=owner, accepted=accepted)
     with runtime.reader() as uow:
         known = uow.members.find(Identity(IdentityKind.DISCOURSE, event.username)) is not None
     email: str | None = None
@@ -212,7 +216,7 @@ def _gather(runtime: Runtime, gateway: DiscourseReader | None, event: ForumEvent
             email = subject.email
         else:
             email = _api(gateway).user_email(event.username)
-    return _Facts(email=email, topic_owner=owner)
+    return _Facts(email=email, topic_owner=owner, accepted=accepted)
 
 
 def _apply(
@@ -227,50 +231,19 @@ def _apply(
     if reason is not None:
         return "ignored", f"ignored: {reason}"
     subject = event.subject
-    if event.name == UNACCEPTED:
-        withdrawn = withdraw_credit(
-            uow,
-            SOURCE,
-            solution_ref(subject.id),
-            now,
-            GRANTED_BY,
-            "the solution was unaccepted on the forum",
-        )
-        if withdrawn is None:
-            return "done", "no live credit for this solution; nothing withdrawn"
-        return "done", f"withdrew the credit for solution {subject.id}"
-    if event.name == ACCEPTED and isinstance(subject, ForumPost):
-        if uow.inbox.seen(SOURCE, f"{UNACCEPTED}:{subject.id}"):
-            return "ignored", "ignored: the solution was unaccepted before it could be credited"
-        if facts.topic_missing:
-            return "ignored", "ignored: the topic no longer exists"
-        if _same_user(facts.topic_owner, subject.user_id, subject.username):
-            return "ignored", f"ignored: {subject.username} answered their own topic"
-    member = _forum_member(uow, config, event, facts.email, now)
-    if event.name == ACCEPTED and isinstance(subject, ForumPost):
-        held = _held_over_cap(uow, config, forum_url, subject, member, facts, now)
-        if held is not None:
-            return "done", held
-        credit = record_credit(
+    if event.name in SOLUTION_EVENTS and isinstance(subject, ForumPost):
+        return match_the_forum(
             uow,
             config,
-            member,
-            config.discourse.solution_type,
-            subject.created_at,
-            SOURCE,
-            solution_ref(subject.id),
+            subject,
+            _why_no_credit(config, subject, facts, event.name),
+            lambda: _forum_member(uow, config, event, facts.email, now),
+            _solution_note(subject, forum_url),
             now,
-            granted_by=GRANTED_BY,
-            note=_solution_note(subject, forum_url),
+            hold=lambda who: _held_over_cap(uow, config, forum_url, subject, who, facts, now),
+            credited=lambda credit: _tell_credited(uow, credit, facts, now),
         )
-        if credit is None:
-            return "done", f"solution {subject.id} was already credited"
-        uow.people.set_counterpart(credit.id or 0, _counterpart(facts.topic_owner))
-        notify_credit(uow, credit, now, decided_by=GRANTED_BY, link=forum_link(credit.note))
-        return "done", (
-            f"credited {member.name}: {credit.type}, {credit.points} points on "
-            f"{credit.occurred_at.date().isoformat()} ({credit.organisation or 'independent'})"
-        )
+    member = _forum_member(uow, config, event, facts.email, now)
     at = subject.created_at
     uow.activity.record(member.id, ACTIVITY_KINDS[event.name], at, at.astimezone(config.tz).date())
     uow.members.seen(member.id, at)
@@ -294,8 +267,6 @@ def _held_over_cap(
     now: datetime,
 ) -> str | None:
     """Hold an accepted solution over a cap as a question for the leads; why, or None."""
-    if uow.credits.by_ref(SOURCE, solution_ref(post.id)) is not None:
-        return None  # already credited: redelivery, handled as before
     why = cap_reached(uow, config, member.id, _counterpart(facts.topic_owner), post.created_at)
     if why is None:
         return None
@@ -312,6 +283,28 @@ def _held_over_cap(
         now=now,
     )
     return f"held solution {post.id} for the team leads: {why}"
+
+
+def _tell_credited(uow: UnitOfWork, credit: Credit, facts: _Facts, now: datetime) -> None:
+    """Record the asker (for the per-pair cap) and tell the member of their credit."""
+    uow.people.set_counterpart(credit.id or 0, _counterpart(facts.topic_owner))
+    notify_credit(uow, credit, now, decided_by=GRANTED_BY, link=forum_link(credit.note))
+
+
+def _why_no_credit(
+    config: ProgrammeConfig, post: ForumPost, facts: _Facts, name: str
+) -> str | None:
+    """None when the post is accepted now and earns credit, else why it earns none."""
+    accepted = facts.accepted if facts.accepted is not None else name == ACCEPTED
+    if facts.topic_missing:
+        return "the topic no longer exists"
+    if not accepted:
+        return "it is not the accepted answer"
+    if post.category_id not in config.discourse.support_category_ids:
+        return f"category {post.category_id} is not a support category"
+    if _same_user(facts.topic_owner, post.user_id, post.username):
+        return f"{post.username} answered their own topic"
+    return None
 
 
 def _forum_member(

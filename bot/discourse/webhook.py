@@ -31,6 +31,8 @@ from bot.discourse.handlers import process_entry, record_event
 from bot.errors import MissingSetting
 from bot.payloads import holds_nul
 from bot.runtime import Runtime
+from scoring.bounds import check_moment
+from scoring.errors import OutOfRange
 
 log = logging.getLogger("creditbot.discourse")
 
@@ -99,6 +101,10 @@ def receive_webhook(runtime: Runtime, headers: Mapping[str, str], body: bytes) -
     try:
         event = parse_event(name, payload)
     except PayloadError as error:
+        return Reply(400, {"error": f"not a {name} payload: {error}"})
+    try:
+        check_moment(event.subject.created_at, runtime.now().date(), what="created_at")
+    except OutOfRange as error:
         return Reply(400, {"error": f"not a {name} payload: {error}"})
     reason = ignored_reason(event, runtime.config.discourse)
     if reason is not None:

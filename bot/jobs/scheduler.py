@@ -28,6 +28,7 @@ from bot.discourse.handlers import process_pending_discourse
 from bot.gateways import Gateways
 from bot.jobs.registry import JOBS, run_all_due, run_due
 from bot.jobs.runs import JobSpec, RunStatus
+from bot.logs import quiet_scheduler_logs
 from bot.outbox.worker import Pacer, deliver_due, deliver_keys
 from bot.owners import worker_id
 from bot.runtime import Runtime
@@ -56,6 +57,7 @@ class Scheduler:
         self.timed = timed
         self.owner = owner or worker_id()
         self.pacer = Pacer(runtime.config.outbox.slack_interval_seconds)
+        quiet_scheduler_logs()
         self.apscheduler = BackgroundScheduler(
             timezone=runtime.config.tz,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.messages.rendering import md_cell
+from bot.messages.escaping import discourse_markdown_text, discourse_mention
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,11 @@ def announcement_title(announcement: Announcement) -> str:
 
 def _forum_who(person: Recognised) -> str:
     if person.is_organisation:
-        return f"**{md_cell(person.name)}**"
-    name = f"@{person.discourse_username}" if person.discourse_username else md_cell(person.name)
-    return f"{name} ({md_cell(person.organisation)})" if person.organisation else name
+        return f"**{discourse_markdown_text(person.name)}**"
+    name = discourse_mention(person.discourse_username, person.name)
+    return (
+        f"{name} ({discourse_markdown_text(person.organisation)})" if person.organisation else name
+    )
 
 
 def _closing(announcement: Announcement) -> str:
@@ -88,11 +90,12 @@ def announcement_markdown(announcement: Announcement) -> str:
     )
     out = [
         f"The review panel has recognised **{total}** in {announcement.cycle}. "
-        f"Congratulations, and thank you for all you give to {md_cell(announcement.community)}!",
+        "Congratulations, and thank you for all you give to "
+        f"{discourse_markdown_text(announcement.community)}!",
         "",
     ]
     for track in announcement.tracks:
-        out += [f"### {md_cell(track.name)}", ""]
+        out += [f"### {discourse_markdown_text(track.name)}", ""]
         out += [f"- {_forum_who(person)}" for person in track.people]
         out.append("")
     if announcement.unnamed:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.messages.escaping import discourse_markdown_text, discourse_mention
 from bot.messages.names import neutral_name, welcome_sentence
 from scoring.models import MonthlyReport
 from scoring.months import Month
@@ -110,8 +111,9 @@ def render_markdown(
             "|---|---|---|---|",
         ]
         for m in members:
-            who = f"@{m.discourse_username}" if m.discourse_username else m.name
-            out.append(f"| {m.rank} | {who} | {m.organisation or '–'} | {m.points} |")
+            who = discourse_mention(m.discourse_username, m.name)
+            org = discourse_markdown_text(m.organisation) if m.organisation else "–"
+            out.append(f"| {m.rank} | {who} | {org} | {m.points} |")
         out.append("")
     organisations = report.organisations if top is None else report.organisations[:top]
     if organisations:
@@ -124,7 +126,8 @@ def render_markdown(
         for o in organisations:
             rank = o.rank if o.rank is not None else "–"
             out.append(
-                f"| {rank} | {o.name} | {o.points} | {signed(o.delta_points)} | {movement(o)} |"
+                f"| {rank} | {discourse_markdown_text(o.name)} | {o.points} | "
+                f"{signed(o.delta_points)} | {movement(o)} |"
             )
         out.append("")
     out.append(
@@ -151,15 +154,11 @@ def _plain_name(change: PointsChange) -> str:
 
 
 def _forum_name(change: PointsChange) -> str:
-    return (
-        f"@{change.discourse_username}"
-        if change.discourse_username
-        else md_cell(neutral_name(change.name))
-    )
+    return discourse_mention(change.discourse_username, neutral_name(change.name))
 
 
 def _md_name(change: PointsChange) -> str:
-    return md_cell(neutral_name(change.name))
+    return discourse_markdown_text(neutral_name(change.name))
 
 
 def correction_lines(
@@ -188,21 +187,9 @@ class _NameOf(Protocol):
 # -- the shout-out ----------------------------------------------------------------
 
 
-def md_cell(text: str) -> str:
-    """Text safe in a Markdown table cell and line (no pipes, no line breaks, no markup)."""
-    cleaned = " ".join(text.split()).replace("|", "\\|")
-    for char in "*_`[]<>#":
-        cleaned = cleaned.replace(char, "\\" + char)
-    return cleaned
-
-
 def forum_mention(member: ShoutoutMember) -> str:
     """``@username`` on the forum (a mention), else the member's name."""
-    return (
-        f"@{member.discourse_username}"
-        if member.discourse_username
-        else md_cell(neutral_name(member.name))
-    )
+    return discourse_mention(member.discourse_username, neutral_name(member.name))
 
 
 def shoutout_title(content: ShoutoutContent) -> str:
@@ -234,7 +221,7 @@ def render_shoutout_markdown(content: ShoutoutContent) -> str:
             "|---|---|---|---|",
         ]
         for m in content.members:
-            org = md_cell(m.organisation) if m.organisation else "–"
+            org = discourse_markdown_text(m.organisation) if m.organisation else "–"
             out.append(f"| {m.rank} | {forum_mention(m)} | {org} | {m.points} |")
         if content.more_members:
             out += ["", f"…and {content.more_members} more."]
@@ -248,14 +235,14 @@ def render_shoutout_markdown(content: ShoutoutContent) -> str:
         ]
         for o in content.organisations:
             out.append(
-                f"| {o.rank} | {md_cell(o.name)} | {o.points} | "
+                f"| {o.rank} | {discourse_markdown_text(o.name)} | {o.points} | "
                 f"{movement(o)} ({signed(o.delta_points)} points) |"
             )
         if content.more_organisations:
             out += ["", f"…and {content.more_organisations} more."]
         out.append("")
     out += ["### New this month", "", _newcomers(content, bold="**"), ""]
-    welcome = _welcome(content, md_cell)
+    welcome = _welcome(content, discourse_markdown_text)
     if welcome:
         out += [welcome, ""]
     if content.corrections:

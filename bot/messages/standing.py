@@ -7,9 +7,10 @@ no reason, amount or conduct detail can reach it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.messages.escaping import slack_text
 from scoring.inactivity import Decline
 from scoring.ladder import LadderChange, Move
 from scoring.models import Organisation
@@ -101,6 +102,11 @@ def _fix(rule: Rule, evaluation: StandingEvaluation, org: Organisation, rules: P
     )
 
 
+def _shown(org: Organisation) -> Organisation:
+    """The organisation with its name as Slack must show it (a name is typed by people)."""
+    return replace(org, name=slack_text(org.name))
+
+
 def warning(
     org: Organisation,
     evaluation: StandingEvaluation,
@@ -109,6 +115,7 @@ def warning(
     managers: Sequence[str] = (),
 ) -> str:
     """The private message to a partner's contacts at levels 1, 2 and 3."""
+    org = _shown(org)
     month = evaluation.month
     step = change.step
     intro = {
@@ -161,6 +168,7 @@ def warning(
 
 def welcome_back(org: Organisation, month: Month, change: LadderChange) -> str:
     """The private message when a partner is back in good standing."""
+    org = _shown(org)
     before = change.previous.level if change.previous else 0
     restored = []
     if before >= 2:
@@ -179,6 +187,7 @@ def welcome_back(org: Organisation, month: Month, change: LadderChange) -> str:
 
 def removal_announcement(org: Organisation) -> str:
     """The public note of a partner leaving the list: neutral, and nothing private."""
+    org = _shown(org)
     return (
         f"Partner list update: {org.name} is no longer listed as a partner of the programme. "
         "Thank you for the contributions so far; the door stays open."
@@ -227,7 +236,7 @@ def manager_summary(
     good = [r for r in results if r.change.step.level == 0]
     moved = [r for r in results if r.change.move != Move.STAYED_GOOD]
     lines = [f"*Partner standing for {month.label()}* (private)"]
-    names = ", ".join(r.organisation.name for r in good) or "none"
+    names = ", ".join(slack_text(r.organisation.name) for r in good) or "none"
     lines.append(f"In good standing ({len(good)} of {len(results)}): {names}")
     lines.append("")
     lines.append("*Moved on the ladder*" if moved else "Nobody moved on the ladder.")
@@ -235,8 +244,8 @@ def manager_summary(
         before = r.change.previous.level if r.change.previous else 0
         after = r.change.step.level
         lines.append(
-            f"• {r.organisation.name} ({r.organisation.slug}): level {before} → {after}, "
-            f"{level_words(after)}"
+            f"• {slack_text(r.organisation.name)} ({r.organisation.slug}): "
+            f"level {before} → {after}, {level_words(after)}"
         )
         lines += [f"    – {reason}" for reason in r.evaluation.reasons]
         if r.change.move != Move.RESTORED and not r.organisation.contacts:

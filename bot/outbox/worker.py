@@ -170,10 +170,9 @@ def deliver_due(
             continue
         if message.resumed:
             log.warning(
-                "outbox message %s (%s) was being sent by a worker that stopped; "
+                "outbox message %s was being sent by a worker that stopped; "
                 "sending it again (it may already have arrived once)",
-                message.id,
-                message.key,
+                message.log_name,
             )
         paced = message.channel == SLACK
         if paced:
@@ -197,7 +196,7 @@ def deliver_due(
             result.failed.append(Undelivered(message.key, str(error)))
             continue
         except Exception as error:  # a bug or an unexpected answer: retry, keep the worker up
-            log.exception("outbox message %s (%s) raised", message.id, message.key)
+            log.exception("outbox message %s raised", message.log_name)
             wrapped = ExternalServiceError(message.channel, f"{type(error).__name__}: {error}")
             record = _record_failure(runtime, message, wrapped, rng, clock())
             bucket = result.failed if record.status == "failed" else result.retrying
@@ -210,7 +209,7 @@ def deliver_due(
         with runtime.uow() as uow:
             uow.outbox.mark_sent(message.id, ref, clock())
             uow.commit()
-        log.info("outbox message %s (%s) sent: %s", message.id, message.key, ref)
+        log.info("outbox message %s sent", message.log_name)
         result.sent.append(Delivered(message.key, ref))
     return result
 
@@ -238,9 +237,8 @@ def _record_failure(
         uow.commit()
     if record.status != "failed":
         log.warning(
-            "outbox message %s (%s) not sent (%s); next try at %s",
-            message.id,
-            message.key,
+            "outbox message %s not sent (%s); next try at %s",
+            message.log_name,
             error,
             record.next_attempt_at.isoformat(),
         )

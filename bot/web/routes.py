@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.applications import Starlette
@@ -28,8 +29,9 @@ from bot.runtime import Runtime
 from bot.web import api, pages
 from bot.web.distinguished import distinguished_html, distinguished_json
 from bot.web.links import Links
+from scoring.bounds import check_month
 from scoring.directory import DirectoryFilter
-from scoring.errors import InvalidMonth
+from scoring.errors import InvalidMonth, OutOfRange
 from scoring.months import Month
 from storage.uow import UnitOfWork
 
@@ -53,10 +55,11 @@ def _filter(request: Request) -> DirectoryFilter:
     return DirectoryFilter(value("service"), value("region"), value("language"))
 
 
-def _month(text: str) -> Month | None:
+def _month(text: str, now: datetime) -> Month | None:
+    """The month of a page's address, or None when it is not one or out of range."""
     try:
-        return Month.parse(text)
-    except InvalidMonth:
+        return check_month(Month.parse(text), now.date())
+    except (InvalidMonth, OutOfRange):
         return None
 
 
@@ -111,7 +114,7 @@ def web_routes(runtime: Runtime) -> list[BaseRoute]:
         now = runtime.now()
         if key == "leads":
             return html(lambda uow, links: pages.leads_html(uow, config, now, links), "")
-        month = _month(key)
+        month = _month(key, now)
         missing = f"No report for '{key}': reports are for months that have ended (YYYY-MM)."
         if month is None:
             return html(lambda uow, links: None, missing)
@@ -153,7 +156,7 @@ def web_routes(runtime: Runtime) -> list[BaseRoute]:
         now = runtime.now()
         if key == "leads":
             return json(lambda uow: api.leads_json(uow, config), "")
-        month = _month(key)
+        month = _month(key, now)
         if month is None:
             return json(lambda uow: None, f"'{key}' is not a month (YYYY-MM)")
         return json(

@@ -61,6 +61,22 @@ class OutboxMessage:
     resumed: bool = False
     """Claimed again after another worker's lease ran out: it may have been sent already."""
 
+    @property
+    def log_name(self) -> str:
+        """How log lines name the message: its id, channel, kind and the type of its
+        target. Never its key, which for a private message says who was told what
+        (``standing:beta:2027-07:dm:U01BETA``); ``creditbot outbox list`` shows keys."""
+        return f"{self.id} ({self.channel} {self.kind} to {_target_type(self)})"
+
+
+def _target_type(message: OutboxMessage) -> str:
+    if message.channel != "slack":
+        return "a private message" if message.kind in ("pm", "badge") else "a topic"
+    first = message.target[:1]
+    if message.kind == "dm" or first in ("D", "U", "W"):
+        return "a person"
+    return "a private channel" if first == "G" else "a channel"
+
 
 def retry_delay(
     attempts: int, retry_after: float | None, rng: random.Random | None = None
@@ -284,10 +300,9 @@ class OutboxRepository:
         )
         message = self._reload(message_id)
         log.error(
-            "outbox message %s (%s) parked after %s tries: %s; "
+            "outbox message %s parked after %s tries: %s; "
             "see `creditbot outbox list`, retry with `creditbot outbox retry %s`",
-            message.id,
-            message.key,
+            message.log_name,
             message.attempts,
             error,
             message.id,

@@ -276,6 +276,7 @@ def open_stack(
     forum.add_user("marco", "marco@gmail.com", user_id=63, name="Marco Rossi")
     forum.add_user("esther_o", "esther@beta.example", user_id=57, name="Esther Okafor")
     forum.add_topic(871, "How do I export grades to CSV?", "marco")
+    forum.accept_answer(871, 3, "esther_o")  # the payload's post 3, accepted
     runtime, url, server = stack_runtime(backend, request, folder, slack_api, forum, config)
     app = RunningApp(runtime, slack_api)
     # Answers come back at once (without it, Nagle's algorithm holds the body of every
@@ -375,6 +376,23 @@ def captured_logs() -> Iterator[CapturedLogs]:
 
 # -- hypothesis: values and mutations of real payloads -------------------------------------
 
+#: Numbers of thousands of digits, as text (Python refuses to convert 4,300 digits or
+#: more to an int at all) and as JSON numbers under that limit.
+HUGE_NUMBER_TEXTS = ("9" * 5000, "-" + "9" * 5000, "1" + "0" * 4299, "1e999999", "1e30")
+HUGE_INTEGERS = (10**4000, -(10**4000), 2**64, 10**25)
+#: Times at the edges of what a calendar, a timezone or a Slack ``ts`` can hold.
+EDGE_TIMES = (
+    "0001-01-01",
+    "0001-01-01T01:00:00+05:00",
+    "9999-12-31T23:59:59-05:00",
+    "9999-12-31T20:00",
+    "1970-01-01T00:00:00Z",
+    "1999-12-31",
+    "2000-02-29",
+    "0",
+    "999999999999.1",
+    "99999999999999",
+)
 ODD_TEXT = st.sampled_from(
     [
         "",
@@ -405,6 +423,8 @@ ODD_TEXT = st.sampled_from(
         "1793521200.000200",
         "'; DROP TABLE credit; --",
         "é" * 300,
+        *HUGE_NUMBER_TEXTS,
+        *EDGE_TIMES,
     ]
 )
 ODD_SCALAR = (
@@ -412,6 +432,7 @@ ODD_SCALAR = (
     | st.none()
     | st.booleans()
     | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.sampled_from(HUGE_INTEGERS)
     | st.sampled_from(
         [
             0,

@@ -338,6 +338,7 @@ def test_forum_webhooks_retried_with_new_event_ids_have_one_effect_each(
         topic_id = 1000 + n
         forum.add_topic(topic_id, f"How do I do thing {n}?", "marco")
         username, user_id, _ = FORUM_USERS[n % len(FORUM_USERS)]
+        forum.accept_answer(topic_id, 3, username)  # the payload's post 3
         solutions.append(
             forum_payload(
                 "accepted_solution",

@@ -68,6 +68,8 @@ class _Topic:
     created_at: str
     external_id: str | None = None
     accepted_post_number: int | None = None
+    # who wrote the accepted answer, when it is not one of the posts the stand-in holds
+    accepted_username: str | None = None
     pinned: bool = False
     post_ids: list[int] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)  # a private message's usernames
@@ -187,6 +189,20 @@ class StandinDiscourse:
     def accept(self, topic_id: int, post_id: int) -> None:
         with self._lock:
             self.topics[topic_id].accepted_post_number = self.posts[post_id]["post_number"]
+            self.topics[topic_id].accepted_username = None
+
+    def accept_answer(self, topic_id: int, post_number: int, username: str) -> None:
+        """Mark post ``post_number`` of the topic (by ``username``) as its accepted answer,
+        as discourse-solved does, without the stand-in holding that post."""
+        with self._lock:
+            self.topics[topic_id].accepted_post_number = post_number
+            self.topics[topic_id].accepted_username = username
+
+    def unaccept(self, topic_id: int) -> None:
+        """The topic has no accepted answer any more."""
+        with self._lock:
+            self.topics[topic_id].accepted_post_number = None
+            self.topics[topic_id].accepted_username = None
 
     # -- what tests tell it ---------------------------------------------------------
     def fail(
@@ -322,10 +338,20 @@ class StandinDiscourse:
             "details": {"created_by": basic_owner, "last_poster": basic_owner},
         }
         if topic.accepted_post_number is not None:
-            answer = next(
+            held = [
                 self.posts[p]
                 for p in topic.post_ids
                 if self.posts[p]["post_number"] == topic.accepted_post_number
+            ]
+            user = self.users.get((topic.accepted_username or "").lower(), {})
+            answer = (
+                held[0]
+                if held and topic.accepted_username is None
+                else {
+                    "post_number": topic.accepted_post_number,
+                    "username": topic.accepted_username,
+                    "name": user.get("name", topic.accepted_username),
+                }
             )
             view["accepted_answer"] = {
                 "post_number": answer["post_number"],

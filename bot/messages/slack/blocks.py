@@ -1,8 +1,10 @@
 """Block Kit builders: the question, its answer, the App Home, and /credit's replies.
 
 Every builder returns the plain-text fallback with the blocks (Slack shows the text in
-notifications and where blocks cannot be drawn). Snippets come from Slack already
-escaped (``&amp;``, ``&lt;``, ``&gt;``), so they are shown as they are.
+notifications and where blocks cannot be drawn). What people wrote (snippets, notes,
+reasons quoting them) goes through :func:`bot.messages.escaping.slack_text`, so a thanked
+message's ``<!channel>`` or ``<@U…>`` is shown, not sent; and every mrkdwn text is
+``verbatim`` (no auto-linking).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.messages.escaping import slack_text, slack_text_keeping_mentions
 from bot.messages.slack.manager import ManagerHome, manager_blocks
 from scoring.evidence import evidence
 from scoring.models import Credit
@@ -29,7 +32,7 @@ _MAX_SECTION = 3000
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text[:_MAX_SECTION]}
+    return {"type": "mrkdwn", "text": text[:_MAX_SECTION], "verbatim": True}
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def _where(suggestion: Suggestion) -> str:
 
 
 def _quote(snippet: str) -> str:
-    return "\n".join("> " + line for line in snippet.splitlines() or [""])
+    return "\n".join("> " + slack_text(line) for line in snippet.splitlines() or [""])
 
 
 def question_message(
@@ -79,7 +82,7 @@ def question_message(
     if suggestion.snippet:
         blocks.append(_section(_quote(suggestion.snippet)))
     if suggestion.reason:
-        blocks.append(_context(f"Why I ask: {suggestion.reason}"))
+        blocks.append(_context(f"Why I ask: {slack_text_keeping_mentions(suggestion.reason)}"))
     if points_today is not None:
         blocks.append(_context(f"Their points so far that day: {points_today}"))
     blocks.append(
@@ -113,7 +116,7 @@ def question_message(
     )
     text = f"Is this a contribution? <@{suggestion.author_ref}> in <#{suggestion.channel}>"
     if suggestion.snippet:
-        text += f": {suggestion.snippet}"
+        text += f": {slack_text(suggestion.snippet)}"
     return text, blocks
 
 
@@ -149,7 +152,7 @@ def answered_message(suggestion: Suggestion, credit: Credit | None) -> tuple[str
     if suggestion.snippet:
         blocks.append(_section(_quote(suggestion.snippet)))
     if suggestion.reason:
-        blocks.append(_context(f"Why I asked: {suggestion.reason}"))
+        blocks.append(_context(f"Why I asked: {slack_text_keeping_mentions(suggestion.reason)}"))
     blocks.append(_section(outcome))
     return f"{short}: <@{suggestion.author_ref}> in <#{suggestion.channel}>", blocks
 
@@ -182,15 +185,14 @@ def summary_lines(summary: CreditsSummary) -> list[str]:
         f"*All time:* {_plural(summary.total_points, 'point')} "
         f"from {_plural(summary.total_credits, 'credit')}",
     ]
+    organisation = slack_text(summary.organisation or "")
     if summary.organisation is None:
         lines.append("*Organisation:* none (you contribute independently)")
     elif summary.organisation_rank is None:
-        lines.append(
-            f"*Organisation:* {summary.organisation}, not ranked yet in {summary.month_label}"
-        )
+        lines.append(f"*Organisation:* {organisation}, not ranked yet in {summary.month_label}")
     else:
         lines.append(
-            f"*Organisation:* {summary.organisation}, ranked {summary.organisation_rank} "
+            f"*Organisation:* {organisation}, ranked {summary.organisation_rank} "
             f"of {summary.organisations_ranked} in {summary.month_label}"
         )
     return lines
@@ -204,7 +206,7 @@ def me_text(summary: CreditsSummary) -> str:
     recent = [
         f"• {c.occurred_at.date().isoformat()} {c.type}, {_plural(c.points, 'point')}"
         + f" (credit {c.id})"
-        + (f": {evidence(c)}" if evidence(c) else "")
+        + (f": {slack_text(evidence(c))}" if evidence(c) else "")
         for c in summary.recent
     ]
     return "\n".join(

@@ -15,9 +15,10 @@ Slack's own user, channel and link tokens (``<@U123>``, ``<#C123>``, ``<https://
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
+
+from bot.messages.escaping import slack_text, slack_text_keeping_mentions
 
 ACTION_APPROVE = "dc_vote_approve"
 ACTION_DECLINE = "dc_vote_decline"
@@ -33,9 +34,6 @@ MAX_LINKS_SHOWN = 10
 
 Block = dict[str, Any]
 
-_SLACK_TOKEN = re.compile(
-    r"<(?:[@#][A-Z0-9]+|!(?:here|channel|everyone)|https?://[^\s<>|]+)(?:\|[^<>]*)?>"
-)
 _OUTCOMES = {
     "approved": ":white_check_mark: *Approved*",
     "declined": ":x: *Declined*",
@@ -64,23 +62,6 @@ class NominationView(Protocol):
 
     @property
     def evidence(self) -> Mapping[str, Any]: ...
-
-
-def escape(text: str) -> str:
-    """Text safe in Slack mrkdwn (``&``, ``<`` and ``>`` are control characters)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_keeping_tokens(text: str) -> str:
-    """Like :func:`escape`, but Slack's mentions and links stay clickable."""
-    parts: list[str] = []
-    last = 0
-    for match in _SLACK_TOKEN.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(match.group())
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return "".join(parts)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -174,7 +155,7 @@ def history_lines(evidence: Mapping[str, Any]) -> list[str]:
     if typed:
         lines.append(
             "*By type:* "
-            + " · ".join(f"{escape(name)} {_points_text(p, c)}" for name, p, c in typed)
+            + " · ".join(f"{slack_text(name)} {_points_text(p, c)}" for name, p, c in typed)
         )
     order = evidence.get("months")
     if isinstance(order, list) and all(isinstance(m, Mapping) for m in order):
@@ -204,7 +185,7 @@ def history_lines(evidence: Mapping[str, Any]) -> list[str]:
     track_types = evidence.get("track_types")
     track_points = evidence.get("track_points")
     if isinstance(track_types, list) and track_types and isinstance(track_points, int):
-        kinds = ", ".join(escape(str(t)) for t in track_types)
+        kinds = ", ".join(slack_text(str(t)) for t in track_types)
         lines.insert(1, f"*In the track's types ({kinds}):* {_points_text(track_points, None)}")
     return lines
 
@@ -216,7 +197,7 @@ def _links_text(links: Sequence[str]) -> str | None:
     shown = [link for link in links if link][:MAX_LINKS_SHOWN]
     if not shown:
         return None
-    lines = [f"• {escape_keeping_tokens(_as_link(link))}" for link in shown]
+    lines = [f"• {slack_text_keeping_mentions(_as_link(link), links=True)}" for link in shown]
     more = len([link for link in links if link]) - len(shown)
     if more > 0:
         lines.append(f"…and {more} more")
@@ -233,11 +214,13 @@ def _body(nomination: NominationView, track_name: str, nominee_name: str) -> lis
     blocks: list[Block] = [
         _header(f"{nominee_name} for {track_name}"),
         _section(
-            f"*Nominee:* {escape(_cut(nominee_name, 300))} · "
-            f"*Track:* {escape(_cut(track_name, 300))}\n"
+            f"*Nominee:* {slack_text(_cut(nominee_name, 300))} · "
+            f"*Track:* {slack_text(_cut(track_name, 300))}\n"
             f"*Nominated by* <@{nomination.nominator}> for the {nomination.cycle} cycle"
         ),
-        _section("*Why*\n" + _quote(escape_keeping_tokens(nomination.justification))),
+        _section(
+            "*Why*\n" + _quote(slack_text_keeping_mentions(nomination.justification, links=True))
+        ),
     ]
     links = _links_text(list(nomination.links or []))
     if links:
@@ -321,7 +304,7 @@ def decided_message(
     ``tally`` is a ``scoring.distinguished.Tally`` or the dict stored with the nomination.
     """
     outcome = str(_tally_value(tally, "outcome") or "")
-    heading = _OUTCOMES.get(outcome, f"*Decided: {escape(outcome or 'unknown')}*")
+    heading = _OUTCOMES.get(outcome, f"*Decided: {slack_text(outcome or 'unknown')}*")
     blocks = _body(nomination, track_name, nominee_name)
     blocks.append(_section(f"{heading}\n{tally_text(tally)}"))
     label = {"approved": "Approved", "declined": "Declined", "no_quorum": "No quorum"}.get(

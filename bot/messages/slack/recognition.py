@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.messages.distinguished import plural, unnamed_line
-from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS, escape
+from bot.messages.escaping import slack_text
+from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS
 
 if TYPE_CHECKING:
     from bot.messages.distinguished import Announcement, Recognised
@@ -42,9 +43,9 @@ def _packed(heading: str, lines: list[str]) -> list[Block]:
 
 def _who(person: Recognised) -> str:
     if person.is_organisation:
-        return f"*{escape(person.name)}*"
-    name = f"<@{person.slack_user}>" if person.slack_user else escape(person.name)
-    return f"{name} · {escape(person.organisation)}" if person.organisation else name
+        return f"*{slack_text(person.name)}*"
+    name = f"<@{person.slack_user}>" if person.slack_user else slack_text(person.name)
+    return f"{name} · {slack_text(person.organisation)}" if person.organisation else name
 
 
 def announcement_message(announcement: Announcement) -> dict[str, Any]:
@@ -60,14 +61,14 @@ def announcement_message(announcement: Announcement) -> dict[str, Any]:
         },
         _section(
             f"Congratulations to the *{total}* of {announcement.cycle}, recognised by the "
-            f"review panel for what they give to {escape(announcement.community)}. "
+            f"review panel for what they give to {slack_text(announcement.community)}. "
             "Thank you! :tada:"
         ),
         {"type": "divider"},
     ]
     for track in announcement.tracks:
         blocks += _packed(
-            f"*{escape(track.name)}*", [f"• {_who(person)}" for person in track.people]
+            f"*{slack_text(track.name)}*", [f"• {_who(person)}" for person in track.people]
         )
     if announcement.unnamed:
         blocks.append(_section(f"…and {unnamed_line(announcement.unnamed)}."))

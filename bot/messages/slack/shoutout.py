@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from bot.messages.escaping import slack_text
 from bot.messages.names import neutral_name, welcome_sentence
 from bot.messages.rendering import correction_lines, movement, signed
 from scoring.shoutout import PointsChange, ShoutoutContent, ShoutoutMember
@@ -25,25 +26,21 @@ MAX_FALLBACK_CHARS = 3000
 Block = dict[str, Any]
 
 
-def escape(text: str) -> str:
-    """Text safe in Slack mrkdwn (``&``, ``<`` and ``>`` are control characters)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def slack_mention(member: ShoutoutMember | PointsChange) -> str:
     """``<@U123>`` for a Slack user; else the name, with the forum name when there is one."""
     if member.slack_id:
         return f"<@{member.slack_id}>"
-    name = escape(neutral_name(member.name))
+    name = slack_text(neutral_name(member.name))
     if member.discourse_username:
-        return f"{name} (@{escape(member.discourse_username)} on the forum)"
+        return f"{name} (@{slack_text(member.discourse_username)} on the forum)"
     return name
 
 
 def _section(text: str) -> Block:
     if len(text) > MAX_SECTION_CHARS:
         text = text[: MAX_SECTION_CHARS - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    # verbatim: names are shown as written, never auto-linked (our own <@U…> still works)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
 def _divider() -> Block:
@@ -51,7 +48,8 @@ def _divider() -> Block:
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION_CHARS]}]}
+    element = {"type": "mrkdwn", "text": text[:MAX_SECTION_CHARS], "verbatim": True}
+    return {"type": "context", "elements": [element]}
 
 
 def _packed(heading: str, lines: Sequence[str]) -> list[Block]:
@@ -73,7 +71,7 @@ def _packed(heading: str, lines: Sequence[str]) -> list[Block]:
 def _member_lines(content: ShoutoutContent) -> list[str]:
     lines = []
     for m in content.members:
-        org = f" · {escape(m.organisation)}" if m.organisation else ""
+        org = f" · {slack_text(m.organisation)}" if m.organisation else ""
         lines.append(f"{m.rank}. {slack_mention(m)} — *{m.points}* points{org}")
     if content.more_members:
         lines.append(f"…and {content.more_members} more. Thank you all!")
@@ -82,7 +80,7 @@ def _member_lines(content: ShoutoutContent) -> list[str]:
 
 def _organisation_lines(content: ShoutoutContent) -> list[str]:
     lines = [
-        f"{o.rank}. *{escape(o.name)}* — {o.points} points · {movement(o)} "
+        f"{o.rank}. *{slack_text(o.name)}* — {o.points} points · {movement(o)} "
         f"({signed(o.delta_points)} since last month)"
         for o in content.organisations
     ]
@@ -137,7 +135,7 @@ def _blocks(content: ShoutoutContent) -> list[Block]:
             )
         )
     if content.note:
-        blocks.append(_section(escape(content.note)))
+        blocks.append(_section(slack_text(content.note)))
     if content.members:
         blocks.append(_divider())
         blocks += _packed("*Top contributors*", _member_lines(content))
@@ -151,27 +149,30 @@ def _blocks(content: ShoutoutContent) -> list[Block]:
             correction_lines(content.corrections, slack_mention, _escaped_name),
         )
     blocks.append(
-        _context(f":bulb: *How to get on this list:* {escape(content.how_to_get_listed)}")
+        _context(f":bulb: *How to get on this list:* {slack_text(content.how_to_get_listed)}")
     )
     return blocks
 
 
 def _escaped_name(change: PointsChange) -> str:
-    return escape(neutral_name(change.name))
+    return slack_text(neutral_name(change.name))
 
 
 def fallback_text(content: ShoutoutContent) -> str:
     """The message's plain ``text``: a one-paragraph summary, names without mentions."""
     if content.quiet:
         return f"Contributions in {content.label}: a quiet month, nothing was credited."
-    names = ", ".join(f"{escape(neutral_name(m.name))} ({m.points})" for m in content.members[:10])
+    names = ", ".join(
+        f"{slack_text(neutral_name(m.name))} ({m.points})" for m in content.members[:10]
+    )
     more = content.contributors - min(len(content.members), 10)
     text = (
         f"Contributions in {content.label}: thank you to the {content.contributors} "
         f"contributors! Top: {names}" + (f" and {more} more." if more > 0 else ".")
     )
     welcome = welcome_sentence(
-        [escape(neutral_name(n)) for n in content.new_contributor_names], content.new_contributors
+        [slack_text(neutral_name(n)) for n in content.new_contributor_names],
+        content.new_contributors,
     )
     if welcome:
         text += f" {welcome}"

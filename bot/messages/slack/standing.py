@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.messages.slack.shoutout import escape
+from bot.messages.escaping import slack_text
 from scoring.months import Month
 
 MAX_REPLY_CHARS = 3000
@@ -88,7 +88,7 @@ def needs(figures: PartnerFigures, month: Month) -> str:
 def partner_line(figures: PartnerFigures, month: Month) -> str:
     """One partner in one line: figures against minimums, level and what it needs."""
     return (
-        f"• *{escape(figures.name)}* ({figures.slug}): {figures.points} of "
+        f"• *{slack_text(figures.name)}* ({figures.slug}): {figures.points} of "
         f"{_number(figures.minimum_points)} points{_money(figures)}; {_level(figures)}; "
         f"{needs(figures, month)}"
     )
@@ -120,7 +120,7 @@ def programme_standing(figures: Sequence[PartnerFigures], month: Month) -> str:
     if rest:
         lines.append(f"*On track ({len(rest)})*")
         lines += [
-            f"• {escape(f.name)} ({f.slug}): {f.points} of {_number(f.minimum_points)} points"
+            f"• {slack_text(f.name)} ({f.slug}): {f.points} of {_number(f.minimum_points)} points"
             f"{_money(f)}"
             for f in rest
         ]
@@ -137,7 +137,7 @@ def own_standing(figures: Sequence[PartnerFigures], month: Month) -> str:
             else ""
         )
         out.append(
-            f"*{escape(f.name)}, {month.label()} so far*\n"
+            f"*{slack_text(f.name)}, {month.label()} so far*\n"
             f"Points: {f.points} of the {_number(f.minimum_points)} needed{money}\n"
             f"Standing: {_level(f)}\n"
             f"{_capitalised(needs(f, month))}."

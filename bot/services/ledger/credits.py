@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
 from scoring.attribution import resolve_organisation
+from scoring.bounds import check_moment
 from scoring.models import Credit, Member
 from storage.uow import UnitOfWork
 
@@ -54,6 +55,7 @@ def record_credit(
     if member.is_bot:
         raise InvalidInput(f"{member.name} is a bot; bots never earn credit")
     value = check_credit(config, type_name, points)
+    check_moment(occurred_at, now.date(), what="date of the contribution")
     if organisation is not None and uow.organisations.get(organisation) is None:
         raise NotFound(f"no organisation with slug '{organisation}'")
     day = occurred_at.astimezone(config.tz).date()

@@ -22,6 +22,8 @@ from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
 from bot.services.ledger.members import ensure_member
 from scoring.attribution import resolve_organisation
+from scoring.bounds import MAX_NUMBER_DIGITS, MAX_POINTS, check_moment, parse_points
+from scoring.errors import OutOfRange
 from scoring.models import Affiliation, Identity, IdentityKind
 from storage.repositories.members import guess_identity
 
@@ -79,7 +81,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     if not line.strip():
                         continue
                     try:
-                        record = json.loads(line)
+                        record = json.loads(line, parse_int=_json_int)
                     except json.JSONDecodeError as error:
                         raise InvalidInput(
                             f"{path}:{number}: not valid JSON ({error.msg})"
@@ -115,6 +117,7 @@ class _LineParser:
 
     def __init__(self, runtime: Runtime, path: Path) -> None:
         self._config = runtime.config
+        self._today = runtime.now().date()
         self._path = path
         self._members: dict[str, Identity] = {}
         self._points: dict[tuple[str, int | None], int] = {}
@@ -130,10 +133,10 @@ class _LineParser:
             if not str(record.get(required) or "").strip():
                 raise self._fail(number, f"'{required}' is missing")
         try:
-            at = parse_moment(str(record["at"]))
+            at = check_moment(parse_moment(str(record["at"])), self._today, what="'at'")
             type_name = str(record["type"]).strip()
             value = self._checked_points(type_name, _points(record.get("points")))
-        except InvalidInput as error:
+        except (InvalidInput, OutOfRange) as error:
             raise self._fail(number, str(error)) from None
         organisation = str(record.get("organisation") or "").strip() or None
         source = str(record.get("source") or "import").strip()
@@ -154,14 +157,21 @@ class _LineParser:
         return self._points[key]
 
 
+def _json_int(text: str) -> int | str:
+    """A JSON integer; one too long to be a sane number stays text, for the line's checks
+    to refuse by name (Python refuses to convert 4,300 digits or more at all)."""
+    return int(text) if len(text) <= MAX_NUMBER_DIGITS else text
+
+
 def _points(raw: Any) -> int | None:
     if raw in (None, ""):
         return None
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, bool) or not str(raw).strip().lstrip("-").isdecimal():
-        raise InvalidInput(f"points must be a whole number, not '{raw}'")
-    return int(str(raw).strip())
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not text.lstrip("-").isdecimal():
+        raise InvalidInput(f"points must be a whole number, not '{text[:32]}'")
+    return parse_points(text, MAX_POINTS)
 
 
 def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:

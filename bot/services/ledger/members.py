@@ -142,8 +142,10 @@ def resolve_member(uow: UnitOfWork, reference: str) -> Member:
         raise InvalidInput("no member given")
     identity = guess_identity(reference)
     member = uow.members.find(identity)
-    if member is None and reference.strip().isdigit():
-        member = uow.members.get(int(reference.strip()))
+    number = reference.strip()
+    # a member id: ASCII digits that fit a database integer ("²" and 10**25 do not)
+    if member is None and number.isascii() and number.isdigit() and len(number) <= 18:
+        member = uow.members.get(int(number))
     if member is None:
         raise NotFound(f"no member known as '{reference}' ({identity.kind} {identity.value})")
     return member

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from bot.config import ProgrammeConfig
@@ -23,6 +23,8 @@ from bot.messages.slack.blocks import answered_message, question_message
 from bot.services.ledger.caps import FORUM_GRANTED_BY, held_solution, points_that_day
 from bot.services.ledger.credits import record_credit
 from bot.services.people.notices import notify_credit
+from scoring.bounds import check_moment
+from scoring.errors import OutOfRange
 from scoring.models import Credit, Identity, IdentityKind, Member
 from scoring.suggestions import Suggestion, SuggestionStatus
 from storage.uow import UnitOfWork
@@ -52,6 +54,16 @@ def ts_to_datetime(ts: str) -> datetime:
     whole = int(seconds)
     micro = int((seconds - whole) * 1_000_000)
     return datetime.fromtimestamp(whole, UTC).replace(microsecond=micro)
+
+
+def ts_problem(ts: object, today: date) -> str | None:
+    """Why a Slack ``ts`` cannot be a message's time (not a timestamp, or a moment
+    outside the sane range of :mod:`scoring.bounds`), or None when it can."""
+    try:
+        check_moment(ts_to_datetime(str(ts)), today, what="message time")
+    except (InvalidInput, OutOfRange, ValueError, OverflowError) as error:
+        return str(error)
+    return None
 
 
 def type_points(config: ProgrammeConfig) -> dict[str, int]:

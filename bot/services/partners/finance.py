@@ -122,7 +122,10 @@ def _parse_day(text: str, config: ProgrammeConfig) -> date:
         raise InvalidInput(f"'{text}' is not a date (write it as YYYY-MM-DD)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(config.tz).date()
+    try:
+        return moment.astimezone(config.tz).date()
+    except OverflowError:  # 9999-12-31T20:00 is already year 10000 east of UTC
+        raise InvalidInput(f"'{text}' is out of range") from None
 
 
 def add_payment(

@@ -2,8 +2,8 @@
 
 A credit is all or nothing: every person named is checked (known to Slack, not a bot,
 not deleted, not the team lead themselves) before anything is stored. Its time is
-the time of the command; its reference is the command's ``trigger_id`` and the person,
-so handling one command twice credits once.
+the time of the command; its reference is the command's ``trigger_id`` (or a digest of
+the signed request) and the person, so handling one command twice credits once.
 
 ``/credit lead`` (programme managers) is ``creditbot lead add`` in Slack: the same use
 case (:func:`bot.services.partners.leads.add_lead`), the same explanation in the private reply,
@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
+from bot.messages.escaping import slack_text
 from bot.messages.slack.blocks import me_text
 from bot.ports import SlackReader
 from bot.runtime import Runtime
@@ -86,8 +87,17 @@ class SlackCommands:
             is_program_manager=config.is_program_manager(invoker),
         )
 
-    def run(self, command: CreditCommand, form: Mapping[str, Any], bot_user_id: str | None) -> str:
-        """Carry out a parsed command; the private reply to show (errors included)."""
+    def run(
+        self,
+        command: CreditCommand,
+        form: Mapping[str, Any],
+        bot_user_id: str | None,
+        *,
+        request_id: str = "",
+    ) -> str:
+        """Carry out a parsed command; the private reply to show (errors included).
+        ``request_id`` names the request (its trigger_id, or a digest of the signed
+        request): the same request credits once."""
         invoker = str(form.get("user_id") or "")
         try:
             if isinstance(command, HelpRequest):
@@ -105,7 +115,9 @@ class SlackCommands:
                 return standing_reply(self.runtime, invoker, self.now())
             if isinstance(command, PEOPLE_COMMANDS):
                 return self.people(command, invoker)
-            return self.credit(command, invoker, str(form.get("trigger_id") or ""), bot_user_id)
+            return self.credit(
+                command, invoker, request_id or str(form.get("trigger_id") or ""), bot_user_id
+            )
         except ExternalServiceError as error:
             if error.transient:
                 return "Slack did not answer me in time, so nothing was stored. Please try again."
@@ -253,7 +265,7 @@ class SlackCommands:
         people = _join([f"<@{u}>" for u, _ in credited])
         points = credited[0][1]
         each = " each" if len(credited) > 1 else ""
-        note = f": {request.note}" if request.note else ""
+        note = f": {slack_text(request.note)}" if request.note else ""
         return (
             f"Credited {people} with *{request.type}*, "
             f"{points} point{'s' if points != 1 else ''}{each}{note}"

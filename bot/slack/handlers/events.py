@@ -26,7 +26,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.config import ProgrammeConfig
@@ -36,6 +36,7 @@ from bot.services.ledger.suggestions import (
     already_credited,
     confirm_message,
     open_suggestion,
+    ts_problem,
     ts_to_datetime,
 )
 from bot.slack.handlers.inbox import (
@@ -122,7 +123,7 @@ class SlackEvents:
         event = envelope.get("event") or {}
         kind = event.get("type")
         if kind == "message":
-            return _message_triage(event, bot_user_id)
+            return _message_triage(event, bot_user_id, self.runtime.now().date())
         if kind == "reaction_added":
             return self._reaction_triage(event, bot_user_id)[0]
         if kind == "team_join":
@@ -236,7 +237,8 @@ class SlackEvents:
         self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
     ) -> EventOutcome:
         event = envelope.get("event") or {}
-        if (why := _message_triage(event, bot_user_id)) is not None:
+        today = self.runtime.now().date()
+        if (why := _message_triage(event, bot_user_id, today)) is not None:
             return _ignored(why)
         user, channel, ts = event["user"], event["channel"], event["ts"]
         if already_handled(self.runtime, envelope, entry_id):
@@ -405,6 +407,8 @@ class SlackEvents:
             return "a bot's reaction", mode
         if not (isinstance(item.get("channel"), str) and item["channel"] and item.get("ts")):
             return "no message", mode
+        if (problem := ts_problem(item["ts"], self.runtime.now().date())) is not None:
+            return problem, mode
         author = event.get("item_user")  # when Slack says who wrote it (else: read later)
         if author and author in (bot_user_id, SLACKBOT):
             return "no person wrote it", mode
@@ -436,7 +440,7 @@ class SlackEvents:
         return in_transaction(self.runtime, write)
 
 
-def _message_triage(event: Mapping[str, Any], bot_user_id: str | None) -> str | None:
+def _message_triage(event: Mapping[str, Any], bot_user_id: str | None, today: date) -> str | None:
     """Why a message event needs nothing (from the event alone), or None."""
     subtype = event.get("subtype")
     if subtype not in PERSON_SUBTYPES:
@@ -447,12 +451,13 @@ def _message_triage(event: Mapping[str, Any], bot_user_id: str | None) -> str | 
         return "no author"
     if event.get("channel_type") in ("im", "mpim"):
         return "a private conversation"
-    return None
+    return ts_problem(event["ts"], today)
 
 
 def _event_time(envelope: Mapping[str, Any]) -> datetime | None:
     value = envelope.get("event_time")
-    if isinstance(value, int | float) and value > 0:
+    # 10**11 seconds is year 5138: beyond it (1e308...) there is no datetime to make
+    if isinstance(value, int | float) and 0 < value < 10**11:
         return datetime.fromtimestamp(int(value), UTC)
     return None
 

@@ -44,7 +44,9 @@ class SlackServices:
         result = deliver_due(self.runtime, self.slack, None, self.runtime.now(), keys=list(keys))
         posted = [d for d in result.sent if d.key.startswith(QUESTION_PREFIX) and d.ref]
         for problem in result.retrying + result.failed:
-            log.warning("outbox message %s not sent yet: %s", problem.key, problem.error)
+            # the key's first part only: the rest of a private message's key says who
+            what = problem.key.split(":", 1)[0]
+            log.warning("an outbox message (%s) not sent yet: %s", what, problem.error)
         self.distinguished.remember_panel_messages(result.sent)
         if not posted:
             return

@@ -171,3 +171,4 @@ def esther_answers_marco(forum: StandinDiscourse) -> None:
     forum.add_user("marco", "marco@gmail.com", user_id=63, name="Marco Rossi")
     forum.add_user("esther_o", "esther@beta.example", user_id=57, name="Esther Okafor")
     forum.add_topic(871, "How do I export grades to CSV?", "marco")
+    forum.accept_answer(871, 3, "esther_o")  # the payload's post 3, accepted

@@ -9,8 +9,9 @@ import pytest
 
 from bot.discourse.gateway import make_discourse_gateway
 from bot.discourse.handlers import process_pending_discourse
+from bot.discourse.solutions import solution_credits as _solution_credits
 from bot.runtime import Runtime
-from scoring.models import IdentityKind
+from scoring.models import Credit, IdentityKind
 from storage.tables import CreditRow, InboxRow
 from tests.conftest import CliResult, FixedClock
 from tests.scenario.discourse.conftest import (
@@ -79,9 +80,13 @@ def test_a_retried_delivery_with_a_new_event_id_credits_once(
 
 
 def test_an_unaccepted_solution_withdraws_the_credit_but_keeps_it_on_record(
-    deliver: Deliver, forum_runtime: Runtime, cli: Callable[..., CliResult]
+    deliver: Deliver,
+    forum_runtime: Runtime,
+    forum: StandinDiscourse,
+    cli: Callable[..., CliResult],
 ) -> None:
     deliver("accepted_solution", payload("accepted_solution"))
+    forum.unaccept(871)
     response = deliver("unaccepted_solution", payload("unaccepted_solution"))
 
     assert response.json()["status"] == "accepted"
@@ -207,6 +212,7 @@ def test_an_unaccept_that_overtakes_a_waiting_accept_leaves_no_credit(
 ) -> None:
     forum.disconnect("/emails.json")
     deliver("accepted_solution", payload("accepted_solution"))
+    forum.unaccept(871)
     deliver("unaccepted_solution", payload("unaccepted_solution"))
 
     gateway = make_discourse_gateway(forum_runtime.settings)
@@ -214,5 +220,47 @@ def test_an_unaccept_that_overtakes_a_waiting_accept_leaves_no_credit(
         forum_runtime, gateway, clock() + timedelta(hours=1), include_scheduled=True
     )
 
-    assert [o.status for o in result.outcomes] == ["ignored"]
+    # the forum says nothing is accepted now: nothing to credit
+    assert [o.status for o in result.outcomes] == ["done"]
+    assert "not the accepted answer" in result.outcomes[0].message
     assert solution_credit(forum_runtime, 2211) is None
+
+
+def test_a_solution_accepted_unaccepted_and_accepted_again_has_one_live_credit(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
+) -> None:
+    """Each accept and unaccept asks the forum what is accepted now; the ledger follows."""
+    answers = []
+    for accepted in (True, False, True):
+        if accepted:
+            forum.accept_answer(871, 3, "esther_o")
+        else:
+            forum.unaccept(871)
+        event = "accepted_solution" if accepted else "unaccepted_solution"
+        answers.append(deliver(event, payload(event)).json()["status"])
+        live = [c for c in solution_credits(forum_runtime, 2211) if not c.withdrawn]
+        assert len(live) == (1 if accepted else 0), (event, live)
+    assert answers == ["accepted", "accepted", "accepted"]
+    # the second acceptance is a credit of its own; the first stays on record, withdrawn
+    first, second = solution_credits(forum_runtime, 2211)
+    assert first.withdrawn and not second.withdrawn
+    assert second.occurred_at == ANSWERED_AT and second.points == first.points
+    # Discourse's retry of that last accept (a new event id) changes nothing
+    assert deliver("accepted_solution", payload("accepted_solution")).json()["status"] == (
+        "duplicate"
+    )
+    assert len(solution_credits(forum_runtime, 2211)) == 2
+
+
+def test_an_accept_whose_answer_was_unaccepted_meanwhile_credits_nothing(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
+) -> None:
+    forum.unaccept(871)  # by the time creditbot asks, the forum has nothing accepted
+    deliver("accepted_solution", payload("accepted_solution"))
+    assert solution_credits(forum_runtime, 2211) == []
+    assert any("/t/" in call.path for call in forum.calls("871"))
+
+
+def solution_credits(runtime: Runtime, post_id: int) -> list[Credit]:
+    with runtime.reader() as uow:
+        return _solution_credits(uow, post_id)

@@ -79,3 +79,10 @@ def test_terms_become_ascii_path_segments() -> None:
     assert slugify("Instructional design") == "instructional-design"
     assert slugify("Amérique latine") == "amerique-latine"
     assert slugify("日本語").startswith("x")
+
+
+def test_terms_that_differ_only_by_symbols_get_different_slugs() -> None:
+    slugs = {slugify(term) for term in ("C", "C++", "C#", "F#", "F", "c")}
+    assert len(slugs) == 5  # "C" and "c" are one term
+    assert slugify("C") == "c" and slugify("C++").startswith("c-")
+    assert slugify("C++") == slugify("c++")
