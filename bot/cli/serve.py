@@ -181,15 +181,11 @@ def slack_event_worker(
     from bot.services.slack import SlackServices
     from bot.slack.event_processes import work
     from bot.slack.gateway import WebClientSlackGateway
+    from bot.slack.stop_request import StopRequest
     from storage.spool import EventSpool, spool_path
 
-    stop = threading.Event()
-
-    def stopping(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, stopping)
-    signal.signal(signal.SIGINT, stopping)
+    stop = StopRequest()  # a flag set by the handlers, never a lock (see there)
+    stop.install(signal.SIGTERM, signal.SIGINT)
     settings = Settings()
     token = settings.secret("SLACK_BOT_TOKEN", "creditbot serve")
     logging.basicConfig(

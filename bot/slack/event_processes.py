@@ -27,11 +27,11 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports this module for COMMAND: keep it light
     from bot.services.slack import SlackServices
+    from bot.slack.stop_request import StopRequest
     from storage.spool import EventSpool
 
 log = logging.getLogger("creditbot.slack.workers")
@@ -55,7 +55,7 @@ def work(
     services: SlackServices,
     spool: EventSpool | None,
     bot_user_id: str | None,
-    stop: threading.Event,
+    stop: StopRequest,
     parent: int,
 ) -> None:
     """The worker's loop: move what ``serve`` spooled into the inbox and handle what is
@@ -63,6 +63,7 @@ def work(
     _die_with_parent()
     _lower_priority()
     events = services.events
+    log.info("Slack event worker %d started", os.getpid())
     while os.getppid() == parent:
         # Asked to stop: serve has stopped taking events, so finish what it acknowledged.
         finishing = stop.is_set()
@@ -79,6 +80,8 @@ def work(
             if finishing:
                 break
             stop.wait(IDLE_SECONDS)
+    if os.getppid() != parent:
+        log.warning("Slack event worker %d: serve (%d) is gone, stopping", os.getpid(), parent)
     log.info("Slack event worker %d stopped", os.getpid())
 
 
