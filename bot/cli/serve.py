@@ -66,8 +66,6 @@ def serve(
     from bot.slack.event_processes import EventProcesses
     from bot.slack.http import slack_app_of
     from storage.engine import share_writer_turns
-    from storage.spool import EventSpool, spool_path
-
     settings = Settings()
     settings.secret("SLACK_BOT_TOKEN", "creditbot serve")
     settings.secret("SLACK_SIGNING_SECRET", "creditbot serve")
@@ -99,16 +97,11 @@ def serve(
         socket_mode.connect()  # type: ignore[no-untyped-call]
         log.info("Socket Mode connected")
 
-    # SQLite: what the event workers handle goes to a spool file beside the database
-    # (storage.spool); one left by an earlier run is emptied by the retry job.
-    spooling = spool_path(settings.database_url)
-    spool = None
-    if spooling is not None and (event_workers or spooling.exists()):
-        spool = EventSpool(spooling)
+    # SQLite: received events go to a spool file beside the database (storage.spool).
+    spool = slack.spool
     workers = None
     if event_workers:
         slack.handled_elsewhere = True
-        slack.spool = spool
         workers = EventProcesses(event_workers, identity.get("user_id"), log_level)
         workers.start()
 
@@ -148,8 +141,6 @@ def serve(
         if workers is not None:
             workers.stop()  # after the acknowledged events are stored
         slack.close()
-        if spool is not None:
-            spool.close()
         runtime.close()
 
 
