@@ -66,6 +66,7 @@ def serve(
     from bot.slack.event_processes import EventProcesses
     from bot.slack.http import slack_app_of
     from storage.engine import share_writer_turns
+
     settings = Settings()
     settings.secret("SLACK_BOT_TOKEN", "creditbot serve")
     settings.secret("SLACK_SIGNING_SECRET", "creditbot serve")
