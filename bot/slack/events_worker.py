@@ -239,6 +239,11 @@ class EventRecorder:
                     raise NotStoredInTime(f"not stored within {self.wait:g} s")
         await arrival.stored  # decided meanwhile: settled on this loop at once
 
+    def has_room(self) -> bool:
+        """Whether a new event would be taken (not refused as too many)."""
+        with self._changed:
+            return not self._closing and len(self._incoming) < self.capacity
+
     def drain(self, timeout: float = 30.0) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: not self._incoming and not self._busy, timeout)
