@@ -6,8 +6,9 @@ reading the ledger) takes every thread, and Slack, which gives up after 3 s, wai
 behind them. So each caller gets its own pool:
 
 - ``slack``: Bolt's dispatch of ``/slack/events`` (its listeners only read and ack);
-- ``forum``: ``/discourse/webhook``, storing the event and then processing it (the
-  forum API; its rate-limit waits are not slept here: see :mod:`bot.discourse.webhook`);
+- ``forum``: ``/discourse/webhook``, storing the event before the answer;
+- ``forum_work``: processing it after the answer (the forum API, which may be slow; its
+  rate-limit waits are not slept here: see :mod:`bot.discourse.webhook`);
 - ``pages``: the public pages and ``/api``;
 - ``health``: ``/healthz``, so a load balancer's check never waits behind pages.
 
@@ -45,11 +46,14 @@ class Executors:
 
     slack: ThreadPoolExecutor = field(default_factory=lambda: _pool(SLACK_THREADS, "http-slack"))
     forum: ThreadPoolExecutor = field(default_factory=lambda: _pool(FORUM_THREADS, "http-forum"))
+    forum_work: ThreadPoolExecutor = field(
+        default_factory=lambda: _pool(FORUM_THREADS, "forum-work")
+    )
     pages: ThreadPoolExecutor = field(default_factory=lambda: _pool(PAGES_THREADS, "http-pages"))
     health: ThreadPoolExecutor = field(default_factory=lambda: _pool(1, "http-health"))
 
     def shutdown(self) -> None:
-        for pool in (self.slack, self.forum, self.pages, self.health):
+        for pool in (self.slack, self.forum, self.forum_work, self.pages, self.health):
             pool.shutdown(wait=False, cancel_futures=True)
 
 

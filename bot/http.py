@@ -59,7 +59,11 @@ def build_app(
     pages = web_routes(runtime)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
-        *discourse_routes(runtime, executors.forum if executors else None),
+        *(
+            discourse_routes(runtime, executors.forum, executors.forum_work)
+            if executors
+            else discourse_routes(runtime)
+        ),
         *slack_routes(runtime, slack, executors.slack if executors else None),
         *(on_pool(pages, executors.pages) if executors else pages),
     ]

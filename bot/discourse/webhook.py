@@ -118,8 +118,10 @@ class WebhookEndpoint:
     """The route's handler; builds the forum gateway once, when first needed."""
 
     runtime: Runtime
-    #: The forum's own threads (:mod:`bot.executors`); None: anyio's shared pool.
+    #: The forum's own threads (:mod:`bot.executors`), to store an event and then to
+    #: process it; None: anyio's shared pool.
     pool: Executor | None = None
+    work: Executor | None = None
     _gateway: PydiscourseGateway | None = field(default=None, init=False)
     _gateway_built: bool = field(default=False, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -157,11 +159,13 @@ class WebhookEndpoint:
         loop = asyncio.get_running_loop()
         headers = dict(request.headers)
         reply = await loop.run_in_executor(self.pool, receive_webhook, self.runtime, headers, body)
-        if reply.entry_id is not None:  # after the answer, on the forum's threads
-            self.pool.submit(self.process, reply.entry_id)
+        if reply.entry_id is not None:  # after the answer, on threads of its own
+            (self.work or self.pool).submit(self.process, reply.entry_id)
         return JSONResponse(reply.body, status_code=reply.status)
 
 
-def discourse_routes(runtime: Runtime, pool: Executor | None = None) -> list[BaseRoute]:
-    """The Discourse routes of the HTTP app (run on ``pool`` when given)."""
-    return [Route(PATH, WebhookEndpoint(runtime, pool).handle, methods=["POST"])]
+def discourse_routes(
+    runtime: Runtime, pool: Executor | None = None, work: Executor | None = None
+) -> list[BaseRoute]:
+    """The Discourse routes of the HTTP app (storing on ``pool``, processing on ``work``)."""
+    return [Route(PATH, WebhookEndpoint(runtime, pool, work).handle, methods=["POST"])]
