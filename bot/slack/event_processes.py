@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports this module for COMMAND: keep it light
@@ -102,6 +103,22 @@ def _die_with_parent() -> None:
 
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _death_signal_setup() -> Callable[[], None] | None:
+    """What the child runs between fork and exec: ``_die_with_parent`` without importing
+    anything there (the function is looked up here, in the parent)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    term = int(signal.SIGTERM)
+
+    def setup() -> None:
+        prctl(1, term)  # PR_SET_PDEATHSIG
+
+    return setup
 
 
 def _lower_priority() -> None:
@@ -182,7 +199,9 @@ class EventProcesses:
             "--log-level",
             self.log_level,
         ]
-        return subprocess.Popen(command)
+        # Dying with serve from its first instruction: a worker still importing when serve
+        # is killed goes at once (the default action), instead of starting up for nothing.
+        return subprocess.Popen(command, preexec_fn=_death_signal_setup())
 
     def _supervise(self) -> None:
         with self._changed:
