@@ -17,7 +17,7 @@ from tests.faults.test_event_workers import _counted, _done, _gone, _message, _s
 from tests.standins.slack_api import SlackApiStandIn
 
 KILLS = 2
-PER_ROUND = 20
+PER_ROUND = 10
 
 
 class Sender:
