@@ -1,7 +1,7 @@
 """``serve`` SIGKILLed under load, again and again (issue 17: "restarts within seconds,
 every acknowledged event handled once").
 
-    python bench/bench_kill_serve.py [--kills 20] [--workers 1] [--database-url URL]
+    python bench/bench_kill_serve.py [--kills 20] [--workers 1] [--database-url URL | --postgres]
 
 Each round starts ``creditbot serve --event-workers W`` (SQLite in a temporary folder,
 or ``--database-url``, e.g. a throw-away PostgreSQL database), sends signed message
@@ -86,7 +86,24 @@ def main() -> None:
     parser.add_argument("--workers", default="1")
     parser.add_argument("--per-round", type=int, default=30)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--postgres", action="store_true", help="a throw-away PostgreSQL cluster (as the tests)"
+    )
     args = parser.parse_args()
+    server = None
+    if args.postgres:
+        from tests.databases import PostgresServer
+
+        server = PostgresServer.start()
+        args.database_url = server.create_database()
+    try:
+        _run(args)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _run(args: argparse.Namespace) -> None:
     rig = Rig(args.database_url)
     numbers: list[int] = []
     acked: set[int] = set()
