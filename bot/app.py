@@ -96,7 +96,8 @@ class ServeProcess:
             oldest.append(_age_of_spooled(first, now))
         body["backlog"] = {"spooled": spooled, "inbox_pending": pending}
         body["oldest_unhandled_seconds"] = round(max(oldest), 1) if oldest else None
-        body["workers"] = self.workers.state() if self.workers is not None else [{"thread": True}]
+        in_process: list[dict[str, object]] = [{"in_process": True}]
+        body["workers"] = self.workers.state() if self.workers is not None else in_process
         if not self.slack.recorder.has_room():
             return 503, body | {"status": "busy", "reason": "too many events wait to be stored"}
         return 200, body
