@@ -12,7 +12,11 @@ behind them. So each caller gets its own pool:
 - ``pages``: the public pages and ``/api``;
 - ``health``: ``/healthz``, so a load balancer's check never waits behind pages.
 
-A pool that is full queues its work; the others go on.
+A pool that is full queues its work; the others go on. The forum's and the pages' pools
+are small on purpose: CPython runs one thread's Python at a time, so every busy thread
+there is one more that Slack's thread waits behind (bench/bench_slack_under_load.py:
+with 2 threads each, ``/credit help`` under 100 webhooks and 40 pages took a median of
+100-185 ms, worst 663-934 ms; with 4 each, median 272-461 ms, worst 1054-1292 ms).
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 SLACK_THREADS = 8
-FORUM_THREADS = 4
-PAGES_THREADS = 4
+FORUM_THREADS = 2
+PAGES_THREADS = 2
 
 
 def _pool(threads: int, name: str) -> ThreadPoolExecutor:
