@@ -13,9 +13,10 @@ processes (``serve`` and its event workers, a CLI command), the turn of a databa
 is also an ``flock`` on ``<database>.writer-lock`` when that file exists (``creditbot
 serve`` creates it: :func:`share_writer_turns`), so their writers queue in the kernel
 the same way. It has no timeout: whoever holds it holds SQLite's write lock too, for one
-transaction, and a process that dies lets go of both. Writers that do not take it (the
-``sqlite3`` shell, another program, a process that began before the file existed) still
-meet the busy timeout, as without it.
+transaction, and a process that dies lets go of both; a wait of more than a few seconds
+is logged with the holder's pid and command (:mod:`storage.lock_waits`). Writers that
+do not take it (the ``sqlite3`` shell, another program, a process that began before the
+file existed) still meet the busy timeout, as without it.
 
 PostgreSQL gets the same rule: one writing transaction at a time. Each one starts by
 taking a transaction-scoped advisory lock (released at commit or rollback, or when the
@@ -42,6 +43,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
+
+from storage import lock_waits
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "creditbot_read_only"
@@ -187,11 +190,24 @@ class _FileTurn:
         except FileNotFoundError:  # no serve has shared the turns: the busy timeout alone
             return
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # waits in the kernel, the GIL released
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._wait(fd)
         except BaseException:
             os.close(fd)
             raise
         self._fd = fd
+
+    def _wait(self, fd: int) -> None:
+        """Wait in the kernel (the GIL released), saying who holds it when it is long."""
+        token = lock_waits.waiting(self.path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        finally:
+            lock_waits.done(token)
 
     def give_back(self) -> None:
         fd, self._fd = self._fd, None

@@ -23,7 +23,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, delete, insert, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
 
 from storage.engine import READ_ONLY, beside_sqlite_file, make_engine, share_writer_turns
 
@@ -62,6 +73,16 @@ class EventSpool:
         with reading.begin() as connection:
             rows = connection.execute(select(_spooled).order_by(_spooled.c.id).limit(limit))
             return [(int(row.id), str(row.payload)) for row in rows]
+
+    def backlog(self) -> tuple[int, str | None]:
+        """How many events are spooled, and the oldest one's payload (None: empty)."""
+        reading = self._engine.execution_options(**{READ_ONLY: True})
+        with reading.begin() as connection:
+            count = connection.execute(select(func.count()).select_from(_spooled)).scalar_one()
+            oldest = connection.execute(
+                select(_spooled.c.payload).order_by(_spooled.c.id).limit(1)
+            ).scalar()
+        return int(count), None if oldest is None else str(oldest)
 
     def remove(self, ids: Sequence[int]) -> None:
         """Forget events once they are in the inbox."""

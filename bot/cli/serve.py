@@ -1,5 +1,6 @@
-"""``creditbot serve``: the HTTP app under uvicorn, Socket Mode too with SLACK_APP_TOKEN,
-and the scheduler (the outbox worker always; the timed jobs unless ``--no-scheduler``).
+"""``creditbot serve``: the process built by :mod:`bot.app` (the HTTP app, Socket Mode too
+with SLACK_APP_TOKEN, the event workers, and the scheduler: the outbox worker always, the
+timed jobs unless ``--no-scheduler``), its HTTP app run under uvicorn.
 
 On SIGTERM (a deployment stopping it) or Ctrl-C it stops taking requests, then finishes
 the work of the events it already acknowledged before it exits: Slack does not send an
@@ -12,25 +13,14 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from bot.cli.common import open_runtime
 from bot.config import Settings
-from bot.errors import ExternalServiceError
 from bot.slack.intake.processes import COMMAND
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackApp
-    from storage.spool import EventSpool
-
-log = logging.getLogger("creditbot.serve")
-
-SLACK_RETRY_SECONDS = 60
 
 
 def serve(
@@ -60,13 +50,8 @@ def serve(
     """Serve Slack (events, /credit, buttons), Discourse webhooks and the public pages."""
     import uvicorn
 
-    from bot.gateways import open_gateways
-    from bot.http import build_app
-    from bot.jobs.scheduler import build_scheduler
-    from bot.slack.http import slack_app_of
-    from bot.slack.intake.processes import EventProcesses
+    from bot.app import build_process
     from storage.engine import share_writer_turns
-    from storage.spool import EventSpool, spool_path
 
     settings = Settings()
     settings.secret("SLACK_BOT_TOKEN", "creditbot serve")
@@ -76,55 +61,10 @@ def serve(
     )
     runtime = open_runtime()
     share_writer_turns(runtime.engine)  # SQLite: writers of all processes queue in turn
-    app = build_app(runtime)
-    slack = slack_app_of(app)
-    assert slack is not None, "the Slack settings were checked above"
-    try:
-        identity = slack.identity()
-    except ExternalServiceError as error:
-        raise ExternalServiceError(
-            "Slack",
-            f"{error.detail}; check SLACK_BOT_TOKEN and SLACK_API_URL",
-            transient=error.transient,
-        ) from None
-    log.info("connected to Slack as %s (%s)", identity.get("user"), identity.get("user_id"))
-
-    socket_mode = None
-    if settings.slack_app_token is not None and settings.slack_app_token.get_secret_value():
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        socket_mode = SocketModeHandler(
-            slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.bolt.client
-        )
-        socket_mode.connect()  # type: ignore[no-untyped-call]
-        log.info("Socket Mode connected")
-
-    # SQLite: what the event workers handle goes to a spool file beside the database
-    # (storage.spool); one left by an earlier run is emptied by the retry job.
-    spooling = spool_path(settings.database_url)
-    spool = None
-    if spooling is not None and (event_workers or spooling.exists()):
-        spool = EventSpool(spooling)
-    workers = None
-    if event_workers:
-        slack.handled_elsewhere = True
-        slack.spool = spool
-        workers = EventProcesses(event_workers, identity.get("user_id"), log_level)
-        workers.start()
-
-    gateways = open_gateways(settings)
-    gateways.slack = slack.gateway
-    scheduler = build_scheduler(runtime, gateways, timed=not no_scheduler)
-    scheduler.apscheduler.add_job(
-        _retry_slack_events(slack, spool),
-        "interval",
-        seconds=SLACK_RETRY_SECONDS,
-        # At once too: what an earlier run left (spooled, or due in the inbox) goes first.
-        next_run_time=datetime.now(UTC),
-        id="slack-pending",
-        name="handle again the Slack events that waited for Slack",
+    process = build_process(
+        runtime, event_workers=event_workers, timed=not no_scheduler, log_level=log_level
     )
-    scheduler.start()
+    process.start()
     if threading.current_thread() is threading.main_thread():
         # uvicorn stops gracefully on SIGTERM, puts back the handler it found and raises
         # the signal again: with the default handler the process would die right there,
@@ -132,7 +72,7 @@ def serve(
         signal.signal(signal.SIGTERM, _exit_normally)
     try:
         uvicorn.run(
-            app,
+            process.http,
             host=host,
             port=port,
             log_level=log_level.lower(),
@@ -141,35 +81,12 @@ def serve(
             ws="none",
         )
     finally:
-        scheduler.shutdown(wait=False)
-        if socket_mode is not None:
-            socket_mode.close()  # type: ignore[no-untyped-call]
-        slack.drain(timeout=30)
-        if workers is not None:
-            workers.stop()  # after the acknowledged events are stored
-        slack.close()
-        if spool is not None:
-            spool.close()
-        runtime.close()
+        process.close()
 
 
 def _exit_normally(signum: int, frame: FrameType | None) -> None:
     """SIGTERM after uvicorn has shut down: leave through the clean-up, exit code 0."""
     raise SystemExit(0)
-
-
-def _retry_slack_events(slack: SlackApp, spool: EventSpool | None) -> Callable[[], None]:
-    def run() -> None:
-        events = slack.services.events
-        try:
-            if spool is not None and not slack.handled_elsewhere:
-                while events.take_spooled(spool):  # left by a run with workers
-                    pass
-            events.process_pending(slack.identity().get("user_id"))
-        except Exception:  # Slack or the database still away: the next round tries again
-            log.exception("retrying Slack events failed")
-
-    return run
 
 
 def slack_event_worker(
@@ -181,15 +98,11 @@ def slack_event_worker(
     from bot.slack.gateway import WebClientSlackGateway
     from bot.slack.handlers.services import SlackServices
     from bot.slack.intake.processes import work
+    from bot.slack.intake.stop_request import StopRequest
     from storage.spool import EventSpool, spool_path
 
-    stop = threading.Event()
-
-    def stopping(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, stopping)
-    signal.signal(signal.SIGINT, stopping)
+    stop = StopRequest()  # a flag set by the handlers, never a lock (see there)
+    stop.install(signal.SIGTERM, signal.SIGINT)
     settings = Settings()
     token = settings.secret("SLACK_BOT_TOKEN", "creditbot serve")
     logging.basicConfig(

@@ -142,6 +142,7 @@ class PydiscourseGateway:
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = 30.0,
         rate_limit_retries: int = 2,
+        never_wait: bool = False,
     ) -> None:
         quiet_payload_loggers()  # pydiscourse would log e-mail addresses at DEBUG
         if not timeout:
@@ -152,7 +153,10 @@ class PydiscourseGateway:
         self._sleep = sleep
         self._bucket = bucket or TokenBucket(sleep=sleep)
         self._max_wait = max_wait
-        self._rate_limit_retries = rate_limit_retries
+        #: Never sleep for a rate limit (ours or the forum's 429): fail the call at once,
+        #: transient, with how long to wait (the webhook's threads must not sleep).
+        self._never_wait = never_wait
+        self._rate_limit_retries = 0 if never_wait else rate_limit_retries
 
     @property
     def timeout(self) -> float | tuple[float, float]:
@@ -364,7 +368,7 @@ class PydiscourseGateway:
         """
         retries = 0
         while True:
-            self._bucket.acquire()
+            self._take_turn(action)
             try:
                 return request()
             except _RateLimited as limited:
@@ -425,6 +429,20 @@ class PydiscourseGateway:
                     SERVICE, f"could not {action}: unexpected response (no {error})", transient=True
                 ) from None
 
+    def _take_turn(self, action: str) -> None:
+        if not self._never_wait:
+            self._bucket.acquire()
+            return
+        wait = self._bucket.try_acquire()
+        if wait > 0:
+            raise ExternalServiceError(
+                SERVICE,
+                f"over this process's request budget for the forum; not waiting {wait:.1f}s "
+                f"to {action}",
+                retry_after=wait,
+                transient=True,
+            )
+
 
 _buckets: dict[tuple[str, float], TokenBucket] = {}
 _buckets_lock = threading.Lock()
@@ -445,6 +463,7 @@ def make_discourse_gateway(
     *,
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = 30.0,
+    never_wait: bool = False,
 ) -> PydiscourseGateway:
     """The gateway for the forum in ``DISCOURSE_URL``, or a clear ``MissingSetting``."""
     needed_for = "the Discourse API"
@@ -456,4 +475,5 @@ def make_discourse_gateway(
         bucket=_shared_bucket(base_url, settings.discourse_api_requests_per_minute),
         sleep=sleep,
         max_wait=max_wait,
+        never_wait=never_wait,
     )

@@ -33,19 +33,24 @@ class TokenBucket:
         self._updated = clock()
         self._lock = threading.Lock()
 
+    def try_acquire(self) -> float:
+        """Take one token if there is one (0.0); else the seconds until there will be,
+        taking nothing (for callers that must not sleep)."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._rate)
+            self._updated = now
+            # a hair of tolerance: refilling by float arithmetic may land just short of 1
+            if self._tokens >= 1 - 1e-9:
+                self._tokens = max(self._tokens - 1, 0.0)
+                return 0.0
+            return (1 - self._tokens) / self._rate
+
     def acquire(self) -> float:
         """Take one token, waiting if needed; returns the seconds waited."""
         waited = 0.0
-        while True:
-            with self._lock:
-                now = self._clock()
-                self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._rate)
-                self._updated = now
-                # a hair of tolerance: refilling by float arithmetic may land just short of 1
-                if self._tokens >= 1 - 1e-9:
-                    self._tokens = max(self._tokens - 1, 0.0)
-                    return waited
-                wait = (1 - self._tokens) / self._rate
-            # Sleep outside the lock so other threads can see the refill too.
+        # Sleep outside the lock (try_acquire holds it) so other threads see the refill.
+        while (wait := self.try_acquire()) > 0:
             self._sleep(wait)
             waited += wait
+        return waited

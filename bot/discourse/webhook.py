@@ -10,12 +10,14 @@ answer, and if the forum cannot be reached the entry waits for the retry job.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import threading
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +124,10 @@ class WebhookEndpoint:
     """The route's handler; builds the forum gateway once, when first needed."""
 
     runtime: Runtime
+    #: The forum's own threads (:mod:`bot.executors`), to store an event and then to
+    #: process it; None: anyio's shared pool.
+    pool: Executor | None = None
+    work: Executor | None = None
     _gateway: PydiscourseGateway | None = field(default=None, init=False)
     _gateway_built: bool = field(default=False, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -131,7 +137,11 @@ class WebhookEndpoint:
             if not self._gateway_built:
                 try:
                     self._gateway = make_discourse_gateway(
-                        self.runtime.settings, max_wait=WEBHOOK_MAX_WAIT
+                        self.runtime.settings,
+                        max_wait=WEBHOOK_MAX_WAIT,
+                        # On a pool of its own, a thread never sleeps for the rate limit:
+                        # over the budget, the entry waits for the retry job instead.
+                        never_wait=self.pool is not None,
                     )
                 except MissingSetting as missing:
                     log.warning("Discourse events will wait for the forum API: %s", missing)
@@ -148,11 +158,20 @@ class WebhookEndpoint:
 
     async def handle(self, request: Request) -> JSONResponse:
         body = await request.body()
-        reply = await run_in_threadpool(receive_webhook, self.runtime, request.headers, body)
-        task = None if reply.entry_id is None else BackgroundTask(self.process, reply.entry_id)
-        return JSONResponse(reply.body, status_code=reply.status, background=task)
+        if self.pool is None:
+            reply = await run_in_threadpool(receive_webhook, self.runtime, request.headers, body)
+            task = None if reply.entry_id is None else BackgroundTask(self.process, reply.entry_id)
+            return JSONResponse(reply.body, status_code=reply.status, background=task)
+        loop = asyncio.get_running_loop()
+        headers = dict(request.headers)
+        reply = await loop.run_in_executor(self.pool, receive_webhook, self.runtime, headers, body)
+        if reply.entry_id is not None:  # after the answer, on threads of its own
+            (self.work or self.pool).submit(self.process, reply.entry_id)
+        return JSONResponse(reply.body, status_code=reply.status)
 
 
-def discourse_routes(runtime: Runtime) -> list[BaseRoute]:
-    """The Discourse routes of the HTTP app."""
-    return [Route(PATH, WebhookEndpoint(runtime).handle, methods=["POST"])]
+def discourse_routes(
+    runtime: Runtime, pool: Executor | None = None, work: Executor | None = None
+) -> list[BaseRoute]:
+    """The Discourse routes of the HTTP app (storing on ``pool``, processing on ``work``)."""
+    return [Route(PATH, WebhookEndpoint(runtime, pool, work).handle, methods=["POST"])]

@@ -43,7 +43,7 @@ from bot.slack.handlers.services import SlackServices
 from bot.slack.intake.after_ack import AfterAck
 from bot.slack.intake.worker import EventRecorder, EventWorker
 from bot.slack.listeners import actions, commands, events, views
-from storage.spool import EventSpool
+from storage.spool import EventSpool, spool_path
 
 log = logging.getLogger("creditbot.slack")
 
@@ -117,10 +117,12 @@ class SlackApp:
         #: Whether received events are left to event worker processes (``serve
         #: --event-workers``): then they are recorded due, and not handled here.
         self.handled_elsewhere = False
-        #: Where received events are stored when they are handled elsewhere, on SQLite:
-        #: a spool of their own, whose writes never wait for the database's (see
-        #: :mod:`storage.spool`). None: the inbox itself.
-        self.spool: EventSpool | None = None
+        #: Where received events are stored first on a SQLite file: a spool of their
+        #: own, whose writes never wait for the database's (a long import holds it), so
+        #: an event is stored before its 200 whatever holds the database (see
+        #: :mod:`storage.spool`). None (PostgreSQL): the inbox itself.
+        spooling = spool_path(settings.database_url)
+        self.spool: EventSpool | None = EventSpool(spooling) if spooling is not None else None
         self._identity: dict[str, Any] | None = None
         self._identity_lock = threading.Lock()
         reads = self.gateway.reads
@@ -226,8 +228,10 @@ class SlackApp:
         wanted = [(e, payload) for e, payload in received if events.triage(e, bot_user_id) is None]
         if not wanted:
             return
-        if self.spool is not None:  # handled by the event workers, who empty the spool
+        if self.spool is not None:  # emptied into the inbox by whoever handles events
             self.spool.add([payload for _envelope, payload in wanted])
+            if not self.handled_elsewhere:
+                self.events.left_waiting()
             return
         room = 0 if self.handled_elsewhere else self.events.room()
         held = [n < room for n in range(len(wanted))]
@@ -248,8 +252,9 @@ class SlackApp:
     def _catch_up(self, limit: int) -> bool:
         """Handle inbox entries that are due (left waiting); whether more are due."""
         events = self.services.events
+        moved = events.take_spooled(self.spool, limit) if self.spool is not None else 0
         events.process_pending(self.identity().get("user_id"), limit)
-        return events.any_due()
+        return bool(moved) or events.any_due()
 
     # -- life --------------------------------------------------------------------------
     def drain(self, timeout: float = 30.0) -> bool:
@@ -270,3 +275,5 @@ class SlackApp:
         self.events.close()
         self.listeners.shutdown(wait=True)
         self.work.shutdown(wait=True)
+        if self.spool is not None:
+            self.spool.close()

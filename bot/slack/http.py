@@ -16,6 +16,7 @@ Bolt, which dispatches it in a worker thread and answers as soon as the listener
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -23,6 +24,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -201,13 +203,22 @@ def _well_formed_kind(data: dict[str, Any]) -> bool:
 class SlackEndpoint:
     """The ``/slack/events`` handler of one runtime (``slack`` is None when not configured)."""
 
-    def __init__(self, runtime: Runtime, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        clock: Callable[[], float] = time.time,
+        *,
+        slack: SlackApp | None = None,
+        pool: Executor | None = None,
+    ) -> None:
         self._clock = clock
+        #: Where Bolt's dispatch runs: Slack's own threads (see :mod:`bot.executors`).
+        self._pool = pool
         self.problem: str | None = None
         self.slack: SlackApp | None = None
         try:
             self._secret = runtime.settings.secret("SLACK_SIGNING_SECRET", "Slack requests")
-            self.slack = SlackApp(runtime)
+            self.slack = slack or SlackApp(runtime)
         except MissingSetting as error:
             self.problem = str(error)
 
@@ -246,7 +257,11 @@ class SlackEndpoint:
         except Exception as error:  # a shape Bolt cannot read that _well_formed let through
             log.warning("refused a Slack request Bolt cannot read: %r", error)
             return PlainTextResponse("not a Slack request body", status_code=400)
-        answer = await run_in_threadpool(self.slack.bolt.dispatch, bolt_request)
+        if self._pool is None:
+            answer = await run_in_threadpool(self.slack.bolt.dispatch, bolt_request)
+        else:
+            loop = asyncio.get_running_loop()
+            answer = await loop.run_in_executor(self._pool, self.slack.bolt.dispatch, bolt_request)
         return Response(
             status_code=answer.status,
             content=answer.body,
@@ -254,14 +269,17 @@ class SlackEndpoint:
         )
 
 
-def slack_routes(runtime: Runtime) -> list[BaseRoute]:
-    """The Slack routes of the HTTP app."""
-    endpoint = SlackEndpoint(runtime)
+def slack_routes(
+    runtime: Runtime, slack: SlackApp | None = None, pool: Executor | None = None
+) -> list[BaseRoute]:
+    """The Slack routes of the HTTP app (serving ``slack``, or a Slack app of its own)."""
+    endpoint = SlackEndpoint(runtime, slack=slack, pool=pool)
     return [Route(PATH, endpoint.handle, methods=["POST"], name="slack_events")]
 
 
 def slack_app_of(app: Any) -> SlackApp | None:
-    """The :class:`SlackApp` serving ``/slack/events`` in a Starlette app (tests, serve)."""
+    """The :class:`SlackApp` serving ``/slack/events`` in a Starlette app (tests; the
+    process itself hands its Slack app in: :mod:`bot.app`)."""
     for route in getattr(app, "routes", []):
         if isinstance(route, Route) and route.path == PATH:
             endpoint = getattr(route.endpoint, "__self__", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlmodel import Session
 
 from storage.sql import insert_one_ignoring_conflicts
@@ -108,3 +108,10 @@ class InboxRepository:
             InboxEntry(r.id or 0, r.source, r.key, r.kind, r.payload, r.status, r.attempts)
             for r in rows
         ]
+
+    def backlog(self) -> tuple[int, datetime | None]:
+        """How many entries are pending (all sources), and when the oldest was received."""
+        count, oldest = self._session.execute(
+            select(func.count(), func.min(_inbox.received_at)).where(_inbox.status == "pending")
+        ).one()
+        return int(count), oldest

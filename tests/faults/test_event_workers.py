@@ -139,16 +139,23 @@ def test_serve_acks_every_event_and_its_worker_process_handles_each_once_despite
     assert "Traceback" not in serve.output() + again.output()
 
 
-def test_the_event_worker_dies_with_serve_when_serve_is_killed(
+def test_the_event_worker_dies_with_serve_when_serve_is_killed_while_it_is_busy(
     runtime: Runtime, creditbot: Creditbot, slack_api: SlackApiStandIn
 ) -> None:
     serve = _serve(creditbot, slack_api)
     [worker] = _workers_of(serve)
-    assert not _gone(worker)
-    serve.kill()
+    wait_for("the worker to start", lambda: f"event worker {worker} started" in serve.output())
+    with ThreadPoolExecutor(max_workers=8) as senders:
+        codes = list(senders.map(lambda n: _send(serve.url, _message(n), False), range(60)))
+    assert codes == [200] * 60
+    serve.kill()  # most likely while the worker still handles them (it runs niced)
     wait_for("the worker to stop", lambda: _gone(worker))
     # Asked to stop (SIGTERM from the kernel when its parent died), it stopped cleanly.
     wait_for("the worker to say so", lambda: f"event worker {worker} stopped" in serve.output())
+    again = _serve(creditbot, slack_api)  # what it left is handled once by the next start
+    wait_for("every event to be handled", lambda: _done(runtime) == 60)
+    assert again.stop() == 0
+    assert _counted(runtime) == 60
 
 
 def test_events_acked_while_the_worker_was_stuck_are_handled_once_after_a_crash(

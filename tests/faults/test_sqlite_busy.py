@@ -42,11 +42,13 @@ from tests.faults.conftest import (
     Creditbot,
     Process,
     all_at_once,
+    free_port,
     sqlite_runtime,
     sqlite_statement,
     sqlite_writing,
     wait_for,
 )
+from tests.faults.test_event_workers import _message, _send
 from tests.scenario.discourse.conftest import payload as forum_payload
 from tests.scenario.discourse.conftest import signature
 from tests.scenario.slack.conftest import RunningApp, payload, sign
@@ -270,3 +272,39 @@ def test_slack_events_are_acknowledged_while_another_writer_holds_the_database(
     wait_for("the messages to be counted", lambda: _messages_counted(runtime) == MESSAGES)
     assert _count(runtime, InboxRow, _inbox.source == "slack", _inbox.status == "done") == MESSAGES
     assert LOCKED not in caplog.text.lower()
+
+
+def test_serve_killed_while_another_writer_holds_the_database_loses_no_acked_event(
+    tmp_path: Path, runtime: Runtime, creditbot: Creditbot, slack_api: SlackApiStandIn
+) -> None:
+    """The window above, with a crash inside it: ``serve`` (one process, no workers)
+    acknowledges events while another writer holds the database, and is SIGKILLed before
+    the writer lets go. What it acknowledged was stored first (its spool): the next
+    start handles each of them once."""
+    creditbot.point_at(slack=slack_api.url)
+    port = free_port()
+    serve = creditbot.start(
+        "serve", "--port", str(port), "--no-scheduler", "--event-workers", "0", port=port
+    )
+    wait_for("creditbot serve to answer", serve.ready)
+    writer = sqlite3.connect(tmp_path / "creditbot.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a long import, say
+    try:
+        codes = all_at_once(
+            [lambda n=n: _send(serve.url, _message(n), False) for n in range(MESSAGES)]
+        )
+        assert set(codes) <= {200, 503}  # a 503 is sent again by Slack: not acknowledged
+        acked = [n for n, code in enumerate(codes) if code == 200]
+        assert acked
+        serve.kill()  # inside the window: the database still held
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _messages_counted(runtime) == 0
+
+    again = creditbot.serve()
+    wait_for(
+        "the acknowledged events to be handled", lambda: _messages_counted(runtime) >= len(acked)
+    )
+    assert again.stop() == 0
+    assert _messages_counted(runtime) == len(acked)

@@ -5,12 +5,13 @@ in the inbox. The recorder is one thread that writes whatever has arrived in one
 transaction: SQLite lets one writer in at a time, and writers from many threads would
 queue on its busy timeout, which polls with growing sleeps (a convoy under load).
 
-The answer never waits long for the database: when another process holds SQLite's
-write lock (a long ``creditbot import``), the request is acknowledged after
-:data:`RECORD_WAIT` anyway and the event stays in the recorder's memory until it can be
-stored (so only then could a crash lose it). At most :data:`WAITING_TO_BE_RECORDED`
-events wait so; past that, and when storing fails within the wait, Slack gets an
-error and sends the event again later.
+The answer never waits long for the database, and is a 200 only once the event is
+stored: if it is not stored within :data:`RECORD_WAIT` (another process holds the
+database), the request gets :class:`NotStoredInTime` (a 503, and Slack sends the event
+again later; the inbox keeps one entry per event, so one stored meanwhile is not doubled).
+On SQLite the events go to a spool file of their own (:mod:`storage.spool`), which no
+other process holds for long, so this is rare there. At most
+:data:`WAITING_TO_BE_RECORDED` events wait to be stored; past that, Slack gets 503s too.
 
 The :class:`EventWorker` then handles each recorded event. Its queue is bounded: while
 ``capacity`` events wait, a new one is recorded as due at once instead of held, and
@@ -46,15 +47,15 @@ CAPACITY = 1000
 THREADS = 1
 #: At most this many events in one recording transaction.
 RECORD_BATCH = 200
-#: Seconds a request waits for its event to be stored before it is acknowledged anyway
-#: (Slack allows 3 s).
-RECORD_WAIT = 1.0
-#: Events acknowledged but not stored yet (the database busy) before Slack gets 503s.
+#: Seconds a request waits for its event to be stored before it is refused with a 503
+#: (Slack allows 3 s, and sends the event again).
+RECORD_WAIT = 1.5
+#: Events waiting to be stored (the database busy) before Slack gets 503s at once.
 WAITING_TO_BE_RECORDED = 20_000
-#: Seconds before storing acknowledged events is tried again after a failure.
-RECORD_RETRY_SECONDS = 1.0
 #: How many due inbox entries one catch-up round handles before it looks at the queue.
 CATCH_UP_BATCH = 50
+#: Seconds before catching up again after the database failed it.
+CATCH_UP_PAUSE = 1.0
 
 
 class EventWorker:
@@ -152,6 +153,10 @@ class EventWorker:
                     self._handle(*work)
             except Exception:  # never let one event stop the worker; the entry stays
                 log.exception("handling a received Slack event failed")
+                if work is True:  # the database away: catch up again in a moment
+                    with self._changed:
+                        self._changed.wait_for(lambda: self._closing, CATCH_UP_PAUSE)
+                    self.left_waiting()
             finally:
                 with self._changed:
                     self._busy -= 1
@@ -162,12 +167,17 @@ class RecorderFull(Exception):
     """Too many events wait to be stored: the request should be refused (Slack retries)."""
 
 
+class NotStoredInTime(Exception):
+    """The event could not be stored within the wait: refuse the request (Slack retries)."""
+
+
 @dataclass(eq=False)
 class _Arrival:
     """One received event on its way to the inbox, and the request waiting for it.
 
-    ``state``: waiting -> stored or failed; waiting -> acked (the request stopped
-    waiting and answered) -> stored, or tried again until it is.
+    ``state``: waiting -> stored or failed; waiting -> abandoned (the request stopped
+    waiting and was refused, or its client went away: Slack sends the event again) ->
+    stored or dropped, whichever comes of the one try already queued.
     """
 
     received: Received
@@ -179,9 +189,9 @@ class _Arrival:
 class EventRecorder:
     """One thread writing received events to the inbox, as many at a time as have come.
 
-    :meth:`record` is awaited by the request: it returns once the event is stored, or
-    after :data:`RECORD_WAIT` (the event then stays queued here until it is stored); it
-    raises what storing it raised within the wait, or :class:`RecorderFull`.
+    :meth:`record` is awaited by the request: it returns once the event is stored; it
+    raises what storing it raised, :class:`NotStoredInTime` after :data:`RECORD_WAIT`
+    (the one try already queued still goes ahead), or :class:`RecorderFull`.
     """
 
     def __init__(
@@ -217,25 +227,29 @@ class EventRecorder:
             self._changed.notify_all()
         try:
             done, _ = await asyncio.wait({arrival.stored}, timeout=self.wait)
-        except asyncio.CancelledError:  # the client went away: keep the event all the same
+        except asyncio.CancelledError:  # the client went away: it gets no 200
             with self._changed:
                 if arrival.state == "waiting":
-                    arrival.state = "acked"
+                    arrival.state = "abandoned"
             raise
         if not done:
             with self._changed:
                 if arrival.state == "waiting":
-                    arrival.state = "acked"  # stored later: answer now, Slack is waiting
-                    log.warning("acknowledged a Slack event before it could be stored")
-                    return
+                    arrival.state = "abandoned"  # never a 200 for what is not stored
+                    raise NotStoredInTime(f"not stored within {self.wait:g} s")
         await arrival.stored  # decided meanwhile: settled on this loop at once
+
+    def has_room(self) -> bool:
+        """Whether a new event would be taken (not refused as too many)."""
+        with self._changed:
+            return not self._closing and len(self._incoming) < self.capacity
 
     def drain(self, timeout: float = 30.0) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: not self._incoming and not self._busy, timeout)
 
     def close(self, timeout: float = 30.0) -> None:
-        """Store what has arrived (one try for what was acknowledged), then stop."""
+        """Store what has arrived, then stop."""
         with self._changed:
             self._closing = True
             self._changed.notify_all()
@@ -255,12 +269,9 @@ class EventRecorder:
                 self._busy = True
             outcomes = self._store(batch)
             with self._changed:
-                again = self._settle(outcomes)
-                self._incoming.extendleft(reversed(again))
+                self._settle(outcomes)
                 self._busy = False
                 self._changed.notify_all()
-                if again:  # the database is away: give it a moment (or until closing)
-                    self._changed.wait_for(lambda: self._closing, RECORD_RETRY_SECONDS)
 
     def _store(self, batch: list[_Arrival]) -> list[tuple[_Arrival, BaseException | None]]:
         """Store a batch, else each event alone (one bad event fails only itself)."""
@@ -281,25 +292,17 @@ class EventRecorder:
                 outcomes.append((arrival, alone))
         return outcomes
 
-    def _settle(self, outcomes: list[tuple[_Arrival, BaseException | None]]) -> list[_Arrival]:
-        """Tell the waiting requests (lock held); the acknowledged events to try again."""
-        again: list[_Arrival] = []
+    def _settle(self, outcomes: list[tuple[_Arrival, BaseException | None]]) -> None:
+        """Tell the waiting requests (lock held)."""
         for arrival, error in outcomes:
-            if error is None:
-                arrival.state = "stored"
-            elif arrival.state == "acked" and not self._closing:
-                again.append(arrival)
+            if arrival.state == "abandoned":  # answered 503 already: Slack sends it again
+                arrival.state = "stored" if error is None else "dropped"
                 continue
-            elif arrival.state == "acked":  # closing, and the database still away
-                log.error("a Slack event acknowledged before it was stored is lost: %s", error)
-                continue
-            else:
-                arrival.state = "failed"
+            arrival.state = "stored" if error is None else "failed"
             try:
                 arrival.loop.call_soon_threadsafe(_settle, arrival.stored, error)
             except RuntimeError:  # that request's event loop is gone (shutting down)
                 continue
-        return again
 
 
 def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:

@@ -195,3 +195,29 @@ def test_an_external_id_discourse_would_refuse_is_refused_before_any_request(
     with pytest.raises(ValueError, match="external id"):
         gateway.create_topic("Shout-out", "text", 5, "shoutout:2026-10")
     assert forum.requests == []
+
+
+def test_a_gateway_that_must_not_wait_refuses_a_call_over_the_budget_instead_of_sleeping(
+    forum: StandinDiscourse, sleeps: Sleeps
+) -> None:
+    # The webhook's gateway (bot.discourse.webhook): its threads never sleep for the
+    # rate limit; the event waits for the retry job instead.
+    forum.add_user("marco", "marco@gmail.com", user_id=63)
+    bucket = TokenBucket(per_minute=60, burst=1, sleep=sleeps)
+    gateway = PydiscourseGateway(
+        forum.url, API_USERNAME, API_KEY, bucket=bucket, sleep=sleeps, never_wait=True
+    )
+    assert gateway.user_email("marco") == "marco@gmail.com"
+    with pytest.raises(ExternalServiceError, match="request budget") as refused:
+        gateway.user_email("marco")
+    assert refused.value.transient
+    assert 0 < (refused.value.retry_after or 0) <= 1.0
+    assert sleeps.waits == []
+    forum.rate_limit("/u/", 7)  # the forum's own 429 is not waited for either
+    bucket_later = TokenBucket(per_minute=6000, burst=100, sleep=sleeps)
+    hurried = PydiscourseGateway(
+        forum.url, API_USERNAME, API_KEY, bucket=bucket_later, sleep=sleeps, never_wait=True
+    )
+    with pytest.raises(ExternalServiceError, match="rate limited"):
+        hurried.user_email("marco")
+    assert sleeps.waits == []

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.slack.handlers.events import CLAIM_SECONDS, EventOutcome
@@ -61,6 +62,16 @@ def _messages_counted(app: RunningApp) -> int:
             select(func.sum(_activity.count)).where(_activity.kind == "slack_message")
         ).scalar_one()
     return int(total or 0)
+
+
+@pytest.fixture
+def app(app: RunningApp) -> RunningApp:
+    """The app storing events straight into the inbox (PostgreSQL's way, having no
+    spool); the tests of the spool give it one."""
+    if app.slack.spool is not None:
+        app.slack.spool.close()
+        app.slack.spool = None
+    return app
 
 
 def _stop_the_worker(app: RunningApp) -> None:
@@ -187,7 +198,7 @@ def test_an_event_that_needs_nothing_after_all_is_marked_done_without_effects(
     assert process_pending_slack(app.runtime, app.slack.gateway) == []
 
 
-def test_an_event_is_acknowledged_while_the_database_is_locked_and_stored_after(
+def test_an_event_that_cannot_be_stored_in_time_gets_a_503_never_a_200(
     app: RunningApp, slack_api: SlackApiStandIn
 ) -> None:
     add_help_thread(slack_api)
@@ -196,14 +207,37 @@ def test_an_event_is_acknowledged_while_the_database_is_locked_and_stored_after(
     with app.runtime.uow() as holder:  # another writer holds the write lock meanwhile
         holder.inbox.record("test", "holding-the-lock", "test", "{}", app.runtime.now())
         response = app.send(json.dumps(envelope).encode(), "application/json")
-        assert response.status_code == 200
-        assert _inbox_statuses(app) == {}  # not stored yet (nor the holder's row)
-        assert slack_api.posts_to(REVIEW) == []
+        assert response.status_code == 503  # not stored: Slack sends it again
+        assert _inbox_statuses(app) == {}
         holder.rollback()
-    app.drain()  # stored once the lock is free, then handled
+    app.drain()  # the one try already queued goes ahead once the lock is free
+    assert app.event(envelope, retry_num=1).status_code == 200  # Slack's retry
+    app.drain()
     assert _inbox_statuses(app) == {"done": 1}
     assert len(slack_api.posts_to(REVIEW)) == 1
-    app.event(envelope, retry_num=1)  # Slack had its answer; a redelivery changes nothing
+
+
+def test_with_a_spool_an_event_is_stored_and_acknowledged_while_the_database_is_locked(
+    app: RunningApp, slack_api: SlackApiStandIn, tmp_path: Path
+) -> None:
+    # SQLite: as every serve does, one process or several (storage.spool).
+    app.slack.spool = spool = EventSpool(tmp_path / "events.spool")
+    add_help_thread(slack_api)
+    app.slack.recorder.wait = 0.2
+    envelope = thank_alice_event()
+    with app.runtime.uow() as holder:
+        holder.inbox.record("test", "holding-the-lock", "test", "{}", app.runtime.now())
+        response = app.send(json.dumps(envelope).encode(), "application/json")
+        assert response.status_code == 200
+        assert len(spool.oldest(10)) == 1  # stored before the 200: a crash now loses nothing
+        assert slack_api.posts_to(REVIEW) == []
+        holder.rollback()
+    app.drain()  # moved into the inbox once the lock is free, then handled
+    assert _inbox_statuses(app) == {"done": 1}
+    assert spool.oldest(10) == []
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    app.event(envelope, retry_num=1)  # a redelivery changes nothing
+    app.drain()
     assert len(slack_api.posts_to(REVIEW)) == 1
 
 
