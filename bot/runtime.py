@@ -14,6 +14,7 @@ from bot.config import ProgrammeConfig, Settings, load_config
 from bot.errors import CreditbotError
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import current_revision, head_revision
+from storage.repositories.rollups import bump_public_version
 from storage.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -74,9 +75,14 @@ class Runtime:
             raise SchemaOutOfDate(current, head)
 
     def sync_organisations(self) -> None:
-        """Bring the configured organisations into the database."""
+        """Bring the configured organisations into the database, and the maintained
+        monthly figures into the configured timezone (rebuilt from the ledger when the
+        timezone changed, or when they were never built)."""
         with self.uow() as uow:
-            uow.organisations.sync(self.config.domain_organisations())
+            if uow.organisations.sync(self.config.domain_organisations()):
+                bump_public_version(uow.session)
+            if uow.rollups.timezone() != self.config.timezone:
+                uow.rollups.rebuild(self.config.tz)
             uow.commit()
 
     def close(self) -> None:

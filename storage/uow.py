@@ -28,6 +28,7 @@ from storage.repositories.organisations import OrganisationRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.public import PublicRepository
 from storage.repositories.reports import ReportRepository
+from storage.repositories.rollups import RollupRepository
 from storage.repositories.standing import StandingRepository
 from storage.repositories.suggestions import SuggestionRepository
 
@@ -52,6 +53,7 @@ class UnitOfWork:
     leads: LeadRepository
     public: PublicRepository
     distinguished: DistinguishedRepository
+    rollups: RollupRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.leads = LeadRepository(self.session)
         self.public = PublicRepository(self.session)
         self.distinguished = DistinguishedRepository(self.session)
+        self.rollups = RollupRepository(self.session)
         return self
 
     def __exit__(

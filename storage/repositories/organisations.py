@@ -18,8 +18,10 @@ class OrganisationRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def sync(self, organisations: Iterable[Organisation]) -> None:
-        """Create or update the organisations of the configuration (matched by slug)."""
+    def sync(self, organisations: Iterable[Organisation]) -> bool:
+        """Create or update the organisations of the configuration (matched by slug);
+        whether anything changed."""
+        changed = False
         existing = {r.slug: r for r in self._session.execute(select(OrganisationRow)).scalars()}
         for org in organisations:
             row = existing.get(org.slug) or OrganisationRow(slug=org.slug, name=org.name)
@@ -38,7 +40,9 @@ class OrganisationRepository:
             for key, value in wanted.items():
                 setattr(row, key, value)
             self._session.add(row)
+            changed = True
         self._session.flush()
+        return changed
 
     def all(self) -> list[Organisation]:
         rows = self._session.execute(select(OrganisationRow).order_by(_org.slug))
