@@ -23,6 +23,7 @@ from storage.repositories.jobs import JobRunRepository
 from storage.repositories.leads import LeadRepository
 from storage.repositories.ledger import LedgerRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.monthly import MonthlyFigures
 from storage.repositories.nudges import NudgeRepository
 from storage.repositories.organisations import OrganisationRepository
 from storage.repositories.outbox import OutboxRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
     public: PublicRepository
     distinguished: DistinguishedRepository
     rollups: RollupRepository
+    monthly: MonthlyFigures
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.public = PublicRepository(self.session)
         self.distinguished = DistinguishedRepository(self.session)
         self.rollups = RollupRepository(self.session)
+        self.monthly = MonthlyFigures(self.session)
         return self
 
     def __exit__(

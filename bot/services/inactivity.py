@@ -115,8 +115,7 @@ def _dm(uow: UnitOfWork, key: str, user: str, text: str, now: datetime) -> bool:
 
 
 def _whats_happening(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> str:
-    start, end = month.bounds(config.tz)
-    totals = uow.ledger.member_totals(start, end)
+    totals = uow.monthly.member_totals(str(month))
     if not totals:
         return ""
     credits = sum(t.credits for t in totals)
