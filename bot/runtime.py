@@ -14,7 +14,6 @@ from bot.config import ProgrammeConfig, Settings, load_config
 from bot.errors import CreditbotError
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import current_revision, head_revision
-from storage.repositories.rollups import bump_public_version
 from storage.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -79,8 +78,7 @@ class Runtime:
         monthly figures into the configured timezone (rebuilt from the ledger when the
         timezone changed, or when they were never built)."""
         with self.uow() as uow:
-            if uow.organisations.sync(self.config.domain_organisations()):
-                bump_public_version(uow.session)
+            uow.organisations.sync(self.config.domain_organisations())
             if uow.rollups.timezone() != self.config.timezone:
                 uow.rollups.rebuild(self.config.tz)
             uow.commit()

@@ -30,6 +30,8 @@ from scoring.months import Month, months_between
 from storage.uow import UnitOfWork
 
 HEALTH_MONTHS = 12
+#: Months per page of the report list.
+REPORTS_PER_PAGE = 24
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,30 @@ def report_months(
     months = months_between(first, last)
     published = {p.month for p in uow.reports.published_in([str(m) for m in months])}
     return tuple(ReportLink(m, str(m) in published) for m in reversed(months))
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """One page of the report list (newest first); ``number`` 1 is the newest."""
+
+    links: tuple[ReportLink, ...]
+    number: int
+    count: int
+
+
+def report_page(
+    uow: UnitOfWork, config: ProgrammeConfig, now: datetime, number: int | None
+) -> ReportPage | None:
+    """Page ``number`` of the report list (None: every month on one page); None when
+    there is no such page (page 1 always exists, even empty)."""
+    links = report_months(uow, config, now)
+    if number is None:
+        return ReportPage(links, 1, 1)
+    count = max(1, -(-len(links) // REPORTS_PER_PAGE))
+    if not 1 <= number <= count:
+        return None
+    start = (number - 1) * REPORTS_PER_PAGE
+    return ReportPage(links[start : start + REPORTS_PER_PAGE], number, count)
 
 
 def community_health(

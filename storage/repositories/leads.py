@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from storage.repositories.rollups import bump_public_version
 from storage.tables import LeadRow, columns
 
 _lead = columns(LeadRow)
@@ -54,6 +55,7 @@ class LeadRepository:
         )
         self._session.add(row)
         self._session.flush()
+        bump_public_version(self._session)
         return _to_lead(row)
 
     def last_given(self) -> dict[str, datetime]:

@@ -9,6 +9,7 @@ from sqlalchemy import String, TextualSelect, bindparam, column, select, text
 from sqlmodel import Session
 
 from scoring.models import Organisation
+from storage.repositories.rollups import bump_public_version
 from storage.tables import OrganisationRow, columns
 
 _org = columns(OrganisationRow)
@@ -42,6 +43,8 @@ class OrganisationRepository:
             self._session.add(row)
             changed = True
         self._session.flush()
+        if changed:
+            bump_public_version(self._session)
         return changed
 
     def all(self) -> list[Organisation]:
@@ -101,6 +104,7 @@ class OrganisationRepository:
         row.profile = dict(profile)
         self._session.add(row)
         self._session.flush()
+        bump_public_version(self._session)
 
     def _row(self, slug: str) -> OrganisationRow | None:
         return self._session.execute(
