@@ -16,14 +16,10 @@ import typer
 
 from bot.cli.common import fail_line, open_runtime
 from bot.errors import NotFound
-from bot.gateways import open_gateways
 from bot.importing import parse_moment
-from bot.outbox import deliver_keys
 from bot.runtime import Runtime
 from bot.services.leads import add_lead, lead_request
 from bot.services.profiles import read_profile_file, set_profile, stored_profile
-from bot.web.export import build_site
-from bot.web.routes import public_app
 
 partner = typer.Typer(help="Partners in the public directory.", no_args_is_help=True)
 profile = typer.Typer(help="A partner's public profile.", no_args_is_help=True)
@@ -87,6 +83,8 @@ def site_build(
 ) -> None:
     """Write the partner directory, partner pages and reports as static files."""
     runtime = _as_of(open_runtime(), at)
+    from bot.web.export import build_site  # only this command needs the site builder
+
     built = build_site(runtime, out)
     pages = sum(1 for f in built.files if f.endswith(".html"))
     typer.echo(f"wrote {pages} pages and {len(built.files) - pages} other files to {out}")
@@ -102,6 +100,8 @@ def site_serve(
     """Serve only the public pages (no Slack, no scheduler): a preview for programme
     managers. `creditbot serve` serves them too, with everything else."""
     import uvicorn
+
+    from bot.web.routes import public_app
 
     runtime = _as_of(open_runtime(), at)
     typer.echo(f"the public pages: http://{host}:{port}/partners (Ctrl+C to stop)")
@@ -139,6 +139,9 @@ def lead_add(
         return
     if not result.outbox_keys:
         return
+    from bot.gateways import open_gateways
+    from bot.outbox import deliver_keys
+
     gateways = open_gateways(runtime.settings)
     drained = deliver_keys(
         runtime, gateways.slack, gateways.discourse, result.outbox_keys, missing=gateways.missing

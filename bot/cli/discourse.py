@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import open_runtime
-from bot.discourse.gateway import PydiscourseGateway, make_discourse_gateway
-from bot.discourse.sync import sync_forum
 from bot.errors import MissingSetting
 from bot.importing import parse_moment
 from bot.runtime import Runtime
-from bot.services.discourse import Outcome, process_pending_discourse
+
+if TYPE_CHECKING:  # the forum's client is loaded only by the commands that talk to it
+    from bot.discourse.gateway import PydiscourseGateway
+    from bot.services.discourse import Outcome
 
 discourse = typer.Typer(help="The Discourse forum.", no_args_is_help=True)
 
@@ -21,6 +22,8 @@ DEFAULT_SYNC_DAYS = 7
 
 
 def _gateway_or_none(runtime: Runtime) -> PydiscourseGateway | None:
+    from bot.discourse.gateway import make_discourse_gateway
+
     try:
         return make_discourse_gateway(runtime.settings)
     except MissingSetting:
@@ -37,6 +40,8 @@ def _show(outcomes: list[Outcome]) -> None:
 def retry() -> None:
     """Process the forum events still waiting (e.g. the forum was down), now."""
     runtime = open_runtime()
+    from bot.services.discourse import process_pending_discourse
+
     result = process_pending_discourse(
         runtime, _gateway_or_none(runtime), runtime.now(), include_scheduled=True
     )
@@ -66,6 +71,9 @@ def sync(
     runtime = open_runtime()
     now = runtime.now()
     start = parse_moment(since) if since else now - timedelta(days=DEFAULT_SYNC_DAYS)
+    from bot.discourse.gateway import make_discourse_gateway
+    from bot.discourse.sync import sync_forum
+
     result = sync_forum(runtime, make_discourse_gateway(runtime.settings), start, now)
     typer.echo(
         f"forum since {start.isoformat()}: {result.posts} posts and {result.solutions} "

@@ -13,12 +13,8 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import fail_line, open_runtime
-from bot.gateways import open_gateways
 from bot.importing import parse_moment
-from bot.jobs import JOBS
-from bot.outbox import deliver_keys
 from bot.owners import worker_id
-from bot.runs import RunStatus, run_job
 from bot.runtime import Runtime, system_clock
 from storage.repositories.outbox import FAILED, PENDING, SENDING
 
@@ -26,6 +22,8 @@ jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args
 
 
 def _names() -> str:
+    from bot.jobs import JOBS
+
     return ", ".join(sorted(JOBS))
 
 
@@ -44,6 +42,9 @@ def jobs_run(
     ] = None,
 ) -> None:
     """Run a job for one period now, and deliver what it produced."""
+    from bot.jobs import JOBS  # the jobs and their services: only for the commands using them
+    from bot.runs import RunStatus, run_job
+
     spec = JOBS.get(name)
     if spec is None:
         raise typer.BadParameter(f"unknown job '{name}'; one of: {_names()}", param_hint="NAME")
@@ -78,6 +79,9 @@ def jobs_run(
     keys = result.outcome.outbox_keys
     if not keys:
         return
+    from bot.gateways import open_gateways
+    from bot.outbox import deliver_keys
+
     gateways = open_gateways(runtime.settings)
     drained = deliver_keys(
         runtime,
@@ -121,6 +125,8 @@ def _say_what_waits(runtime: Runtime) -> None:
 @jobs.command("list")
 def jobs_list() -> None:
     """The jobs, when each is next due, and their recent runs."""
+    from bot.jobs import JOBS
+
     runtime = open_runtime()
     now, tz = runtime.now(), runtime.config.tz
     with runtime.reader() as uow:
