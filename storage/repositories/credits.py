@@ -58,15 +58,17 @@ class CreditRepository:
         self._rollups.refresh([(credit.member_id, credit.occurred_at)])
         return self.get(new_id)
 
-    def add_many(self, values: Sequence[dict[str, Any]]) -> int:
+    def add_many(self, values: Sequence[dict[str, Any]], *, refresh_rollups: bool = True) -> int:
         """Bulk append (rows from :func:`credit_values`); known references are skipped.
 
-        Returns how many rows were new.
+        Returns how many rows were new. ``refresh_rollups=False`` leaves the monthly
+        figures to the caller, who must rebuild the months it touched
+        (``RollupRepository.rebuild_moments``) before committing.
         """
         if not values:
             return 0
         added = bulk_insert_ignoring_conflicts(self._session, table(CreditRow), _CREDIT_KEY, values)
-        if added:
+        if added and refresh_rollups:
             touched = [(int(v["member_id"]), v["occurred_at"]) for v in values]
             if len(values) > BULK_REBUILD_ROWS:
                 self._rollups.rebuild_moments([at for _, at in touched])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from bot.config import parse_config
 from bot.runtime import Runtime
@@ -155,3 +155,66 @@ def test_db_rebuild_rollups_rebuilds_from_the_ledger(cli: Any) -> None:
     result = cli("db", "rebuild-rollups")
     assert result.code == 0, result.err
     assert "monthly figures rebuilt from the ledger" in result.out
+
+
+@pytest.mark.parametrize("bulk_rows", [20_000, 10], ids=["small", "bulk"])
+def test_an_import_leaves_the_monthly_figures_equal_to_the_ledger(
+    runtime: Runtime, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, bulk_rows: int
+) -> None:
+    """Also through the bulk path (SQLite: indexes dropped and built again after)."""
+    from bot.importing import import_credits
+
+    monkeypatch.setattr("storage.bulk.BULK_ROWS", bulk_rows)
+    members = [_member(runtime, email) for email in EMAILS]
+    _apply(runtime, members, ("credit", 0, 10, 4, None), 0)
+    lines = [
+        f'{{"member": "{EMAILS[n % 4]}", "type": "code", "at": "2026-0{1 + n % 6}-2{n % 9}T2{n % 4}:00:00Z", "ref": "i{n}"}}'  # noqa: E501
+        for n in range(60)
+    ]
+    file = tmp_path / "credits.jsonl"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_credits(runtime, file).added == 60
+    assert _rollups(runtime) == _ledger(runtime)
+    assert import_credits(runtime, file).added == 0
+    indexes = {i["name"] for i in inspect(runtime.engine).get_indexes("credit")}
+    assert {
+        "ix_credit_occurred_at",
+        "ix_credit_member_occurred",
+        "ix_credit_org_occurred",
+    } <= indexes
+
+
+def test_a_bulk_import_that_fails_midway_stores_nothing_and_keeps_the_indexes(
+    runtime: Runtime, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.importing import import_credits
+    from storage.repositories.credits import CreditRepository
+
+    monkeypatch.setattr("storage.bulk.BULK_ROWS", 10)
+    monkeypatch.setattr("bot.importing._CHUNK", 20)
+    original = CreditRepository.add_many
+    calls = []
+
+    def add_then_fail(self: CreditRepository, values: Any, **kwargs: Any) -> int:
+        calls.append(len(values))
+        if len(calls) == 2:
+            raise OSError("disk full")  # the process dies half-way through the file
+        return original(self, values, **kwargs)
+
+    monkeypatch.setattr(CreditRepository, "add_many", add_then_fail)
+    _member(runtime, EMAILS[0])
+    lines = [
+        f'{{"member": "{EMAILS[0]}", "type": "code", "at": "2026-02-0{1 + n % 9}", "ref": "f{n}"}}'
+        for n in range(60)
+    ]
+    file = tmp_path / "credits.jsonl"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        import_credits(runtime, file)
+    assert _ledger(runtime) == ({}, {}) == _rollups(runtime)
+    indexes = {i["name"] for i in inspect(runtime.engine).get_indexes("credit")}
+    assert {
+        "ix_credit_occurred_at",
+        "ix_credit_member_occurred",
+        "ix_credit_org_occurred",
+    } <= indexes
