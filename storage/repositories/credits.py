@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from scoring.models import Credit
+from storage.bulk import insert_rows
 from storage.repositories.rollups import RollupRepository
 from storage.sql import bulk_insert_ignoring_conflicts, insert_one_ignoring_conflicts
 from storage.tables import CreditRow, columns, table
@@ -21,6 +22,20 @@ from storage.tables import CreditRow, columns, table
 _CREDIT_KEY = ("source", "source_ref")
 
 _credit = columns(CreditRow)
+#: The columns of :meth:`CreditRepository.add_rows`' tuples, in order.
+ROW_KEYS = (
+    "member_id",
+    "type",
+    "points",
+    "occurred_at",
+    "source",
+    "source_ref",
+    "explicit_organisation",
+    "organisation",
+    "granted_by",
+    "note",
+    "created_at",
+)
 #: Above this many new credits, ``add_many`` rebuilds the months they fall in at once.
 BULK_REBUILD_ROWS = 2000
 
@@ -75,6 +90,14 @@ class CreditRepository:
             else:
                 self._rollups.refresh(touched)
         return added
+
+    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Bulk append tuples of driver values in :data:`ROW_KEYS` order (datetimes from
+        :func:`storage.bulk.moment_param`); known references are skipped. Returns how
+        many rows were new. The caller rebuilds the monthly figures of the months it
+        touched (``RollupRepository.rebuild_moments``) before committing.
+        """
+        return insert_rows(self._session, table(CreditRow), ROW_KEYS, _CREDIT_KEY, rows)
 
     def get(self, credit_id: int) -> Credit | None:
         row = self._session.get(CreditRow, credit_id)

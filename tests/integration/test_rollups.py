@@ -192,16 +192,16 @@ def test_a_bulk_import_that_fails_midway_stores_nothing_and_keeps_the_indexes(
 
     monkeypatch.setattr("storage.bulk.BULK_ROWS", 10)
     monkeypatch.setattr("bot.importing._CHUNK", 20)
-    original = CreditRepository.add_many
+    original = CreditRepository.add_rows
     calls = []
 
-    def add_then_fail(self: CreditRepository, values: Any, **kwargs: Any) -> int:
-        calls.append(len(values))
+    def add_then_fail(self: CreditRepository, rows: Any) -> int:
+        calls.append(len(rows))
         if len(calls) == 2:
             raise OSError("disk full")  # the process dies half-way through the file
-        return original(self, values, **kwargs)
+        return original(self, rows)
 
-    monkeypatch.setattr(CreditRepository, "add_many", add_then_fail)
+    monkeypatch.setattr(CreditRepository, "add_rows", add_then_fail)
     _member(runtime, EMAILS[0])
     lines = [
         f'{{"member": "{EMAILS[0]}", "type": "code", "at": "2026-02-0{1 + n % 9}", "ref": "f{n}"}}'
