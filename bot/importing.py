@@ -36,7 +36,7 @@ from scoring.attribution import resolve_organisation
 from scoring.bounds import EARLIEST_DATE, check_moment, latest_date
 from scoring.errors import OutOfRange
 from scoring.models import Affiliation, Identity, IdentityKind
-from storage.bulk import bulk_load, moment_param
+from storage.bulk import bulk_load, moment_param, sqlite_text
 from storage.repositories.members import guess_identity
 from storage.tables import CreditRow, table
 
@@ -217,16 +217,18 @@ class _LineParser:
         parsed directly, with the same result as :func:`parse_moment`."""
         known = self._moments.get(text)
         if known is None:
-            if len(text) == 20 and text[-1] == "Z" and text[10] == "T":
-                try:
-                    moment = datetime.fromisoformat(text)
-                except ValueError:
-                    moment = parse_moment(text)  # raises with the usual message
-            else:
-                moment = parse_moment(text)
+            usual = len(text) == 20 and text[-1] == "Z" and text[10] == "T"
+            try:
+                moment = datetime.fromisoformat(text) if usual else parse_moment(text)
+            except ValueError:
+                moment = parse_moment(text)  # raises with the usual message
             if not EARLIEST_DATE <= moment.date() <= self._latest:
                 check_moment(moment, self._latest - timedelta(days=1), what="'at'")
-            known = self._moments[text] = (moment, self._param(moment))
+            if usual and self._param is sqlite_text:  # the stored text, by slicing
+                value = f"{text[:10]} {text[11:19]}.000000"
+            else:
+                value = self._param(moment)
+            known = self._moments[text] = (moment, value)
         return known
 
     def _typed(self, raw_type: Any, raw_points: Any) -> tuple[str, int]:
@@ -283,10 +285,12 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
             for start in range(0, len(rows), _CHUNK):
                 chunk = rows[start : start + _CHUNK]
                 added += uow.credits.add_rows(chunk)
-        if added:  # the monthly figures of every month the file touched, once, in SQL
-            latest = max(rows, key=itemgetter(3))[3]
-            earliest = min(at for _, at in first_seen.values())
-            uow.rollups.rebuild_moments([earliest, _moment_of(latest)])
+            if added:  # the monthly figures of the months the file touched, once, in SQL
+                # (before a large load's indexes are rebuilt: one scan of the table, not
+                # a million look-ups through the date index)
+                latest = max(rows, key=itemgetter(3))[3]
+                earliest = min(at for _, at in first_seen.values())
+                uow.rollups.rebuild_moments([earliest, _moment_of(latest)])
         uow.members.seen_many({m: at for m, (_, at) in first_seen.items()})
         uow.commit()
     return ImportResult(len(rows), added, len(rows) - added, created)

@@ -74,12 +74,13 @@ def moment_param(dialect: Dialect, column: Column[Any]) -> Callable[[datetime], 
     if processor is None:
         return lambda moment: moment
     sample = datetime(2026, 10, 2, 12, 3, 4, 56, tzinfo=UTC)
-    if dialect.name == "sqlite" and processor(sample) == _sqlite_text(sample):
-        return _sqlite_text
+    if dialect.name == "sqlite" and processor(sample) == sqlite_text(sample):
+        return sqlite_text
     return processor
 
 
-def _sqlite_text(moment: datetime) -> str:
+def sqlite_text(moment: datetime) -> str:
+    """How SQLAlchemy's ``DateTime`` stores a moment on SQLite (naive UTC)."""
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
     return moment.isoformat(" ", "microseconds")[:26]
