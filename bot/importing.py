@@ -47,9 +47,10 @@ _CHUNK = 5_000
 _FIELD_SET = frozenset(FIELDS)
 _BY_KEY = itemgetter(4, 5)  # (source, source_ref): the unique key
 _AT = table(CreditRow).c.occurred_at
-#: A validated line: (member, type, moment, its driver value, points, ref, source,
-#: organisation, note).
-Line = tuple[Identity, str, datetime, Any, int, str, str, str | None, str]
+#: A validated line: (member as written, type, moment, its driver value, points, ref,
+#: source, organisation, note). The member stays text until the end: a string's hash
+#: is kept, an :class:`Identity`'s is computed at every look-up.
+Line = tuple[str, str, datetime, Any, int, str, str, str | None, str]
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ class _LineParser:
         self._config = runtime.config
         self._path = path
         self._latest = latest_date(runtime.now().astimezone(runtime.config.tz).date())
-        self._members: dict[str, Identity] = {}
+        #: Each member as written in the file, and who that is.
+        self.identities: dict[str, Identity] = {}
         self._points: dict[tuple[str, Any], tuple[str, int]] = {}
         self._moments: dict[str, tuple[datetime, Any]] = {}
         self._param = moment_param(runtime.engine.dialect, _AT)
@@ -167,7 +169,7 @@ class _LineParser:
         ):
             return self._parse_any(number, record)
         typed = self._points.get((type_name, points))
-        identity = self._members.get(member)
+        identity = self.identities.get(member)
         moment = self._moments.get(at)
         if moment is None and typed is not None and identity is not None:
             try:
@@ -177,7 +179,7 @@ class _LineParser:
         if typed is None or moment is None or identity is None:
             return self._parse_any(number, record)
         return (
-            identity,
+            member,
             typed[0],
             moment[0],
             moment[1],
@@ -206,11 +208,12 @@ class _LineParser:
             self.organisation_lines.setdefault(organisation, number)
         source = str(record.get("source") or "import").strip()
         note = str(record.get("note") or "")
-        member = self._identity(str(record["member"]), number)
+        written = str(record["member"])
+        member = self._identity(written, number)
         ref = str(record.get("ref") or "").strip() or "content:" + content_ref(
             member.kind, member.value, type_name, at.isoformat(), value, organisation, note
         )
-        return (member, type_name, at, value_at, value, ref, source, organisation, note)
+        return (written, type_name, at, value_at, value, ref, source, organisation, note)
 
     def _moment(self, text: str) -> tuple[datetime, Any]:
         """The moment and its driver value; the usual shape (``...T12:00:00Z``) is
@@ -243,9 +246,9 @@ class _LineParser:
         return typed
 
     def _identity(self, raw: str, number: int) -> Identity:
-        identity = self._members.get(raw)
+        identity = self.identities.get(raw)
         if identity is None:
-            identity = self._members[raw] = guess_identity(raw)
+            identity = self.identities[raw] = guess_identity(raw)
             self.member_lines.setdefault(identity, number)
         return identity
 
@@ -275,7 +278,8 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
         member_ids, created = _member_ids(uow, runtime, path, parser.member_lines, now)
         ids = sorted(set(member_ids.values()))
         attribution = _Attribution(uow.members.affiliations_of(ids), runtime.config.tz)
-        rows, first_seen = _rows(lines, member_ids, attribution, parser.param(now))
+        member_of = {raw: member_ids[who] for raw, who in parser.identities.items()}
+        rows, first_seen = _rows(lines, member_of, attribution, parser.param(now))
         del lines
         # In the unique key's order (stable: of two lines with one reference, the first
         # in the file still wins), so the key's B-tree is walked once, left to right.
@@ -345,7 +349,7 @@ class _Attribution:
 
 def _rows(
     lines: list[Line],
-    member_ids: dict[Identity, int],
+    member_of: dict[str, int],
     attribution: _Attribution,
     created_at: Any,
 ) -> tuple[list[tuple[Any, ...]], dict[int, tuple[Any, datetime]]]:
@@ -355,8 +359,8 @@ def _rows(
     rows: list[tuple[Any, ...]] = []
     append = rows.append
     first: dict[int, tuple[Any, datetime]] = {}
-    for identity, type_name, at, value, points, ref, source, explicit, note in lines:
-        member_id = member_ids[identity]
+    for member, type_name, at, value, points, ref, source, explicit, note in lines:
+        member_id = member_of[member]
         organisation: str | None
         if explicit:
             organisation = explicit
