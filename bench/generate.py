@@ -4,7 +4,8 @@
                              [--months 24] [--seed 1] [--out bench/data]
 
 Writes ``OUT/large.db`` (a migrated creditbot database with members, identities,
-organisations, affiliations and credits, filled with raw ``executemany`` for speed),
+organisations, affiliations and credits, filled with raw ``executemany`` for speed, and
+its maintained monthly figures),
 ``OUT/members.db`` (the same without credits, the starting point of the import
 benchmark), ``OUT/credits.jsonl`` (the same credits as an import file) and
 ``OUT/creditbot.yml`` (the organisations). Same seed, same data.
@@ -21,14 +22,16 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from storage.engine import make_engine  # noqa: E402
+from storage.engine import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from storage.uow import UnitOfWork  # noqa: E402
 
 TYPES = {
     "code": 5,
@@ -158,6 +161,16 @@ def generate(out: Path, members: int, orgs: int, credits: int, months: int, seed
     db.commit()
     db.execute("ANALYZE")
     db.close()
+    _build_monthly_figures(out / "large.db")
+
+
+def _build_monthly_figures(database: Path) -> None:
+    """What the first start-up on this ledger does (``serve``, any command)."""
+    engine = make_engine(f"sqlite:///{database}")
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        uow.rollups.rebuild(ZoneInfo("UTC"))
+        uow.commit()
+    engine.dispose()
 
 
 def main() -> None:

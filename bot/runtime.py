@@ -78,9 +78,13 @@ class Runtime:
             raise SchemaOutOfDate(current, head)
 
     def sync_organisations(self) -> None:
-        """Bring the configured organisations into the database."""
+        """Bring the configured organisations into the database, and the maintained
+        monthly figures into the configured timezone (rebuilt from the ledger when the
+        timezone changed, or when they were never built)."""
         with self.uow() as uow:
             uow.organisations.sync(self.config.domain_organisations())
+            if uow.rollups.timezone() != self.config.timezone:
+                uow.rollups.rebuild(self.config.tz)
             uow.commit()
 
     def close(self) -> None:

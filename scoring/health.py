@@ -17,6 +17,7 @@ to on its day, or for no organisation (an independent contributor).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -114,15 +115,29 @@ def inactive_contributors(
 ) -> int:
     """People with a contribution in the ``lookback_months`` before the quiet window and
     none in the ``quiet_months`` ending with ``month``."""
-    quiet_start = month.shift(-(rules.quiet_months - 1))
-    look_start = quiet_start.shift(-rules.lookback_months)
+    return _inactive(_month_numbers(active_months), month, rules)
+
+
+def _number(month: Month) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _month_numbers(active_months: Mapping[int, Iterable[Month]]) -> list[list[int]]:
+    """Each person's active months as sorted month numbers (compared as integers)."""
+    return [sorted({_number(m) for m in months}) for months in active_months.values()]
+
+
+def _inactive(numbers: list[list[int]], month: Month, rules: HealthRules) -> int:
+    end = _number(month)
+    quiet_start = end - (rules.quiet_months - 1)
+    look_start = quiet_start - rules.lookback_months
     count = 0
-    for months in active_months.values():
-        seen = set(months)
-        quiet = any(quiet_start <= m <= month for m in seen)
-        earlier = any(look_start <= m < quiet_start for m in seen)
-        if earlier and not quiet:
-            count += 1
+    for seen in numbers:
+        at = bisect_left(seen, look_start)  # the first active month in the windows
+        if at < len(seen) and seen[at] < quiet_start:  # active before the quiet window
+            during = bisect_left(seen, quiet_start, at)
+            if during == len(seen) or seen[during] > end:  # and not during it
+                count += 1
     return count
 
 
@@ -150,6 +165,7 @@ def health_series(
         for member, count in a.by_member.items():
             if count > 0:
                 active.setdefault(member, []).append(a.month)
+    numbers = _month_numbers(active)
     points: list[HealthPoint] = []
     for month in months:
         a = by_month.get(month) or MonthActivity(month)
@@ -165,7 +181,7 @@ def health_series(
                 elephant_factor=elephant_factor(a.by_organisation),
                 contributor_absence_factor=contributor_absence_factor(a.by_member),
                 new_contributors=new_contributors(first_contribution, month),
-                inactive_contributors=inactive_contributors(active, month, rules),
+                inactive_contributors=_inactive(numbers, month, rules),
             )
         )
     return tuple(points)

@@ -434,3 +434,47 @@ class ThanksTriggerRow(SQLModel, table=True):
     others: str = ""
     """Other people thanked with the helper, space-separated, each as ``<Slack id>:<ts>``
     (the ts of their message in the thread; the id alone when none): a lead may pick one."""
+
+
+class MemberMonthRow(SQLModel, table=True):
+    """Maintained: a member's live credits in one month, per organisation they counted for.
+
+    ``organisation`` is ``""`` for independent credits. Kept equal to the ledger in the
+    transaction of every credit write (``storage.repositories.rollups``).
+    """
+
+    __tablename__ = "rollup_member_month"
+    __table_args__ = (
+        Index("ix_rollup_member_month_org", "month", "organisation"),
+        Index("ix_rollup_member_month_member", "member_id", "month"),
+    )
+
+    month: str = Field(primary_key=True)
+    member_id: int = Field(primary_key=True)
+    organisation: str = Field(primary_key=True)
+    points: int
+    credits: int
+    last_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OrganisationMonthRow(SQLModel, table=True):
+    """Maintained: an organisation's live points and credits in one month (``""``: independent)."""
+
+    __tablename__ = "rollup_org_month"
+
+    month: str = Field(primary_key=True)
+    organisation: str = Field(primary_key=True)
+    points: int
+    credits: int
+    contributors: int
+
+
+class PublicStateRow(SQLModel, table=True):
+    """One row: the public pages' version (bumped by every write that changes one) and
+    the timezone the rollups' months are in."""
+
+    __tablename__ = "public_state"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    rollup_timezone: str | None = None

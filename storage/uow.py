@@ -31,12 +31,14 @@ from storage.repositories.jobs import JobRunRepository
 from storage.repositories.leads import LeadRepository
 from storage.repositories.ledger import LedgerRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.monthly import MonthlyFigures
 from storage.repositories.nudges import NudgeRepository
 from storage.repositories.organisations import OrganisationRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.public import PublicRepository
 from storage.repositories.reports import ReportRepository
+from storage.repositories.rollups import RollupRepository
 from storage.repositories.standing import StandingRepository
 from storage.repositories.suggestions import SuggestionRepository
 from storage.repositories.thanks_triggers import ThanksTriggerRepository
@@ -65,6 +67,8 @@ class UnitOfWork:
     people: PeopleRepository
     erasure: ErasureRepository
     thanks_triggers: ThanksTriggerRepository
+    rollups: RollupRepository
+    monthly: MonthlyFigures
 
     def __init__(
         self,
@@ -100,6 +104,8 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session)
         self.erasure = ErasureRepository(self.session)
         self.thanks_triggers = ThanksTriggerRepository(self.session)
+        self.rollups = RollupRepository(self.session)
+        self.monthly = MonthlyFigures(self.session)
         return self
 
     def __exit__(

@@ -47,6 +47,16 @@ def db_upgrade() -> None:
         typer.echo(f"database upgraded from {before or 'empty'} to {after}")
 
 
+@db.command("rebuild-rollups")
+def db_rebuild_rollups() -> None:
+    """Rebuild the maintained monthly figures from the ledger (the ledger is the truth)."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        cells = uow.rollups.rebuild(runtime.config.tz)
+        uow.commit()
+    typer.echo(f"monthly figures rebuilt from the ledger: {cells} member-month cells")
+
+
 def report(
     month: Annotated[
         str | None, typer.Option(help="YYYY-MM; default: the month just ended")

@@ -87,6 +87,7 @@ def site_build(
 ) -> None:
     """Write the partner directory, partner pages and reports as static files."""
     runtime = _as_of(open_runtime(), at)
+
     built = build_site(runtime, out)
     pages = sum(1 for f in built.files if f.endswith(".html"))
     typer.echo(f"wrote {pages} pages and {len(built.files) - pages} other files to {out}")
@@ -139,6 +140,7 @@ def lead_add(
         return
     if not result.outbox_keys:
         return
+
     gateways = open_gateways(runtime.settings)
     drained = deliver_keys(
         runtime, gateways.slack, gateways.discourse, result.outbox_keys, missing=gateways.missing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,12 +15,17 @@ from bot.errors import MissingSetting
 from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
 
+if TYPE_CHECKING:  # the forum's client is loaded only by the commands that talk to it
+    from bot.discourse.gateway import PydiscourseGateway
+    from bot.discourse.handlers import Outcome
+
 discourse = typer.Typer(help="The Discourse forum.", no_args_is_help=True)
 
 DEFAULT_SYNC_DAYS = 7
 
 
 def _gateway_or_none(runtime: Runtime) -> PydiscourseGateway | None:
+
     try:
         return make_discourse_gateway(runtime.settings)
     except MissingSetting:
@@ -37,6 +42,7 @@ def _show(outcomes: list[Outcome]) -> None:
 def retry() -> None:
     """Process the forum events still waiting (e.g. the forum was down), now."""
     runtime = open_runtime()
+
     result = process_pending_discourse(
         runtime, _gateway_or_none(runtime), runtime.now(), include_scheduled=True
     )
@@ -66,6 +72,7 @@ def sync(
     runtime = open_runtime()
     now = runtime.now()
     start = parse_moment(since) if since else now - timedelta(days=DEFAULT_SYNC_DAYS)
+
     result = sync_forum(runtime, make_discourse_gateway(runtime.settings), start, now)
     typer.echo(
         f"forum since {start.isoformat()}: {result.posts} posts and {result.solutions} "

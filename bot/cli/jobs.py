@@ -28,6 +28,7 @@ jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args
 
 
 def _names() -> str:
+
     return ", ".join(sorted(JOBS))
 
 
@@ -50,6 +51,7 @@ def jobs_run(
     ] = False,
 ) -> None:
     """Run a job for one period now, and deliver what it produced."""
+
     spec = JOBS.get(name)
     if spec is None:
         raise typer.BadParameter(f"unknown job '{name}'; one of: {_names()}", param_hint="NAME")
@@ -135,6 +137,7 @@ def _deliver(runtime: Runtime, keys: tuple[str, ...]) -> None:
     """Deliver the run's messages now (by the real clock); exit 1 if some are left."""
     if not keys:
         return
+
     gateways = open_gateways(runtime.settings)
     drained = deliver_keys(
         runtime, gateways.slack, gateways.discourse, keys, missing=gateways.missing
@@ -173,6 +176,7 @@ def _say_what_waits(runtime: Runtime) -> None:
 @jobs.command("list")
 def jobs_list() -> None:
     """The jobs, when each is next due, and their recent runs."""
+
     runtime = open_runtime()
     now, tz = runtime.now(), runtime.config.tz
     with runtime.reader() as uow:

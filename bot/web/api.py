@@ -10,7 +10,7 @@ from bot.services.ledger.public_reports import (
     community_health,
     health_to_json,
     public_report,
-    report_months,
+    report_page,
 )
 from bot.services.partners.directory import directory, partner_page, partners_by_year, year_list
 from bot.services.partners.leads import lead_counts
@@ -48,13 +48,21 @@ def year_json(
     }
 
 
-def reports_json(uow: UnitOfWork, config: ProgrammeConfig, now: datetime) -> dict[str, Any]:
+def reports_json(
+    uow: UnitOfWork, config: ProgrammeConfig, now: datetime, *, page: int | None = None
+) -> dict[str, Any] | None:
+    """The report list (one page of it; None: all) and the health figures."""
+    shown = report_page(uow, config, now, page)
+    if shown is None:
+        return None
     rules = HealthRules()
     return {
         "months": [
             {"month": str(r.month), "label": r.month.label(), "published": r.published}
-            for r in report_months(uow, config, now)
+            for r in shown.links
         ],
+        "page": shown.number,
+        "pages": shown.count,
         "health": health_to_json(community_health(uow, config, now, rules=rules)),
         "health_rules": {
             "quiet_months": rules.quiet_months,

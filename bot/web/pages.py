@@ -15,7 +15,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from bot.config import ProgrammeConfig
-from bot.services.ledger.public_reports import community_health, public_report, report_months
+from bot.services.ledger.public_reports import (
+    community_health,
+    public_report,
+    report_months,
+    report_page,
+)
 from bot.services.partners.directory import directory, partner_page, partners_by_year, year_list
 from bot.services.partners.leads import lead_counts
 from bot.web.charts import activity_chart, line_chart
@@ -207,8 +212,19 @@ def health_charts(points: tuple[HealthPoint, ...]) -> list[_Chart]:
     ]
 
 
-def reports_html(uow: UnitOfWork, config: ProgrammeConfig, now: datetime, links: Links) -> str:
-    """The list of monthly reports, with the community's health."""
+def reports_html(
+    uow: UnitOfWork,
+    config: ProgrammeConfig,
+    now: datetime,
+    links: Links,
+    *,
+    page: int | None = None,
+) -> str | None:
+    """The list of monthly reports (one page of it; None: all), with the community's
+    health; None for a page past the last."""
+    shown = report_page(uow, config, now, page)
+    if shown is None:
+        return None
     points = community_health(uow, config, now)
     return render_page(
         "reports.html",
@@ -217,7 +233,8 @@ def reports_html(uow: UnitOfWork, config: ProgrammeConfig, now: datetime, links:
         links,
         section="reports",
         api_path="/api/reports",
-        months=report_months(uow, config, now),
+        months=shown.links,
+        page=shown,
         health_labels=[_short(p.month) for p in points],
         health_charts=health_charts(points),
         rules=HealthRules(),

@@ -4,17 +4,21 @@
 |---|---|
 | ``/partners[?service=&region=&language=]`` | the directory |
 | ``/partners/<slug>``, ``/partners/<YYYY>`` | a partner's page; the partners of a year |
-| ``/reports``, ``/reports/<YYYY-MM>``, ``/reports/leads`` | reports, health, referrals |
+| ``/reports[?page=N]``, ``/reports/<YYYY-MM>``, ``/reports/leads`` | reports, health, referrals |
 | ``/distinguished`` | the Distinguished Contributors by track |
 | ``/api/...`` | the same paths under ``/api``, as JSON |
 
 Handlers are plain functions: Starlette runs them in its thread pool, so database
 reads never block the event loop (the Slack endpoint must answer within 3 seconds).
-Each request reads through one read-only unit of work.
+Each request reads through one read-only unit of work, and every response is cached
+until what it shows changes (:mod:`bot.web.cache`). What a request names (a month, a
+year, a slug, a page number) is checked before any query: out of range is a 404.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json as jsonlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -22,20 +26,24 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.runtime import Runtime
 from bot.web import api, pages
+from bot.web.cache import ResponseCache, not_modified, request_key
 from bot.web.distinguished import distinguished_html, distinguished_json
 from bot.web.links import Links
 from scoring.bounds import check_month
 from scoring.directory import DirectoryFilter
 from scoring.errors import InvalidMonth, OutOfRange
 from scoring.months import Month
+from storage.repositories.rollups import public_version
 from storage.uow import UnitOfWork
 
 _YEAR = re.compile(r"^\d{4}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+_PAGE = re.compile(r"^[1-9]\d{0,3}$")
 MAX_FILTER_CHARS = 80
 HEADERS = {
     "Content-Security-Policy": (
@@ -45,6 +53,10 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+HTML, JSON = "text/html; charset=utf-8", "application/json"
+
+#: What a page renders: its body, or None for "no such page".
+Render = Callable[[UnitOfWork, datetime], str | dict[str, Any] | None]
 
 
 def _filter(request: Request) -> DirectoryFilter:
@@ -55,129 +67,231 @@ def _filter(request: Request) -> DirectoryFilter:
     return DirectoryFilter(value("service"), value("region"), value("language"))
 
 
-def _month(text: str, now: datetime) -> Month | None:
-    """The month of a page's address, or None when it is not one or out of range."""
-    try:
-        return check_month(Month.parse(text), now.date())
-    except (InvalidMonth, OutOfRange):
-        return None
+class PublicSite:
+    """The public pages of one runtime, with their response cache."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.config = runtime.config
+        fingerprint = hashlib.blake2b(
+            self.config.model_dump_json().encode(), digest_size=8
+        ).hexdigest()
+        self.cache = ResponseCache(fingerprint)
+
+    # -- responding --------------------------------------------------------------
+    def html(self, request: Request, render: Render, missing: str) -> Response:
+        return self._respond(request, render, missing, HTML)
+
+    def json(self, request: Request, render: Render, missing: str) -> Response:
+        return self._respond(request, render, missing, JSON)
+
+    def _respond(self, request: Request, render: Render, missing: str, kind: str) -> Response:
+        now = self.runtime.now()
+        day = now.astimezone(self.config.tz).date().isoformat()
+        with self.runtime.reader() as uow:
+            key = (
+                public_version(uow.session),
+                day,
+                request_key(request.url.path, request.query_params),
+            )
+            etag = self.cache.etag(key)
+            headers = {**HEADERS, "ETag": etag, "Cache-Control": "no-cache"}
+            if not_modified(request.headers.get("if-none-match"), etag):
+                return Response(status_code=304, headers=headers)
+            cached = self.cache.get_or_render(
+                key, lambda: self._body(render(uow, now), now, missing, kind)
+            )
+        return Response(cached.body, cached.status, headers=headers, media_type=cached.media_type)
+
+    def _body(
+        self, body: str | dict[str, Any] | None, now: datetime, missing: str, kind: str
+    ) -> tuple[int, bytes, str]:
+        status = 200 if body is not None else 404
+        if kind == JSON:
+            data = body if body is not None else {"error": missing}
+            text = jsonlib.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            return status, text.encode(), JSON
+        if body is None:
+            body = pages.not_found_html(self.config, now, Links(), missing)
+        return status, str(body).encode(), HTML
+
+    def not_found(self, request: Request, missing: str) -> Response:
+        """A 404 for what names no page, answered before any query."""
+        if request.url.path.startswith("/api/"):
+            return Response(
+                jsonlib.dumps({"error": missing}), 404, headers=HEADERS, media_type=JSON
+            )
+        body = pages.not_found_html(self.config, self.runtime.now(), Links(), missing)
+        return Response(body, 404, headers=HEADERS, media_type=HTML)
+
+    # -- what a request names ----------------------------------------------------------
+    def month(self, text: str) -> Month | bool | None:
+        """A ``YYYY-MM`` from January 2000 to the month of tomorrow; None when ``text``
+        is no month, False when the month is out of that range."""
+        try:
+            month = Month.parse(text)
+        except InvalidMonth:
+            return None
+        try:
+            return check_month(month, self.runtime.now().astimezone(self.config.tz).date())
+        except OutOfRange:
+            return False
+
+    def page(self, request: Request) -> int | None:
+        """``?page=N`` (1 when absent); None when it is not a page number."""
+        text = request.query_params.get("page", "1")
+        return int(text) if _PAGE.match(text) else None
+
+
+# -- the handlers: each checks what the request names, then renders through the cache ----
+def _partners(site: PublicSite, request: Request) -> Response:
+    chosen = _filter(request)
+    return site.html(
+        request, lambda uow, now: pages.partners_html(uow, site.config, now, Links(), chosen), ""
+    )
+
+
+def _partner(site: PublicSite, request: Request) -> Response:
+    key = str(request.path_params["key"])
+    if _YEAR.match(key):
+        year = int(key)
+        return site.html(
+            request,
+            lambda uow, now: pages.year_html(uow, site.config, now, Links(), year),
+            f"No partner list for {key}.",
+        )
+    missing = f"No listed partner called '{key[:100]}'."
+    if not _SLUG.match(key):
+        return site.not_found(request, missing)
+    return site.html(
+        request, lambda uow, now: pages.partner_html(uow, site.config, now, Links(), key), missing
+    )
+
+
+def _reports(site: PublicSite, request: Request) -> Response:
+    page = site.page(request)
+    if page is None:
+        return site.not_found(request, "No such page of reports.")
+    return site.html(
+        request,
+        lambda uow, now: pages.reports_html(uow, site.config, now, Links(), page=page),
+        "No such page of reports.",
+    )
+
+
+def _report(site: PublicSite, request: Request) -> Response:
+    key = str(request.path_params["key"])
+    if key == "leads":
+        return site.html(
+            request, lambda uow, now: pages.leads_html(uow, site.config, now, Links()), ""
+        )
+    missing = f"No report for '{key[:20]}': reports are for months that have ended (YYYY-MM)."
+    month = site.month(key)
+    if not isinstance(month, Month):
+        return site.not_found(request, missing)
+    return site.html(
+        request,
+        lambda uow, now: pages.report_html(uow, site.config, now, Links(), month),
+        missing,
+    )
+
+
+def _distinguished(site: PublicSite, request: Request) -> Response:
+    return site.html(
+        request, lambda uow, now: distinguished_html(uow, site.config, now, Links()), ""
+    )
+
+
+def _api_partners(site: PublicSite, request: Request) -> Response:
+    chosen = _filter(request)
+    return site.json(request, lambda uow, now: api.partners_json(uow, site.config, now, chosen), "")
+
+
+def _api_partner(site: PublicSite, request: Request) -> Response:
+    key = str(request.path_params["key"])
+    if _YEAR.match(key):
+        year = int(key)
+        return site.json(
+            request,
+            lambda uow, now: api.year_json(uow, site.config, now, year),
+            f"no partners in {key}",
+        )
+    missing = f"no listed partner '{key[:100]}'"
+    if not _SLUG.match(key):
+        return site.not_found(request, missing)
+    return site.json(
+        request, lambda uow, now: api.partner_json(uow, site.config, now, key), missing
+    )
+
+
+def _api_reports(site: PublicSite, request: Request) -> Response:
+    page = site.page(request)
+    if page is None:
+        return site.not_found(request, "no such page of reports")
+    return site.json(
+        request,
+        lambda uow, now: api.reports_json(uow, site.config, now, page=page),
+        "no such page of reports",
+    )
+
+
+def _api_report(site: PublicSite, request: Request) -> Response:
+    key = str(request.path_params["key"])
+    if key == "leads":
+        return site.json(request, lambda uow, now: api.leads_json(uow, site.config), "")
+    month = site.month(key)
+    missing = f"no report for {key}: the month has not ended"
+    if month is None:
+        return site.not_found(request, f"'{key[:20]}' is not a month (YYYY-MM)")
+    if not isinstance(month, Month):
+        return site.not_found(request, missing)
+    return site.json(
+        request, lambda uow, now: api.report_json(uow, site.config, now, month), missing
+    )
+
+
+def _api_distinguished(site: PublicSite, request: Request) -> Response:
+    return site.json(request, lambda uow, now: distinguished_json(uow, site.config, now), "")
+
+
+def _home(_request: Request) -> Response:
+    return RedirectResponse("/partners", 302)
+
+
+def _stylesheet(_request: Request) -> Response:
+    return Response(
+        pages.stylesheet(),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600", **HEADERS},
+    )
+
+
+_PAGES: list[tuple[str, Callable[[PublicSite, Request], Response]]] = [
+    ("/partners", _partners),
+    ("/partners/{key}", _partner),
+    ("/reports", _reports),
+    ("/reports/{key}", _report),
+    ("/distinguished", _distinguished),
+    ("/api/partners", _api_partners),
+    ("/api/partners/{key}", _api_partner),
+    ("/api/reports", _api_reports),
+    ("/api/reports/{key}", _api_report),
+    ("/api/distinguished", _api_distinguished),
+    ("/api/distinguished.json", _api_distinguished),
+]
 
 
 def web_routes(runtime: Runtime) -> list[BaseRoute]:
     """The public pages, their JSON and the stylesheet."""
-    config = runtime.config
+    site = PublicSite(runtime)
 
-    def html(render: Callable[[UnitOfWork, Links], str | None], missing: str) -> Response:
-        links = Links()
-        with runtime.reader() as uow:
-            body = render(uow, links)
-        if body is None:
-            body = pages.not_found_html(config, runtime.now(), links, missing)
-            return Response(body, 404, headers=HEADERS, media_type="text/html")
-        return Response(body, headers=HEADERS, media_type="text/html")
-
-    def json(render: Callable[[UnitOfWork], dict[str, Any] | None], missing: str) -> Response:
-        with runtime.reader() as uow:
-            data = render(uow)
-        if data is None:
-            return JSONResponse({"error": missing}, 404, headers=HEADERS)
-        return JSONResponse(data, headers=HEADERS)
-
-    def home(_request: Request) -> Response:
-        return RedirectResponse("/partners", 302)
-
-    def partners(request: Request) -> Response:
-        chosen = _filter(request)
-        return html(
-            lambda uow, links: pages.partners_html(uow, config, runtime.now(), links, chosen),
-            "",
-        )
-
-    def partner(request: Request) -> Response:
-        key = str(request.path_params["key"])
-        now = runtime.now()
-        if _YEAR.match(key):
-            return html(
-                lambda uow, links: pages.year_html(uow, config, now, links, int(key)),
-                f"No partner list for {key}.",
-            )
-        return html(
-            lambda uow, links: pages.partner_html(uow, config, now, links, key),
-            f"No listed partner called '{key}'.",
-        )
-
-    def reports(request: Request) -> Response:
-        return html(lambda uow, links: pages.reports_html(uow, config, runtime.now(), links), "")
-
-    def report(request: Request) -> Response:
-        key = str(request.path_params["key"])
-        now = runtime.now()
-        if key == "leads":
-            return html(lambda uow, links: pages.leads_html(uow, config, now, links), "")
-        month = _month(key, now)
-        missing = f"No report for '{key}': reports are for months that have ended (YYYY-MM)."
-        if month is None:
-            return html(lambda uow, links: None, missing)
-        return html(lambda uow, links: pages.report_html(uow, config, now, links, month), missing)
-
-    def distinguished(_request: Request) -> Response:
-        return html(lambda uow, links: distinguished_html(uow, config, runtime.now(), links), "")
-
-    def api_distinguished(_request: Request) -> Response:
-        return json(lambda uow: distinguished_json(uow, config, runtime.now()), "")
-
-    def stylesheet(_request: Request) -> Response:
-        return Response(
-            pages.stylesheet(),
-            media_type="text/css",
-            headers={"Cache-Control": "public, max-age=3600", **HEADERS},
-        )
-
-    def api_partners(request: Request) -> Response:
-        chosen = _filter(request)
-        return json(lambda uow: api.partners_json(uow, config, runtime.now(), chosen), "")
-
-    def api_partner(request: Request) -> Response:
-        key = str(request.path_params["key"])
-        now = runtime.now()
-        if _YEAR.match(key):
-            return json(
-                lambda uow: api.year_json(uow, config, now, int(key)), f"no partners in {key}"
-            )
-        return json(
-            lambda uow: api.partner_json(uow, config, now, key), f"no listed partner '{key}'"
-        )
-
-    def api_reports(_request: Request) -> Response:
-        return json(lambda uow: api.reports_json(uow, config, runtime.now()), "")
-
-    def api_report(request: Request) -> Response:
-        key = str(request.path_params["key"])
-        now = runtime.now()
-        if key == "leads":
-            return json(lambda uow: api.leads_json(uow, config), "")
-        month = _month(key, now)
-        if month is None:
-            return json(lambda uow: None, f"'{key}' is not a month (YYYY-MM)")
-        return json(
-            lambda uow: api.report_json(uow, config, now, month),
-            f"no report for {key}: the month has not ended",
-        )
+    def bound(handler: Callable[[PublicSite, Request], Response]) -> Callable[..., Response]:
+        return lambda request: handler(site, request)
 
     return [
-        Route("/", home, methods=["GET"]),
-        Route("/partners", partners, methods=["GET"]),
-        Route("/partners/{key}", partner, methods=["GET"]),
-        Route("/reports", reports, methods=["GET"]),
-        Route("/reports/{key}", report, methods=["GET"]),
-        Route("/distinguished", distinguished, methods=["GET"]),
-        Route("/static/site.css", stylesheet, methods=["GET"]),
-        Route("/api/partners", api_partners, methods=["GET"]),
-        Route("/api/partners/{key}", api_partner, methods=["GET"]),
-        Route("/api/reports", api_reports, methods=["GET"]),
-        Route("/api/reports/{key}", api_report, methods=["GET"]),
-        Route("/api/distinguished", api_distinguished, methods=["GET"]),
-        Route("/api/distinguished.json", api_distinguished, methods=["GET"]),
+        Route("/", _home, methods=["GET"]),
+        Route("/static/site.css", _stylesheet, methods=["GET"]),
+        *(Route(path, bound(handler), methods=["GET"]) for path, handler in _PAGES),
     ]
 
 

@@ -1,4 +1,8 @@
-"""The credit ledger: append, withdraw, re-attribute. Never delete."""
+"""The credit ledger: append, withdraw, re-attribute. Never delete.
+
+Every write here also refreshes the maintained monthly figures it touched
+(:mod:`storage.repositories.rollups`), in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,30 @@ from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from scoring.models import Credit
+from storage.bulk import insert_rows
+from storage.repositories.rollups import RollupRepository
 from storage.sql import bulk_insert_ignoring_conflicts, insert_one_ignoring_conflicts
 from storage.tables import CreditRow, columns, table
 
 _CREDIT_KEY = ("source", "source_ref")
 
 _credit = columns(CreditRow)
+#: The columns of :meth:`CreditRepository.add_rows`' tuples, in order.
+ROW_KEYS = (
+    "member_id",
+    "type",
+    "points",
+    "occurred_at",
+    "source",
+    "source_ref",
+    "explicit_organisation",
+    "organisation",
+    "granted_by",
+    "note",
+    "created_at",
+)
+#: Above this many new credits, ``add_many`` rebuilds the months they fall in at once.
+BULK_REBUILD_ROWS = 2000
 
 
 def credit_values(credit: Credit, now: datetime) -> dict[str, Any]:
@@ -38,6 +60,7 @@ def credit_values(credit: Credit, now: datetime) -> dict[str, Any]:
 class CreditRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._rollups = RollupRepository(session)
 
     def add(self, credit: Credit, now: datetime) -> Credit | None:
         """Append a credit; None (and nothing stored) if its source reference is known."""
@@ -47,16 +70,34 @@ class CreditRepository:
         )
         if new_id is None:
             return None
+        self._rollups.refresh([(credit.member_id, credit.occurred_at)])
         return self.get(new_id)
 
-    def add_many(self, values: Sequence[dict[str, Any]]) -> int:
+    def add_many(self, values: Sequence[dict[str, Any]], *, refresh_rollups: bool = True) -> int:
         """Bulk append (rows from :func:`credit_values`); known references are skipped.
 
-        Returns how many rows were new.
+        Returns how many rows were new. ``refresh_rollups=False`` leaves the monthly
+        figures to the caller, who must rebuild the months it touched
+        (``RollupRepository.rebuild_moments``) before committing.
         """
         if not values:
             return 0
-        return bulk_insert_ignoring_conflicts(self._session, table(CreditRow), _CREDIT_KEY, values)
+        added = bulk_insert_ignoring_conflicts(self._session, table(CreditRow), _CREDIT_KEY, values)
+        if added and refresh_rollups:
+            touched = [(int(v["member_id"]), v["occurred_at"]) for v in values]
+            if len(values) > BULK_REBUILD_ROWS:
+                self._rollups.rebuild_moments([at for _, at in touched])
+            else:
+                self._rollups.refresh(touched)
+        return added
+
+    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Bulk append tuples of driver values in :data:`ROW_KEYS` order (datetimes from
+        :func:`storage.bulk.moment_param`); known references are skipped. Returns how
+        many rows were new. The caller rebuilds the monthly figures of the months it
+        touched (``RollupRepository.rebuild_moments``) before committing.
+        """
+        return insert_rows(self._session, table(CreditRow), ROW_KEYS, _CREDIT_KEY, rows)
 
     def get(self, credit_id: int) -> Credit | None:
         row = self._session.get(CreditRow, credit_id)
@@ -83,7 +124,10 @@ class CreditRepository:
         )
         if not cast(CursorResult[Any], result).rowcount:
             return None
-        return self.by_ref(source, source_ref)
+        withdrawn = self.by_ref(source, source_ref)
+        if withdrawn is not None:
+            self._rollups.refresh([(withdrawn.member_id, withdrawn.occurred_at)])
+        return withdrawn
 
     def for_member(
         self,
@@ -106,13 +150,14 @@ class CreditRepository:
 
     def set_organisations(self, changes: Iterable[tuple[int, str | None]]) -> int:
         """Re-attribute credits: ``(credit id, organisation)`` pairs. Returns the count."""
-        count = 0
+        changed: list[int] = []
         for credit_id, organisation in changes:
             self._session.execute(
                 update(CreditRow).where(_credit.id == credit_id).values(organisation=organisation)
             )
-            count += 1
-        return count
+            changed.append(credit_id)
+        self._rollups.refresh_credits(changed)
+        return len(changed)
 
 
 def to_credit(row: CreditRow) -> Credit:

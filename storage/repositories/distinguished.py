@@ -28,6 +28,7 @@ from scoring.records import (
     Membership,
     Nomination,
 )
+from storage.repositories.rollups import bump_public_version
 from storage.sql import insert_ignoring_conflicts, insert_one_ignoring_conflicts
 from storage.tables import (
     CreditRow,
@@ -179,6 +180,7 @@ class DistinguishedRepository:
             .where(_nomination.id == nomination_id, _nomination.status == OPEN)
             .values(status=status, tally=json.dumps(tally, sort_keys=True), decided_at=now)
         )
+        bump_public_version(self._session)
         return bool(cast(CursorResult[Any], result).rowcount)
 
     def cycles(self) -> list[int]:
@@ -309,6 +311,7 @@ class DistinguishedRepository:
         row.renewed_count = renewed_count
         self._session.add(row)
         self._session.flush()
+        bump_public_version(self._session)
 
     def update_term(
         self, membership_id: int, *, status: str, ends: date | None, renewed_count: int
@@ -319,6 +322,7 @@ class DistinguishedRepository:
             .where(_membership.id == membership_id)
             .values(status=status, ends=ends, renewed_count=renewed_count)
         )
+        bump_public_version(self._session)
 
     def mark_reminded(self, membership_id: int, ends: date) -> bool:
         """Note that the reminder for the term ending ``ends`` was queued; False if it was."""

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from scoring.records import Lead
+from storage.repositories.rollups import bump_public_version
 from storage.tables import LeadRow, columns
 
 _lead = columns(LeadRow)
@@ -41,6 +42,7 @@ class LeadRepository:
         )
         self._session.add(row)
         self._session.flush()
+        bump_public_version(self._session)
         return _to_lead(row)
 
     def last_given(self) -> dict[str, datetime]:

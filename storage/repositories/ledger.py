@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Subquery, func, select
 from sqlmodel import Session
@@ -38,39 +40,7 @@ class LedgerRepository:
             .where(_credit.occurred_at >= start, _credit.occurred_at < end, _LIVE)
             .group_by(_credit.member_id, _credit.organisation)
         ).all()
-        points: dict[int, int] = defaultdict(int)
-        counts: dict[int, int] = defaultdict(int)
-        best: dict[int, tuple[int, str, str | None]] = {}
-        for member_id, organisation, total, count, latest in rows:
-            points[member_id] += int(total)
-            counts[member_id] += int(count)
-            key = (int(total), str(latest))
-            if member_id not in best or key > best[member_id][:2]:
-                best[member_id] = (key[0], key[1], organisation)
-        if not points:
-            return []
-        ids = sorted(points)
-        names = dict(
-            self._session.execute(select(_member.id, _member.name).where(_member.id.in_(ids))).all()
-        )
-        identities = MemberRepository(self._session).identities_of(ids)
-        totals: list[MemberTotal] = []
-        for member_id in ids:
-            ids_of = identities.get(member_id, [])
-            totals.append(
-                MemberTotal(
-                    member_id=member_id,
-                    name=names.get(member_id, f"member {member_id}"),
-                    points=points[member_id],
-                    credits=counts[member_id],
-                    organisation=best[member_id][2],
-                    slack_id=next((i.value for i in ids_of if i.kind == IdentityKind.SLACK), None),
-                    discourse_username=next(
-                        (i.value for i in ids_of if i.kind == IdentityKind.DISCOURSE), None
-                    ),
-                )
-            )
-        return totals
+        return named_totals(self._session, rows)
 
     def organisation_points(self, start: datetime, end: datetime) -> dict[str, int]:
         """Points per organisation in ``[start, end)`` (independent credits left out)."""
@@ -142,3 +112,42 @@ def _first_credits() -> Subquery:
         .group_by(_credit.member_id)
         .subquery()
     )
+
+
+def named_totals(session: Session, rows: Sequence[Sequence[Any]]) -> list[MemberTotal]:
+    """Member totals from ``(member id, organisation, points, credits, latest)`` groups.
+
+    A member counted for several organisations is shown with the one that got most of
+    their points (ties: the latest credit's).
+    """
+    points: dict[int, int] = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
+    best: dict[int, tuple[int, str, str | None]] = {}
+    for member_id, organisation, total, count, latest in rows:
+        points[member_id] += int(total)
+        counts[member_id] += int(count)
+        key = (int(total), str(latest))
+        if member_id not in best or key > best[member_id][:2]:
+            best[member_id] = (key[0], key[1], organisation)
+    if not points:
+        return []
+    ids = sorted(points)
+    names = dict(session.execute(select(_member.id, _member.name).where(_member.id.in_(ids))).all())
+    identities = MemberRepository(session).identities_of(ids)
+    totals: list[MemberTotal] = []
+    for member_id in ids:
+        ids_of = identities.get(member_id, [])
+        totals.append(
+            MemberTotal(
+                member_id=member_id,
+                name=names.get(member_id, f"member {member_id}"),
+                points=points[member_id],
+                credits=counts[member_id],
+                organisation=best[member_id][2],
+                slack_id=next((i.value for i in ids_of if i.kind == IdentityKind.SLACK), None),
+                discourse_username=next(
+                    (i.value for i in ids_of if i.kind == IdentityKind.DISCOURSE), None
+                ),
+            )
+        )
+    return totals

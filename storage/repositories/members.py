@@ -17,6 +17,7 @@ from scoring.models import (
     Member,
 )
 from storage.errors import IdentityTaken
+from storage.repositories.rollups import bump_public_version
 from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns, table
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -148,6 +149,7 @@ class MemberRepository:
         row = MemberRow(name=name, first_seen=first_seen, is_bot=is_bot, created_at=now)
         self._session.add(row)
         self._session.flush()
+        bump_public_version(self._session)  # a new member counts in the reports
         assert row.id is not None
         for identity in identities:
             self.add_identity(row.id, identity)
@@ -172,6 +174,7 @@ class MemberRepository:
 
     def rename(self, member_id: int, name: str) -> None:
         self._session.execute(update(MemberRow).where(_member.id == member_id).values(name=name))
+        bump_public_version(self._session)
 
     def set_flags(self, member_id: int, **flags: bool | datetime | None) -> None:
         """Update plain columns (is_bot, show_publicly, nudges_opted_out, profile_refreshed_at)."""
@@ -180,6 +183,8 @@ class MemberRepository:
         if unknown:
             raise ValueError(f"not a member flag: {', '.join(sorted(unknown))}")
         self._session.execute(update(MemberRow).where(_member.id == member_id).values(**flags))
+        if {"is_bot", "show_publicly"} & set(flags):
+            bump_public_version(self._session)
 
     def profile_refreshed_at(self, member_id: int) -> datetime | None:
         row = self._session.get(MemberRow, member_id)
@@ -200,7 +205,7 @@ class MemberRepository:
 
     def seen(self, member_id: int, at: datetime) -> None:
         """Record that the member was active at ``at`` (first_seen keeps the earliest)."""
-        self._session.execute(
+        result = self._session.execute(
             update(MemberRow)
             .where(
                 _member.id == member_id,
@@ -208,6 +213,8 @@ class MemberRepository:
             )
             .values(first_seen=at)
         )
+        if getattr(result, "rowcount", 0):
+            bump_public_version(self._session)  # "new members" of a month
 
     def seen_many(self, first_moments: dict[int, datetime]) -> None:
         """:meth:`seen` for many members in one statement."""
@@ -224,6 +231,7 @@ class MemberRepository:
         self._session.connection().execute(
             statement, [{"member": m, "at": at} for m, at in first_moments.items()]
         )
+        bump_public_version(self._session)
 
     # -- affiliations --------------------------------------------------------------
     def affiliations(self, member_id: int) -> list[Affiliation]:
@@ -265,6 +273,7 @@ class MemberRepository:
                 )
             )
         self._session.flush()
+        bump_public_version(self._session)
 
     def organisation_on(self, member_id: int, day: date) -> str | None:
         from scoring.attribution import resolve_organisation

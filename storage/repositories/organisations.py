@@ -9,6 +9,7 @@ from sqlalchemy import String, TextualSelect, bindparam, column, select, text
 from sqlmodel import Session
 
 from scoring.models import Organisation
+from storage.repositories.rollups import bump_public_version
 from storage.tables import OrganisationRow, columns
 
 _org = columns(OrganisationRow)
@@ -18,8 +19,10 @@ class OrganisationRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def sync(self, organisations: Iterable[Organisation]) -> None:
-        """Create or update the organisations of the configuration (matched by slug)."""
+    def sync(self, organisations: Iterable[Organisation]) -> bool:
+        """Create or update the organisations of the configuration (matched by slug);
+        whether anything changed."""
+        changed = False
         existing = {r.slug: r for r in self._session.execute(select(OrganisationRow)).scalars()}
         for org in organisations:
             row = existing.get(org.slug) or OrganisationRow(slug=org.slug, name=org.name)
@@ -38,7 +41,11 @@ class OrganisationRepository:
             for key, value in wanted.items():
                 setattr(row, key, value)
             self._session.add(row)
+            changed = True
         self._session.flush()
+        if changed:
+            bump_public_version(self._session)
+        return changed
 
     def all(self) -> list[Organisation]:
         rows = self._session.execute(select(OrganisationRow).order_by(_org.slug))
@@ -97,6 +104,7 @@ class OrganisationRepository:
         row.profile = dict(profile)
         self._session.add(row)
         self._session.flush()
+        bump_public_version(self._session)
 
     def _row(self, slug: str) -> OrganisationRow | None:
         return self._session.execute(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from storage.repositories.rollups import RollupRepository
 from storage.tables import (
     ActivityRow,
     AffiliationRow,
@@ -200,6 +201,7 @@ class PeopleRepository:
     def merge(self, keep: int, gone: int) -> dict[str, Any]:
         """Move everything of member ``gone`` to ``keep``; what moved, to undo it."""
         moved: dict[str, Any] = {}
+        moments = self._credit_moments(gone)
         for name, model, column in _MOVED:
             owner = columns(model)[column]
             ids = [
@@ -226,7 +228,18 @@ class PeopleRepository:
             kept.first_seen = lost.first_seen
         lost.first_seen = None  # one person is one new member, not two
         self._session.flush()
+        # the monthly figures of both people change with the credits that moved
+        RollupRepository(self._session).refresh([(m, at) for at in moments for m in (keep, gone)])
         return moved
+
+    def _credit_moments(self, member_id: int) -> list[datetime]:
+        return list(
+            self._session.execute(
+                select(columns(CreditRow).occurred_at).where(
+                    columns(CreditRow).member_id == member_id
+                )
+            ).scalars()
+        )
 
     def _merge_activity(self, keep: int, gone: int) -> tuple[list[int], list[dict[str, Any]]]:
         kept = {
@@ -262,8 +275,9 @@ class PeopleRepository:
         self._session.flush()
         return moved, added
 
-    def unmerge(self, gone: int, moved: dict[str, Any]) -> None:
+    def unmerge(self, keep: int, gone: int, moved: dict[str, Any]) -> None:
         """Give back to ``gone`` what :meth:`merge` moved from it."""
+        credit_ids = moved.get("credit") or []
         for name, model, column in _MOVED:
             ids = moved.get(name) or []
             if ids:
@@ -295,6 +309,13 @@ class PeopleRepository:
         if lost is not None:
             lost.first_seen = _from_iso(first_seen.get("gone"))
         self._session.flush()
+        moments = [
+            at
+            for at in self._session.execute(
+                select(columns(CreditRow).occurred_at).where(columns(CreditRow).id.in_(credit_ids))
+            ).scalars()
+        ]
+        RollupRepository(self._session).refresh([(m, at) for at in moments for m in (keep, gone)])
 
     def restore_first_seen(self, keep: int, value: str | None) -> None:
         self._session.execute(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from storage.repositories.rollups import bump_public_version
 from storage.sql import insert_one_ignoring_conflicts
 from storage.tables import PublishedReportRow, ReportNoteRow, columns, table
 
@@ -38,6 +39,7 @@ class ReportRepository:
 
     def publish(self, month: str, content: dict[str, Any], now: datetime) -> bool:
         """Freeze what was posted for ``month``; False (nothing changed) if already frozen."""
+        bump_public_version(self._session)
         return (
             insert_one_ignoring_conflicts(
                 self._session,
@@ -68,6 +70,7 @@ class ReportRepository:
 
     def set_note(self, month: str, text: str, author: str | None, now: datetime) -> None:
         """Set (or replace) the programme manager's note for ``month``."""
+        bump_public_version(self._session)
         inserted = insert_one_ignoring_conflicts(
             self._session,
             table(ReportNoteRow),

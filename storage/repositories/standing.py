@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from scoring.ladder import LadderStep
 from scoring.months import Month
+from storage.repositories.rollups import bump_public_version
 from storage.sql import insert_one_ignoring_conflicts
 from storage.tables import StandingDecisionRow, StandingStepRow, columns, table
 
@@ -55,7 +56,7 @@ class StandingRepository:
 
     def record(self, step: StoredStanding) -> bool:
         """Store an evaluated month; False (nothing written) if that month is already stored."""
-        return (
+        stored = (
             insert_one_ignoring_conflicts(
                 self._session,
                 table(StandingStepRow),
@@ -74,6 +75,9 @@ class StandingRepository:
             )
             is not None
         )
+        if stored:
+            bump_public_version(self._session)
+        return stored
 
     def get(self, slug: str, month: Month) -> StoredStanding | None:
         """The stored result of ``slug`` for ``month``, or None."""

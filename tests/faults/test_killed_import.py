@@ -24,7 +24,7 @@ from tests.faults.conftest import Creditbot, Process, sqlite_statement, sqlite_w
 
 #: SQLite needs enough lines for the import's pages to spill into the WAL before it
 #: commits (the sign the test waits for); PostgreSQL shows the INSERT itself.
-LINES = {"sqlite": 20_000, "postgresql": 8_000}
+LINES = {"sqlite": 80_000, "postgresql": 8_000}  # long enough to be caught writing
 PEOPLE = 200
 SPILLED = 1_000_000  # bytes of WAL: far more than syncing the organisations writes
 

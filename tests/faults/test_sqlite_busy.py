@@ -55,7 +55,7 @@ from tests.scenario.slack.conftest import RunningApp, payload, sign
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
 
-LINES = 20_000
+LINES = 80_000  # long enough to be caught writing, however fast the import
 COMMANDS = 6
 MESSAGES = 20
 ADDERS = 2

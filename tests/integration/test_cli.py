@@ -119,6 +119,26 @@ def test_a_bad_import_line_names_its_number_and_stores_nothing(
     assert _credits_in_db(tmp_path) == 0
 
 
+@pytest.mark.parametrize("at", ["1999-12-31", "2999-01-01T00:00:00Z", "2026-10-02T10:00:00Z\n"])
+def test_a_moment_before_2000_or_after_tomorrow_is_refused_with_its_line_number(
+    upgraded: Cli, tmp_path: Path, at: str
+) -> None:
+    good = {"member": "alice@acme.example", "type": "talk", "ref": "ok"}
+    path = _write_jsonl(
+        tmp_path / "dates.jsonl",
+        [good | {"at": "2026-10-02T09:00:00Z"}, good | {"at": at.strip(), "ref": "late"}],
+    )
+    result = upgraded("import", str(path))
+    if at.endswith("\n"):  # the same shape, in range: imported
+        assert result.code == 0 and "2 credits added" in result.out
+        return
+    assert result.code == 1
+    assert f"dates.jsonl:2: 'at' '{at[:10]}' is out of range; expected from 2000-01-01" in (
+        result.err
+    )
+    assert _credits_in_db(tmp_path) == 0
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

@@ -1,47 +1,64 @@
 """``creditbot import FILE``: credits from outside chat, in bulk (JSON Lines or CSV).
 
-The file is read twice: first every line is validated (a bad line is reported with
-its number and nothing is stored), then the credits are written in chunks inside one
-transaction, so a file is imported entirely or not at all. Re-importing a file adds
-nothing: a line's ``ref`` (or, without one, a digest of its content) is the credit's
-unique source reference.
+Every line is validated first (a bad line is reported with its number and nothing is
+stored), then the credits are written inside one transaction, so a file is imported
+entirely or not at all. Re-importing a file adds nothing: a line's ``ref`` (or, without
+one, a digest of its content) is the credit's unique source reference.
+
+A million lines must cost little more than the database's own insert
+(``bench/bench_import.py``), so the work per line is a few dictionary look-ups on plain
+tuples: JSON Lines are parsed by orjson, what repeats (members, types and points,
+dates) is validated once per distinct value, members are resolved and organisations
+attributed per member (a constant, or a bisection over the member's affiliation
+periods), and the monthly figures of the months touched are rebuilt once, in SQL.
+Module over 300 lines: the line checks and the load are one pipeline.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
 
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
 from bot.services.ledger.members import ensure_member
 from scoring.attribution import resolve_organisation
-from scoring.bounds import MAX_NUMBER_DIGITS, MAX_POINTS, check_moment, parse_points
+from scoring.bounds import (
+    EARLIEST_DATE,
+    MAX_NUMBER_DIGITS,
+    MAX_POINTS,
+    check_moment,
+    latest_date,
+    parse_points,
+)
 from scoring.errors import OutOfRange
 from scoring.models import Affiliation, Identity, IdentityKind
+from storage.bulk import bulk_load, moment_param, sqlite_text
 from storage.repositories.members import guess_identity
+from storage.tables import CreditRow, table
 
 FIELDS = ("member", "type", "at", "points", "ref", "source", "organisation", "note")
 _CHUNK = 5_000
 
 
-@dataclass(frozen=True)
-class ImportLine:
-    number: int
-    member: Identity
-    type: str
-    at: datetime
-    points: int
-    ref: str
-    source: str
-    organisation: str | None
-    note: str
+_FIELD_SET = frozenset(FIELDS)
+_BY_KEY = itemgetter(4, 5)  # (source, source_ref): the unique key
+_BY_REF = itemgetter(5)
+_AT = table(CreditRow).c.occurred_at
+#: A validated line: (member as written, type, moment, its driver value, points, ref,
+#: source, organisation, note). The member stays text until the end: a string's hash
+#: is kept, an :class:`Identity`'s is computed at every look-up.
+Line = tuple[str, str, datetime, Any, int, str, str, str | None, str]
 
 
 @dataclass(frozen=True)
@@ -68,93 +85,193 @@ def parse_moment(text: str) -> datetime:
     return moment
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _read(path: Path, parser: _LineParser) -> list[Line]:
+    """Every line of the file, validated (the first bad one raises)."""
     suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".csv"):
+        raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        handle = path.open("rb") if suffix == ".jsonl" else path.open(encoding="utf-8", newline="")
     except OSError as error:
         raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
+    parse = parser.parse
     with handle:
         try:
             if suffix == ".jsonl":
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line, parse_int=_json_int)
-                    except json.JSONDecodeError as error:
-                        raise InvalidInput(
-                            f"{path}:{number}: not valid JSON ({error.msg})"
-                        ) from None
-                    except RecursionError:
-                        raise InvalidInput(f"{path}:{number}: JSON nested too deeply") from None
-                    if not isinstance(record, dict):
-                        raise InvalidInput(f"{path}:{number}: expected a JSON object")
-                    yield number, record
-            elif suffix == ".csv":
-                reader = csv.DictReader(handle)
-                if reader.fieldnames is None:
-                    raise InvalidInput(f"{path}: empty file; expected a header row")
-                missing = {"member", "type", "at"} - {f.strip() for f in reader.fieldnames}
-                if missing:
-                    raise InvalidInput(f"{path}:1: the header lacks {', '.join(sorted(missing))}")
-                for record in reader:
-                    cleaned = {
-                        (k or "").strip(): (v.strip() if isinstance(v, str) else v)
-                        for k, v in record.items()
-                    }
-                    yield reader.line_num, {k: v for k, v in cleaned.items() if v not in ("", None)}
-            else:
-                raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
+                return _json_lines(path, handle, parse)
+            return [parse(number, record) for number, record in _csv_rows(path, handle)]
         except UnicodeDecodeError:
             raise InvalidInput(f"{path}: not UTF-8 text") from None
         except csv.Error as error:  # e.g. a field larger than the csv module's limit
             raise InvalidInput(f"{path}: not a CSV file creditbot can read ({error})") from None
 
 
+def _json_lines(
+    path: Path, handle: Any, parse: Callable[[int, dict[str, Any]], Line]
+) -> list[Line]:
+    """One plain loop (no generator between the file and the checks: a million lines)."""
+    loads = orjson.loads
+    lines: list[Line] = []
+    append = lines.append
+    number = 0
+    for raw in handle:
+        number += 1
+        try:
+            record = loads(raw)
+        except orjson.JSONDecodeError as error:
+            text = raw.decode("utf-8")  # raises UnicodeDecodeError first, if it is that
+            if not text.strip():
+                continue
+            raise InvalidInput(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        if type(record) is not dict:
+            raise InvalidInput(f"{path}:{number}: expected a JSON object")
+        append(parse(number, record))
+    return lines
+
+
+def _csv_rows(path: Path, handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(handle)
+    if reader.fieldnames is None:
+        raise InvalidInput(f"{path}: empty file; expected a header row")
+    missing = {"member", "type", "at"} - {f.strip() for f in reader.fieldnames}
+    if missing:
+        raise InvalidInput(f"{path}:1: the header lacks {', '.join(sorted(missing))}")
+    for record in reader:
+        cleaned = {
+            (k or "").strip(): (v.strip() if isinstance(v, str) else v) for k, v in record.items()
+        }
+        yield reader.line_num, {k: v for k, v in cleaned.items() if v not in ("", None)}
+
+
 class _LineParser:
-    """Validates lines; caches what repeats across a large file (members, types, points)."""
+    """Validates lines into tuples; what repeats across a large file (members, types
+    and points, moments) is checked once per distinct value."""
 
     def __init__(self, runtime: Runtime, path: Path) -> None:
         self._config = runtime.config
         self._today = runtime.now().date()
         self._path = path
-        self._members: dict[str, Identity] = {}
-        self._points: dict[tuple[str, int | None], int] = {}
+        self._latest = latest_date(runtime.now().astimezone(runtime.config.tz).date())
+        #: Each member as written in the file, and who that is.
+        self.identities: dict[str, Identity] = {}
+        self._points: dict[tuple[str, Any], tuple[str, int]] = {}
+        self._moments: dict[str, tuple[datetime, Any]] = {}
+        self._param = moment_param(runtime.engine.dialect, _AT)
+        #: The first line naming each member and each explicit organisation.
+        self.member_lines: dict[Identity, int] = {}
+        self.organisation_lines: dict[str, int] = {}
+
+    def param(self, moment: datetime) -> Any:
+        """The database driver's value of a moment."""
+        return self._param(moment)
 
     def _fail(self, number: int, message: str) -> InvalidInput:
         return InvalidInput(f"{self._path}:{number}: {message}")
 
-    def parse(self, number: int, record: dict[str, Any]) -> ImportLine:
+    def parse(self, number: int, record: dict[str, Any]) -> Line:
+        """The line as a tuple; the common shape (text fields, whole points, a ref) is
+        checked here, anything else by :meth:`_parse_any`."""
+        get = record.get
+        member, type_name, at, ref = get("member"), get("type"), get("at"), get("ref")
+        points, source = get("points"), get("source")
+        note, organisation = get("note"), get("organisation")
+        if not (
+            type(member) is str
+            and type(type_name) is str
+            and type(at) is str
+            and type(ref) is str
+            and ref.strip()
+            and (type(source) is str or source is None)
+            and (type(points) in (int, str) or points is None)
+            and note is None
+            and organisation is None
+            and record.keys() <= _FIELD_SET
+            and "\x00" not in member + type_name + at + ref + (source or "")
+        ):
+            return self._parse_any(number, record)
+        typed = self._points.get((type_name, points))
+        identity = self.identities.get(member)
+        moment = self._moments.get(at)
+        if moment is None and typed is not None and identity is not None:
+            try:
+                moment = self._moment(at)
+            except (InvalidInput, OutOfRange):
+                moment = None  # named by the general checks, in their order
+        if typed is None or moment is None or identity is None:
+            return self._parse_any(number, record)
+        return (
+            member,
+            typed[0],
+            moment[0],
+            moment[1],
+            typed[1],
+            ref.strip(),
+            (source or "import").strip(),
+            None,
+            "",
+        )
+
+    def _parse_any(self, number: int, record: dict[str, Any]) -> Line:
         for field, value in record.items():
             if isinstance(value, str) and "\x00" in value:  # no database stores it as text
                 raise self._fail(number, f"'{field}' contains a NUL character (\\x00)")
         for required in ("member", "type", "at"):
             if not str(record.get(required) or "").strip():
                 raise self._fail(number, f"'{required}' is missing")
+        raw_points = record.get("points")
         try:
-            at = check_moment(parse_moment(str(record["at"])), self._today, what="'at'")
-            type_name = str(record["type"]).strip()
-            value = self._checked_points(type_name, _points(record.get("points")))
+            at, value_at = self._moment(str(record["at"]))
+            type_name, value = self._typed(record["type"], raw_points)
         except (InvalidInput, OutOfRange) as error:
             raise self._fail(number, str(error)) from None
         organisation = str(record.get("organisation") or "").strip() or None
+        if organisation is not None:
+            self.organisation_lines.setdefault(organisation, number)
         source = str(record.get("source") or "import").strip()
         note = str(record.get("note") or "")
-        raw_member = str(record["member"])
-        member = self._members.get(raw_member)
-        if member is None:
-            member = self._members[raw_member] = guess_identity(raw_member)
+        written = str(record["member"])
+        member = self._identity(written, number)
         ref = str(record.get("ref") or "").strip() or "content:" + content_ref(
             member.kind, member.value, type_name, at.isoformat(), value, organisation, note
         )
-        return ImportLine(number, member, type_name, at, value, ref, source, organisation, note)
+        return (written, type_name, at, value_at, value, ref, source, organisation, note)
 
-    def _checked_points(self, type_name: str, points: int | None) -> int:
-        key = (type_name, points)
-        if key not in self._points:
-            self._points[key] = check_credit(self._config, type_name, points)
-        return self._points[key]
+    def _moment(self, text: str) -> tuple[datetime, Any]:
+        """The moment and its driver value; the usual shape (``...T12:00:00Z``) is
+        parsed directly, with the same result as :func:`parse_moment`."""
+        known = self._moments.get(text)
+        if known is None:
+            usual = len(text) == 20 and text[-1] == "Z" and text[10] == "T"
+            try:
+                moment = datetime.fromisoformat(text) if usual else parse_moment(text)
+            except ValueError:
+                moment = parse_moment(text)  # raises with the usual message
+            if not EARLIEST_DATE <= moment.date() <= self._latest:
+                check_moment(moment, self._latest - timedelta(days=1), what="'at'")
+            if usual and self._param is sqlite_text:  # the stored text, by slicing
+                value = f"{text[:10]} {text[11:19]}.000000"
+            else:
+                value = self._param(moment)
+            known = self._moments[text] = (moment, value)
+        return known
+
+    def _typed(self, raw_type: Any, raw_points: Any) -> tuple[str, int]:
+        # bool and float equal ints as keys (True == 1): only ints and text are kept
+        cacheable = type(raw_type) is str and type(raw_points) in (int, str, type(None))
+        typed = self._points.get((raw_type, raw_points)) if cacheable else None
+        if typed is None:
+            type_name = str(raw_type).strip()
+            typed = (type_name, check_credit(self._config, type_name, _points(raw_points)))
+            if cacheable:
+                self._points[(raw_type, raw_points)] = typed
+        return typed
+
+    def _identity(self, raw: str, number: int) -> Identity:
+        identity = self.identities.get(raw)
+        if identity is None:
+            identity = self.identities[raw] = guess_identity(raw)
+            self.member_lines.setdefault(identity, number)
+        return identity
 
 
 def _json_int(text: str) -> int | str:
@@ -178,69 +295,130 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
     """Validate the whole file, then store it in one transaction (all or nothing)."""
     path = Path(path)
     parser = _LineParser(runtime, path)
-    lines = [parser.parse(n, r) for n, r in _records(path)]
+    lines = _read(path, parser)
     now = runtime.now()
-    tz = runtime.config.tz
     with runtime.uow() as uow:
         known_orgs = set(uow.organisations.names())
-        for line in lines:
-            if line.organisation and line.organisation not in known_orgs:
-                raise InvalidInput(
-                    f"{path}:{line.number}: no organisation with slug '{line.organisation}'"
-                )
-        member_ids = uow.members.ids_for(line.member for line in lines)
-        created = 0
-        for line in lines:
-            if line.member in member_ids:
-                continue
-            if line.member.kind != IdentityKind.EMAIL:
-                raise NotFound(
-                    f"{path}:{line.number}: no member known as {line.member.kind} "
-                    f"'{line.member.value}' (an unknown e-mail address creates the member)"
-                )
-            found, _ = ensure_member(
-                uow, runtime.config, [line.member], line.member.value.split("@")[0], now
-            )
-            member_ids[line.member] = found.id
-            created += 1
-        bots = uow.members.bots_among(sorted(set(member_ids.values())))
-        for line in lines:
-            if member_ids[line.member] in bots:
-                raise InvalidInput(f"{path}:{line.number}: {line.member.value} is a bot")
-        affiliations = uow.members.affiliations_of(sorted(set(member_ids.values())))
+        for slug, number in sorted(parser.organisation_lines.items(), key=itemgetter(1)):
+            if slug not in known_orgs:
+                raise InvalidInput(f"{path}:{number}: no organisation with slug '{slug}'")
+        member_ids, created = _member_ids(uow, runtime, path, parser.member_lines, now)
+        ids = sorted(set(member_ids.values()))
+        attribution = _Attribution(uow.members.affiliations_of(ids), runtime.config.tz)
+        member_of = {raw: member_ids[who] for raw, who in parser.identities.items()}
+        rows, first_seen = _rows(lines, member_of, attribution, parser.param(now))
+        del lines
+        # In the unique key's order (stable: of two lines with one reference, the first
+        # in the file still wins), so the key's B-tree is walked once, left to right.
+        # (By the reference alone when the file has one source: no key tuples to build.)
+        rows.sort(key=_BY_REF if len({row[4] for row in rows}) == 1 else _BY_KEY)
         added = 0
-        first_seen: dict[int, datetime] = {}
-        batch: list[dict[str, Any]] = []
-        for line in lines:
-            member_id = member_ids[line.member]
-            day = line.at.astimezone(tz).date()
-            values = credit_values_for(line, member_id, affiliations.get(member_id, []), day, now)
-            batch.append(values)
-            if member_id not in first_seen or line.at < first_seen[member_id]:
-                first_seen[member_id] = line.at
-            if len(batch) >= _CHUNK:
-                added += uow.credits.add_many(batch)
-                batch = []
-        added += uow.credits.add_many(batch)
-        uow.members.seen_many(first_seen)
+        with bulk_load(uow.session, table(CreditRow), len(rows)):
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                added += uow.credits.add_rows(chunk)
+            if added:  # the monthly figures of the months the file touched, once, in SQL
+                # (before a large load's indexes are rebuilt: one scan of the table, not
+                # a million look-ups through the date index)
+                latest = max(rows, key=itemgetter(3))[3]
+                earliest = min(at for _, at in first_seen.values())
+                uow.rollups.rebuild_moments([earliest, _moment_of(latest)])
+        uow.members.seen_many({m: at for m, (_, at) in first_seen.items()})
         uow.commit()
-    return ImportResult(len(lines), added, len(lines) - added, created)
+    return ImportResult(len(rows), added, len(rows) - added, created)
 
 
-def credit_values_for(
-    line: ImportLine, member_id: int, affiliations: list[Affiliation], day: date, now: datetime
-) -> dict[str, Any]:
-    """The credit row of one import line, attributed on its day."""
-    return {
-        "member_id": member_id,
-        "type": line.type,
-        "points": line.points,
-        "occurred_at": line.at,
-        "source": line.source,
-        "source_ref": line.ref,
-        "explicit_organisation": line.organisation,
-        "organisation": resolve_organisation(line.organisation, affiliations, day),
-        "granted_by": "import",
-        "note": line.note,
-        "created_at": now,
-    }
+def _member_ids(
+    uow: Any, runtime: Runtime, path: Path, first_lines: dict[Identity, int], now: datetime
+) -> tuple[dict[Identity, int], int]:
+    """The member id of every identity the file names (unknown e-mail addresses create
+    members); the number created. Bots and other unknown identities are refused."""
+    member_ids = uow.members.ids_for(first_lines)
+    created = 0
+    for identity, number in sorted(first_lines.items(), key=itemgetter(1)):
+        if identity in member_ids:
+            continue
+        if identity.kind != IdentityKind.EMAIL:
+            raise NotFound(
+                f"{path}:{number}: no member known as {identity.kind} "
+                f"'{identity.value}' (an unknown e-mail address creates the member)"
+            )
+        found, _ = ensure_member(uow, runtime.config, [identity], identity.value.split("@")[0], now)
+        member_ids[identity] = found.id
+        created += 1
+    bots = uow.members.bots_among(sorted(set(member_ids.values())))
+    for identity, number in sorted(first_lines.items(), key=itemgetter(1)):
+        if member_ids[identity] in bots:
+            raise InvalidInput(f"{path}:{number}: {identity.value} is a bot")
+    return member_ids, created
+
+
+class _Attribution:
+    """Each member's organisation by day: a constant for most members, else a sorted
+    list of the days their affiliations change and the organisation from each."""
+
+    def __init__(self, affiliations: dict[int, list[Affiliation]], tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.constant: dict[int, str | None] = {}
+        self.periods: dict[int, tuple[list[int], list[str | None]]] = {}
+        for member_id, held in affiliations.items():
+            days = sorted({d for a in held for d in (a.start, a.end) if d is not None})
+            firsts = [days[0] - timedelta(days=1), *days] if days else [EARLIEST_DATE]
+            orgs = [resolve_organisation(None, held, day) for day in firsts]
+            if len(set(orgs)) == 1:
+                self.constant[member_id] = orgs[0]
+            else:
+                self.periods[member_id] = ([d.toordinal() for d in days], orgs)
+
+    def on(self, member_id: int, moment: datetime) -> str | None:
+        days, orgs = self.periods[member_id]
+        return orgs[bisect_right(days, moment.astimezone(self.tz).toordinal())]
+
+
+def _rows(
+    lines: list[Line],
+    member_of: dict[str, int],
+    attribution: _Attribution,
+    created_at: Any,
+) -> tuple[list[tuple[Any, ...]], dict[int, tuple[Any, datetime]]]:
+    """The credit rows (driver values in ``ROW_KEYS`` order) and each member's earliest
+    moment in the file (as its driver value and as a datetime)."""
+    constant, varying = attribution.constant, attribution.periods
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
+    first: dict[int, tuple[Any, datetime]] = {}
+    for member, type_name, at, value, points, ref, source, explicit, note in lines:
+        member_id = member_of[member]
+        organisation: str | None
+        if explicit:
+            organisation = explicit
+        elif member_id in varying:
+            organisation = attribution.on(member_id, at)
+        else:
+            organisation = constant[member_id]
+        append(
+            (
+                member_id,
+                type_name,
+                points,
+                value,
+                source,
+                ref,
+                explicit,
+                organisation,
+                "import",
+                note,
+                created_at,
+            )
+        )
+        seen = first.get(member_id)
+        if seen is None or value < seen[0]:
+            first[member_id] = (value, at)
+    return rows, first
+
+
+def _moment_of(value: Any) -> datetime:
+    """A driver value from :func:`storage.bulk.moment_param` as an aware datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)

@@ -26,11 +26,13 @@ from scoring.health import (
     months_needed,
 )
 from scoring.models import MonthlyReport
-from scoring.months import Month, month_of, months_between
+from scoring.months import Month, months_between
 from scoring.shoutout import Correction, PointsChange, ShoutoutContent
 from storage.uow import UnitOfWork
 
 HEALTH_MONTHS = 12
+#: Months per page of the report list.
+REPORTS_PER_PAGE = 24
 
 
 @dataclass(frozen=True)
@@ -232,13 +234,37 @@ def report_months(
 ) -> tuple[ReportLink, ...]:
     """Every ended month since the first contribution, newest first."""
     last = last_month(now, config.tz)
-    first_at = uow.public.first_credit_at()
-    if first_at is None:
+    first_key = uow.monthly.first_month()
+    if first_key is None:
         return ()
-    first = month_of(first_at, config.tz)
+    first = Month.parse(first_key)
     months = months_between(first, last)
     published = {p.month for p in uow.reports.published_in([str(m) for m in months])}
     return tuple(ReportLink(m, str(m) in published) for m in reversed(months))
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """One page of the report list (newest first); ``number`` 1 is the newest."""
+
+    links: tuple[ReportLink, ...]
+    number: int
+    count: int
+
+
+def report_page(
+    uow: UnitOfWork, config: ProgrammeConfig, now: datetime, number: int | None
+) -> ReportPage | None:
+    """Page ``number`` of the report list (None: every month on one page); None when
+    there is no such page (page 1 always exists, even empty)."""
+    links = report_months(uow, config, now)
+    if number is None:
+        return ReportPage(links, 1, 1)
+    count = max(1, -(-len(links) // REPORTS_PER_PAGE))
+    if not 1 <= number <= count:
+        return None
+    start = (number - 1) * REPORTS_PER_PAGE
+    return ReportPage(links[start : start + REPORTS_PER_PAGE], number, count)
 
 
 def community_health(
@@ -254,24 +280,23 @@ def community_health(
     months = [last.shift(-k) for k in range(count - 1, -1, -1)]
     first_needed, _ = months_needed(months, rules)
     activity: list[MonthActivity] = []
-    first_at = uow.public.first_credit_at()
-    start_month = (
-        max(first_needed, month_of(first_at, config.tz)) if first_at is not None else last.next()
-    )
+    first_key = uow.monthly.first_month()
+    start_month = max(first_needed, Month.parse(first_key)) if first_key else last.next()
     for month in months_between(start_month, last):
-        start, end = month.bounds(config.tz)
         by_member: dict[int, int] = defaultdict(int)
         by_org: dict[str, int] = defaultdict(int)
         independent = 0
-        for member_id, organisation, n in uow.public.contributions(start, end):
+        for member_id, organisation, n in uow.monthly.contributions(str(month)):
             by_member[member_id] += n
             if organisation is None:
                 independent += n
             else:
                 by_org[organisation] += n
         activity.append(MonthActivity(month, dict(by_member), dict(by_org), independent))
+    # only who first contributed within the window matters (new contributors per month)
     first_contribution = {
-        member: month_of(at, config.tz) for member, at in uow.public.first_contributions().items()
+        member: Month.parse(first)
+        for member, first in uow.monthly.first_months_from(str(months[0])).items()
     }
     return health_series(months, activity, first_contribution, rules)
 

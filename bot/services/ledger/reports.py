@@ -1,4 +1,4 @@
-"""A month's numbers, from the ledger."""
+"""A month's numbers, from the maintained monthly figures (equal to the ledger's)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.uow import UnitOfWork
 def monthly_report(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> MonthlyReport:
     """The live numbers of ``month`` (credits as they stand now)."""
     start, end = month.bounds(config.tz)
-    previous_start, previous_end = month.previous().bounds(config.tz)
+    key, previous = str(month), str(month.previous())
     organisations = uow.organisations.all()
     excluded = (
         frozenset(o.slug for o in organisations if o.staff)
@@ -23,11 +23,11 @@ def monthly_report(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> Mo
     )
     return build_report(
         month=str(month),
-        member_totals=uow.ledger.member_totals(start, end),
-        org_points=uow.ledger.organisation_points(start, end),
-        previous_org_points=uow.ledger.organisation_points(previous_start, previous_end),
+        member_totals=uow.monthly.member_totals(key),
+        org_points=uow.monthly.organisation_points(key),
+        previous_org_points=uow.monthly.organisation_points(previous),
         org_names={o.slug: o.name for o in organisations},
-        new_contributors=uow.ledger.new_contributors(start, end),
+        new_contributors=uow.monthly.new_contributors(key),
         new_members=uow.ledger.new_members(start, end),
         excluded_organisations=excluded,
     )

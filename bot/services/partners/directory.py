@@ -109,8 +109,7 @@ def _listed(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> list[Part
 
 
 def _cards(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> tuple[PartnerCard, ...]:
-    start, end = month.bounds(config.tz)
-    points = uow.ledger.organisation_points(start, end)
+    points = uow.monthly.organisation_points(str(month))
     statuses = _listed(uow, config, month)
     profiles: dict[str, PartnerProfile | None] = {
         s.slug: stored_profile(uow, s.slug) for s in statuses
@@ -246,10 +245,9 @@ def partner_page(
     if card is None:
         return None
     profile = stored_profile(uow, slug)
-    start, end = month.bounds(config.tz)
     contributors = tuple(
         PublicContributor(c.name, c.points, c.credits)
-        for c in uow.public.contributors(slug, start, end)
+        for c in uow.monthly.contributors(slug, str(month))
         if c.show_publicly
     )
     months = tuple(month.shift(-k) for k in range(ACTIVITY_MONTHS - 1, -1, -1))

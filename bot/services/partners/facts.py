@@ -70,9 +70,9 @@ def monthly_points(
     uow: UnitOfWork, config: ProgrammeConfig, months: tuple[Month, ...]
 ) -> dict[str, dict[Month, int]]:
     out: dict[str, dict[Month, int]] = defaultdict(dict)
+    by_month = uow.monthly.organisation_points_in([str(m) for m in months])
     for m in months:
-        start, end = m.bounds(config.tz)
-        for slug, points in uow.ledger.organisation_points(start, end).items():
+        for slug, points in by_month[str(m)].items():
             out[slug][m] = points
     return out
 

@@ -134,8 +134,7 @@ def _pm(uow: UnitOfWork, key: str, who: Reachable, message: ForumMessage, now: d
 
 
 def _whats_happening(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> str:
-    start, end = month.bounds(config.tz)
-    totals = uow.ledger.member_totals(start, end)
+    totals = uow.monthly.member_totals(str(month))
     if not totals:
         return ""
     credits = sum(t.credits for t in totals)

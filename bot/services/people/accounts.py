@@ -28,8 +28,7 @@ def set_listing(uow: UnitOfWork, member: Member, shown: bool, by: str, now: date
     if member.show_publicly == shown:
         return False
     uow.members.set_flags(member.id, show_publicly=shown)
-    uow.people.audit(SHOW if shown else HIDE, member.id, by, now)
-    # public pages change here
+    uow.people.audit(SHOW if shown else HIDE, member.id, by, now)  # set_flags bumped the pages
     return True
 
 
@@ -69,7 +68,6 @@ def revoke_credit(
     withdrawn = uow.credits.withdraw(credit.source, credit.source_ref, now, by, reason)
     assert withdrawn is not None
     uow.people.audit(REVOKE, member.id, by, now, details={"credit": credit_id})
-    # public pages change here
     slack_id = member.identity(IdentityKind.SLACK)
     if slack_id is None or uow.people.erased_at(member.id) is not None:
         return withdrawn, None
@@ -104,8 +102,7 @@ def merge_members(uow: UnitOfWork, keep: Member, gone: Member, by: str, now: dat
         raise InvalidInput("a bot and a person cannot be merged; nothing was changed")
     moved = uow.people.merge(keep.id, gone.id)
     audit = uow.people.audit(MERGE, keep.id, by, now, other_member_id=gone.id, details=moved)
-    # public pages change here
-    return audit
+    return audit  # the merge refreshed both people's monthly figures and the pages
 
 
 def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int:
@@ -120,10 +117,9 @@ def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int
     assert last.other_member_id is not None
     if not uow.people.mark_undone(last.id, now):
         raise InvalidInput("that merge was just undone by someone else; nothing changed")
-    uow.people.unmerge(last.other_member_id, last.details)
+    uow.people.unmerge(keep.id, last.other_member_id, last.details)
     uow.people.restore_first_seen(keep.id, (last.details.get("first_seen") or {}).get("keep"))
     uow.people.audit(UNMERGE, keep.id, by, now, other_member_id=last.other_member_id)
-    # public pages change here
     return last.other_member_id
 
 

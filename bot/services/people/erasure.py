@@ -20,6 +20,7 @@ from bot.messages.slack.shoutout import shoutout_message
 from bot.services.people.accounts import FORGET
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
+from storage.repositories.rollups import bump_public_version
 from storage.spool import EventSpool, spool_path
 from storage.uow import UnitOfWork
 
@@ -52,7 +53,7 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
     uow.erasure.erase_member(member.id, ANONYMOUS, now)
     uow.erasure.delete_nudges(member.id)
     uow.people.audit(FORGET, member.id, by, now)
-    # public pages change here
+    bump_public_version(uow.session)  # the name is gone from every page
     return keys
 
 
