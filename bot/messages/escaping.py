@@ -30,7 +30,9 @@ _SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 def slack_text(text: str) -> str:
     """``text`` safe in Slack mrkdwn and in a message's ``text``: it pings nobody and
     links nothing. Raw text and Slack's own escaped text both come out right."""
-    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    # a bare address would still be turned into a link by Slack's clients
+    return _SCHEME.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE + m.group(2), escaped)
 
 
 # A user or channel mention (with an optional label) and, when asked, a link: the tokens

@@ -2,13 +2,14 @@
 
 A name comes from the people themselves (a Slack profile, a forum account), so it may
 hold anything: ``<!channel>``, ``@everyone``, a link, line breaks, invisible characters.
-:func:`neutral_name` keeps the name readable and takes its power away: it is one line
-of at most ``MAX_NAME_CHARS`` characters, without control or format characters, and a
-zero-width space follows every ``@`` and ``<`` (no mention on the forum nor in Slack),
-every ``:`` before a ``/`` and every ``.`` between letters (no client turns it into a
-link). What each
-medium treats as markup (``<`` in Slack, ``*`` or ``|`` in Markdown) is escaped by its
-renderer on top of this.
+:func:`neutral_name` does what holds for every medium: one line of at most
+``MAX_NAME_CHARS`` characters, without control or format characters, with a zero-width
+space after every ``@`` (no mention, wherever the name goes), every ``:`` before a ``/``
+and every ``.`` between letters (no client turns ``evil.example`` into a link: names are
+where a bare domain hides best). What formats in one medium is taken away by that
+medium's one helper in
+:mod:`bot.messages.escaping` (``slack_text`` in a verbatim section, ``discourse_markdown_text``
+on the forum), which every renderer applies on top of this.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from collections.abc import Sequence
 
 ZERO_WIDTH_SPACE = "\u200b"
 MAX_NAME_CHARS = 80
-_LINKISH = re.compile(r"(@|<|:(?=/)|\.(?=\w))")
+_LINKISH = re.compile(r"(@|:(?=/)|\.(?=\w))")
 
 
 def neutral_name(name: str) -> str:
-    """``name`` as plain words that never ping, link or break a line."""
+    """``name`` as one readable line that mentions and links nothing, of sane length."""
     one_line = " ".join(name.split())
     words = "".join(c for c in one_line if not unicodedata.category(c).startswith("C")).strip()
     if len(words) > MAX_NAME_CHARS:

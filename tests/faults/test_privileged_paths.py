@@ -41,6 +41,7 @@ LISTENERS: dict[tuple[str, str], str] = {
     ("action", "suggestion_yes"): "team leads",
     ("action", "suggestion_no"): "team leads",
     ("action", "suggestion_type"): "anyone: a menu whose choice is read when Yes is pressed",
+    ("action", "suggestion_helper"): "anyone: a menu whose choice is read when Yes is pressed",
     ("action", "forget_me_confirm"): "only the person who asked to be forgotten",
     ("action", "forget_me_cancel"): "anyone: it erases nothing",
     ("action", "dc_vote_approve"): "panel members",

@@ -12,7 +12,7 @@ from bot.messages.escaping import (
 
 def test_slack_text_breaks_every_ping_and_link() -> None:
     assert slack_text("<!channel> <@U01LEAD> <#C1> <http://x|y>") == (
-        "&lt;!channel&gt; &lt;@U01LEAD&gt; &lt;#C1&gt; &lt;http://x|y&gt;"
+        f"&lt;!channel&gt; &lt;@U01LEAD&gt; &lt;#C1&gt; &lt;http{ZERO_WIDTH_SPACE}://x|y&gt;"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.messages.escaping import discourse_markdown_text, slack_text
 from bot.messages.names import MAX_NAME_CHARS, ZERO_WIDTH_SPACE, neutral_name, welcome_sentence
 
 
@@ -9,12 +10,14 @@ def test_an_ordinary_name_is_shown_as_it_is() -> None:
     assert neutral_name("Ana María O'Neil-Ng") == "Ana María O'Neil-Ng"
 
 
-def test_a_name_built_to_ping_or_link_keeps_its_letters_but_loses_its_power() -> None:
+def test_a_name_built_to_ping_or_link_is_one_line_and_loses_its_power_in_each_medium() -> None:
     shown = neutral_name("<!here> @everyone see https://evil.example\nnow")
-    assert "<!here>" not in shown and "@everyone" not in shown
-    assert "://" not in shown and "evil.example" not in shown
-    assert "\n" not in shown
     assert shown.replace(ZERO_WIDTH_SPACE, "") == "<!here> @everyone see https://evil.example now"
+    assert "@everyone" not in shown and "evil.example" not in shown
+    in_slack = slack_text(shown)
+    assert "<" not in in_slack and ">" not in in_slack
+    on_the_forum = discourse_markdown_text(shown)
+    assert "@everyone" not in on_the_forum and "https://" not in on_the_forum
 
 
 def test_invisible_characters_go_and_a_long_name_is_cut() -> None:

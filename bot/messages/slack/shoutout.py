@@ -100,14 +100,11 @@ def _newcomers(content: ShoutoutContent) -> str:
 
 
 def _welcome(content: ShoutoutContent) -> list[Block]:
-    """The new contributors by name, in plain text: a name can be nothing but words."""
-    names = [neutral_name(n) for n in content.new_contributor_names]
+    """The new contributors by name, escaped like every other name in the message (a
+    verbatim section: a name can be nothing but words)."""
+    names = [slack_text(neutral_name(n)) for n in content.new_contributor_names]
     sentence = welcome_sentence(names, content.new_contributors)
-    if sentence is None:
-        return []
-    return [
-        {"type": "section", "text": {"type": "plain_text", "text": sentence[:MAX_SECTION_CHARS]}}
-    ]
+    return [] if sentence is None else [_section(sentence)]
 
 
 def _blocks(content: ShoutoutContent) -> list[Block]:

@@ -17,6 +17,7 @@ Module over 300 lines: the line checks and the load are one pipeline.
 from __future__ import annotations
 
 import csv
+import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -122,11 +123,21 @@ def _json_lines(
             text = raw.decode("utf-8")  # raises UnicodeDecodeError first, if it is that
             if not text.strip():
                 continue
-            raise InvalidInput(f"{path}:{number}: not valid JSON ({error.msg})") from None
+            record = _strict_json(path, number, text, error.msg)
         if type(record) is not dict:
             raise InvalidInput(f"{path}:{number}: expected a JSON object")
         append(parse(number, record))
     return lines
+
+
+def _strict_json(path: Path, number: int, text: str, why: str) -> Any:
+    """A line orjson refused, read again by the standard library, which keeps a number of
+    thousands of digits as text (for the line's checks to name it): only such lines pay
+    for the second reading; anything else is refused with orjson's reason."""
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except (ValueError, RecursionError):
+        raise InvalidInput(f"{path}:{number}: not valid JSON ({why})") from None
 
 
 def _csv_rows(path: Path, handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -26,6 +26,7 @@ def test_a_third_solution_for_the_same_asker_in_a_month_is_held_for_the_team_lea
 ) -> None:
     for topic in (872, 873):
         forum.add_topic(topic, f"Another question {topic}", "marco")
+        forum.accept_answer(topic, 3, "esther_o")
 
     for n, topic in enumerate((871, 872, 873)):
         _accept(deliver, 2211 + n, topic, 400 + n)
@@ -63,6 +64,8 @@ def test_solutions_for_different_askers_are_not_capped_by_the_pair_rule(
     forum.add_user("omar", "omar@gmail.com", user_id=65, name="Omar")
     forum.add_topic(872, "Question two", "lena")
     forum.add_topic(873, "Question three", "omar")
+    for topic in (872, 873):
+        forum.accept_answer(topic, 3, "esther_o")
 
     for n, topic in enumerate((871, 872, 873)):
         _accept(deliver, 2211 + n, topic, 500 + n)
