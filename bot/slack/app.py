@@ -41,6 +41,7 @@ from bot.slack.gateway import WebClientSlackGateway
 from bot.slack.handlers.events import KINDS
 from bot.slack.handlers.services import SlackServices
 from bot.slack.intake.after_ack import AfterAck
+from bot.slack.intake.busy import tell_busy
 from bot.slack.intake.worker import EventRecorder, EventWorker
 from bot.slack.listeners import actions, commands, events, views
 from storage.spool import EventSpool, spool_path
@@ -181,7 +182,12 @@ class SlackApp:
         def on_error(error: Exception) -> None:
             self._on_error(error, body, respond)
 
-        context["after_ack"] = AfterAck(self.work, on_error)
+        def on_busy() -> None:
+            tell_busy(self.gateway, body, respond)
+
+        # Slack sends an event again if it is not acked; a command or a click, never.
+        asked = body.get("type") != "event_callback"
+        context["after_ack"] = AfterAck(self.work, on_error, on_busy if asked else None)
         next()
 
     def _on_error(
