@@ -27,6 +27,13 @@ a run or an outbox message) behave alike on both databases, however many process
 share the database; writes are small and short, so one at a time is plenty for a bot.
 A connection left idle inside a transaction is closed by the server after a while, so
 a stuck process cannot hold the lock for ever.
+
+A write that must not wait long (a slash command's: :mod:`storage.write_deadline`) waits
+for each of these turns only until its deadline (the in-process lock and the writer lock
+polled, SQLite's busy timeout cut to what is left, PostgreSQL's ``lock_timeout``), then
+raises :class:`~storage.errors.DatabaseBusy` before anything is written.
+
+(Over 300 lines: the write turns of both databases, usual and bounded, belong together.)
 """
 
 from __future__ import annotations

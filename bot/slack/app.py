@@ -5,7 +5,9 @@ Bolt runs each listener in a :class:`BackgroundWork` of its own
 threads only read the request and ack: the slow work after the ack (the database,
 Slack's Web API, deliveries) goes to a second pool, :attr:`SlackApp.work`, through the
 listener's ``after_ack`` (:mod:`bot.slack.intake.after_ack`). So a database held by another
-process (a long ``creditbot import``) makes the work wait, never the acks. ``drain()``
+process (a long ``creditbot import``) makes the work wait, never the acks; a command's or a
+click's work, which Slack never sends again, waits only a moment, then tells the person the
+bot is busy and that nothing was changed. ``drain()``
 waits until all of it is finished (tests, and a clean shutdown).
 
 The Events API events that the inbox keeps (messages, reactions, joins: see
