@@ -27,6 +27,13 @@ a run or an outbox message) behave alike on both databases, however many process
 share the database; writes are small and short, so one at a time is plenty for a bot.
 A connection left idle inside a transaction is closed by the server after a while, so
 a stuck process cannot hold the lock for ever.
+
+A write that must not wait long (a slash command's: :mod:`storage.write_deadline`) waits
+for each of these turns only until its deadline (the in-process lock and the writer lock
+polled, SQLite's busy timeout cut to what is left, PostgreSQL's ``lock_timeout``), then
+raises :class:`~storage.errors.DatabaseBusy` before anything is written.
+
+(Over 300 lines: the write turns of both databases, usual and bounded, belong together.)
 """
 
 from __future__ import annotations
@@ -41,10 +48,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from storage import lock_waits
+from storage import lock_waits, write_deadline
+from storage.errors import DatabaseBusy
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "creditbot_read_only"
@@ -52,6 +61,10 @@ READ_ONLY = "creditbot_read_only"
 #: The advisory lock every writing transaction on PostgreSQL holds ("CRDW").
 PG_WRITE_LOCK = 0x43524457
 PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 120_000
+#: Seconds between two asks for another process's writer lock, in a bounded write.
+FILE_TURN_POLL = 0.02
+#: PostgreSQL's code for a lock not obtained within ``lock_timeout``.
+PG_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -93,9 +106,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connection.exec_driver_sql("BEGIN")
             return
         dbapi_connection = connection.connection.dbapi_connection
+        until = write_deadline.deadline()  # None: the usual wait
         if isinstance(dbapi_connection, _TurnTakingConnection):
-            dbapi_connection.take_turn()
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+            dbapi_connection.take_turn(until)
+        if until is None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            _begin_by(connection, dbapi_connection, until)
+        write_deadline.turn_taken()
 
     return engine
 
@@ -120,6 +138,23 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
             pause = min(pause * 2, 0.1)
 
 
+def _begin_by(connection: Any, dbapi_connection: Any, until: float) -> None:
+    """``BEGIN IMMEDIATE`` with SQLite's busy timeout cut to what is left until ``until``
+    (a writer that takes no turn may hold the write lock); else :class:`DatabaseBusy`."""
+    left_ms = max(1, int(write_deadline.remaining(until) * 1000))
+    dbapi_connection.execute(f"PRAGMA busy_timeout={left_ms}")
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as error:
+        if isinstance(dbapi_connection, _TurnTakingConnection):
+            dbapi_connection.give_back()
+        if "locked" in str(error.orig) or "busy" in str(error.orig):
+            raise DatabaseBusy("another writer held the database") from error
+        raise
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
 class _TurnTakingConnection(sqlite3.Connection):
     """A SQLite connection whose write transactions take turns with the others of this
     process (see above): the turn is taken before ``BEGIN IMMEDIATE`` and given back
@@ -131,21 +166,26 @@ class _TurnTakingConnection(sqlite3.Connection):
     file_turn: _FileTurn | None
     _has_turn = False
 
-    def take_turn(self) -> None:
+    def take_turn(self, until: float | None = None) -> None:
         # Not within the busy timeout (a thread holding a write transaction open while it
         # opens another would wait for itself): go on without a turn and let SQLite's busy
-        # timeout decide, as without the turns.
+        # timeout decide, as without the turns. By ``until`` (a bounded write): busy.
         if not self._has_turn:
-            self._has_turn = self.turns.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+            wait = SQLITE_BUSY_TIMEOUT_MS / 1000
+            self._has_turn = self.turns.acquire(
+                timeout=wait if until is None else write_deadline.remaining(until)
+            )
+            if not self._has_turn and until is not None:
+                raise DatabaseBusy("another writer of this process held the database")
             if self._has_turn and self.file_turn is not None:
                 try:
-                    self.file_turn.take()
+                    self.file_turn.take(until)
                 except BaseException:
                     self._has_turn = False
                     self.turns.release()
                     raise
 
-    def _give_back(self) -> None:
+    def give_back(self) -> None:
         if self._has_turn:
             self._has_turn = False
             try:
@@ -159,19 +199,19 @@ class _TurnTakingConnection(sqlite3.Connection):
             super().commit()
         finally:
             if not self.in_transaction:
-                self._give_back()
+                self.give_back()
 
     def rollback(self) -> None:
         try:
             super().rollback()
         finally:
-            self._give_back()
+            self.give_back()
 
     def close(self) -> None:
         try:
             super().close()
         finally:
-            self._give_back()
+            self.give_back()
 
 
 class _FileTurn:
@@ -184,7 +224,7 @@ class _FileTurn:
         self.path = path
         self._fd: int | None = None
 
-    def take(self) -> None:
+    def take(self, until: float | None = None) -> None:
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)  # flock needs no more
         except FileNotFoundError:  # no serve has shared the turns: the busy timeout alone
@@ -192,7 +232,10 @@ class _FileTurn:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._wait(fd)
+            if until is None:
+                self._wait(fd)
+            else:
+                self._wait_until(fd, until)
         except BaseException:
             os.close(fd)
             raise
@@ -208,6 +251,22 @@ class _FileTurn:
             raise
         finally:
             lock_waits.done(token)
+
+    @staticmethod
+    def _wait_until(fd: int, until: float) -> None:
+        """Ask again every few milliseconds (flock has no time-out) until ``until``."""
+        while True:
+            time.sleep(min(FILE_TURN_POLL, write_deadline.remaining(until)))
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if write_deadline.remaining(until) <= 0:
+                    os.close(fd)
+                    raise DatabaseBusy("another process held the database's writer lock") from None
+            except BaseException:
+                os.close(fd)
+                raise
 
     def give_back(self) -> None:
         fd, self._fd = self._fd, None
@@ -269,11 +328,23 @@ def _postgresql_engine(url: str, echo: bool) -> Engine:
     def _on_begin(connection: Any) -> None:
         if connection.get_execution_options().get(READ_ONLY, False):
             return
-        # One round trip: the wait is bounded like SQLite's busy timeout, then the lock.
-        connection.exec_driver_sql(
-            "SELECT set_config('lock_timeout', %(timeout)s, true), pg_advisory_xact_lock(%(key)s)",
-            {"timeout": str(SQLITE_BUSY_TIMEOUT_MS), "key": PG_WRITE_LOCK},
-        )
+        # One round trip: the wait is bounded like SQLite's busy timeout (a bounded
+        # write's, shorter: storage.write_deadline), then the lock, then the usual bound.
+        until = write_deadline.deadline()
+        wait_ms = SQLITE_BUSY_TIMEOUT_MS
+        if until is not None:
+            wait_ms = max(1, int(write_deadline.remaining(until) * 1000))
+        try:
+            connection.exec_driver_sql(
+                "SELECT set_config('lock_timeout', %(wait)s, true), pg_advisory_xact_lock(%(key)s),"
+                " set_config('lock_timeout', %(usual)s, true)",
+                {"wait": str(wait_ms), "key": PG_WRITE_LOCK, "usual": str(SQLITE_BUSY_TIMEOUT_MS)},
+            )
+        except OperationalError as error:
+            if until is not None and getattr(error.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
+                raise DatabaseBusy("another writer held the database") from error
+            raise
+        write_deadline.turn_taken()
 
     return engine
 

@@ -5,6 +5,8 @@ StorageError
 └── ConflictingWrite  the database refused a write that breaks a unique or other
                       constraint; most often a concurrent transaction created the same
                       row first, so running the whole transaction again succeeds
+└── DatabaseBusy      a write that may only wait a bounded time for its turn (a slash
+                      command: storage/write_deadline.py) did not get it; nothing written
 
 Services catch these, never ``sqlalchemy.exc``: the unit of work translates.
 """
@@ -29,3 +31,8 @@ class IdentityTaken(StorageError):
 
 class ConflictingWrite(StorageError):
     """A constraint refused the transaction's writes (SQLAlchemy's ``IntegrityError``)."""
+
+
+class DatabaseBusy(StorageError):
+    """Another writer held the database for longer than a bounded write may wait
+    (:func:`storage.write_deadline.bounded_write_wait`): nothing was written."""

@@ -5,7 +5,9 @@ Bolt runs each listener in a :class:`BackgroundWork` of its own
 threads only read the request and ack: the slow work after the ack (the database,
 Slack's Web API, deliveries) goes to a second pool, :attr:`SlackApp.work`, through the
 listener's ``after_ack`` (:mod:`bot.slack.intake.after_ack`). So a database held by another
-process (a long ``creditbot import``) makes the work wait, never the acks. ``drain()``
+process (a long ``creditbot import``) makes the work wait, never the acks; a command's or a
+click's work, which Slack never sends again, waits only a moment, then tells the person the
+bot is busy and that nothing was changed. ``drain()``
 waits until all of it is finished (tests, and a clean shutdown).
 
 The Events API events that the inbox keeps (messages, reactions, joins: see
@@ -41,6 +43,7 @@ from bot.slack.gateway import WebClientSlackGateway
 from bot.slack.handlers.events import KINDS
 from bot.slack.handlers.services import SlackServices
 from bot.slack.intake.after_ack import AfterAck
+from bot.slack.intake.busy import tell_busy
 from bot.slack.intake.worker import EventRecorder, EventWorker
 from bot.slack.listeners import actions, commands, events, views
 from storage.spool import EventSpool, spool_path
@@ -181,7 +184,12 @@ class SlackApp:
         def on_error(error: Exception) -> None:
             self._on_error(error, body, respond)
 
-        context["after_ack"] = AfterAck(self.work, on_error)
+        def on_busy() -> None:
+            tell_busy(self.gateway, body, respond)
+
+        # Slack sends an event again if it is not acked; a command or a click, never.
+        asked = body.get("type") != "event_callback"
+        context["after_ack"] = AfterAck(self.work, on_error, on_busy if asked else None)
         next()
 
     def _on_error(

@@ -4,10 +4,13 @@ Bolt answers a command only once its listener has acked, and runs listeners on a
 threads. If those threads also did the slow part (the database, the Web API), a burst
 of commands while the database is held elsewhere (a long ``creditbot import``) would
 fill them all, and the later commands would never be acked within Slack's 3 s (Bolt
-answers 404, Slack tells the person the command failed). Here sixteen ``/credit``
-commands arrive at once while a second connection (as another process would) holds
-SQLite's write lock: every one is acked, and once the lock is released every one is
-carried out once and answered normally through its ``response_url``.
+answers 404, Slack tells the person the command failed). And Slack never sends a
+command again: work left waiting for the database would be carried out long after the
+person gave up, or lost if serve died meanwhile. Here sixteen ``/credit`` commands
+arrive at once while a second connection (as another process would) holds SQLite's
+write lock: every one is acked, every person is told privately, within seconds, that the
+bot is busy and nothing was changed, and nothing is carried out later. Once the lock
+is released, the same command works as always.
 
 SQLite only, like tests/faults/test_sqlite_busy.py: the held lock is SQLite's.
 """
@@ -52,7 +55,10 @@ def _credits_of_alice(runtime: Runtime) -> list[str]:
         return [str(note) for note in uow.session.execute(query).scalars()]
 
 
-def test_every_command_is_acked_while_the_database_is_held_and_answered_once_it_is_free(
+BUSY = "The bot is busy right now; nothing was changed. Please try again in a minute."
+
+
+def test_commands_sent_while_the_database_is_held_are_refused_privately_and_change_nothing(
     tmp_path: Path,
     live_app: RunningApp,
     slack_api: SlackApiStandIn,
@@ -64,20 +70,26 @@ def test_every_command_is_acked_while_the_database_is_held_and_answered_once_it_
     try:
         codes = all_at_once([lambda n=n: command(live_app, slack_api, n) for n in range(COMMANDS)])
         assert codes == [200] * COMMANDS  # all acked: none left without an answer (404)
-        assert slack_api.calls_to(RESPONSE_URL) == []  # nothing could be written yet
-        assert _credits_of_alice(runtime) == []
+        wait_for(
+            "every command to be answered",
+            lambda: len(slack_api.calls_to(RESPONSE_URL)) >= COMMANDS,
+        )
+        live_app.drain()
+        replies = slack_api.calls_to(RESPONSE_URL)
+        assert [reply["text"] for reply in replies] == [BUSY] * COMMANDS
+        assert {reply["response_type"] for reply in replies} == {"ephemeral"}
     finally:
         writer.execute("ROLLBACK")
         writer.close()
-
-    wait_for(
-        "every command to be answered",
-        lambda: len(slack_api.calls_to(RESPONSE_URL)) >= COMMANDS,
-    )
     live_app.drain()
-    replies = sorted(call["text"] for call in slack_api.calls_to(RESPONSE_URL))
-    assert replies == sorted(
-        f"Credited <@U0ALICE> with *code*, 3 points: fixed build {n}" for n in range(COMMANDS)
+    assert len(slack_api.calls_to(RESPONSE_URL)) == COMMANDS  # none carried out later
+    assert _credits_of_alice(runtime) == []
+
+    assert command(live_app, slack_api, COMMANDS) == 200  # the database free: as always
+    wait_for("the command to be answered", lambda: len(slack_api.calls_to(RESPONSE_URL)) > COMMANDS)
+    live_app.drain()
+    assert slack_api.calls_to(RESPONSE_URL)[-1]["text"] == (
+        f"Credited <@U0ALICE> with *code*, 3 points: fixed build {COMMANDS}"
     )
-    assert sorted(_credits_of_alice(runtime)) == sorted(f"fixed build {n}" for n in range(COMMANDS))
+    assert _credits_of_alice(runtime) == [f"fixed build {COMMANDS}"]
     assert "locked" not in caplog.text.lower()

@@ -4,9 +4,11 @@
 SQLite's write lock, while the server (threads of this process: uvicorn and the Slack
 background work) gets slash commands and a forum webhook, and two other processes run
 ``creditbot credit add``. Then the import goes on. Nobody sees "database is locked":
-every slash command is answered at once (the work waits after the ack) and its private
-reply is the normal one, the forum gets its answer, every process exits 0, and
-everything is stored once.
+every slash command is answered at once, and since Slack never sends a command again,
+its work waits at most a moment for the database: the person is told privately that the
+bot is busy and nothing was changed, and nothing of it is carried out later (even by a
+serve killed and started again). The forum gets its answer, every process exits 0, and
+everything else is stored once.
 
 Events from Slack (messages, reactions) must be acknowledged even while another writer
 holds the lock for longer than Slack waits (3 s): a long import holds it for its whole
@@ -19,6 +21,7 @@ by the concurrent tests that run on both databases.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -89,21 +92,24 @@ def _import_file(path: Path) -> None:
             out.write(json.dumps(line) + "\n")
 
 
-def _signed(app: RunningApp, body: bytes, content_type: str) -> int:
+BUSY = "The bot is busy right now; nothing was changed. Please try again in a minute."
+
+
+def _signed(app: RunningApp | Process, body: bytes, content_type: str) -> int:
     stamp = str(int(time.time()))
     headers = {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": sign(body, stamp),
     }
-    with httpx.Client(base_url=app.url, timeout=SLACK_PATIENCE) as client:
+    with httpx.Client(base_url=str(app.url), timeout=SLACK_PATIENCE) as client:
         try:
             return client.post("/slack/events", content=body, headers=headers).status_code
         except httpx.TimeoutException:
             pytest.fail("a Slack request was not answered while another process wrote")
 
 
-def command(app: RunningApp, slack_api: SlackApiStandIn, n: int) -> int:
+def command(app: RunningApp | Process, slack_api: SlackApiStandIn, n: int) -> int:
     """``/credit @alice code 3 ...`` from a team lead."""
     form = payload("command_credit") | {
         "text": f"<@U0ALICE|alice> code 3 fixed build {n}",
@@ -162,7 +168,7 @@ def _count(runtime: Runtime, model: type, *where: object) -> int:
         return int(uow.session.execute(query).scalar_one())
 
 
-def test_writers_wait_for_a_long_import_and_nobody_is_told_the_database_is_locked(
+def test_writers_wait_for_a_long_import_and_commands_are_refused_as_busy_not_locked(
     tmp_path: Path,
     live_app: RunningApp,
     slack_api: SlackApiStandIn,
@@ -202,9 +208,14 @@ def test_writers_wait_for_a_long_import_and_nobody_is_told_the_database_is_locke
     try:
         webhook = senders.submit(forum_post, live_app)
         answers = [senders.submit(command, live_app, slack_api, n) for n in range(COMMANDS)]
-        # Every command is answered while the import still holds the lock.
+        # Every command is answered while the import still holds the lock, and told why
+        # nothing was done.
         codes = [answer.result() for answer in answers]
         assert codes == [200] * COMMANDS
+        wait_for(
+            "every command to be refused",
+            lambda: len(slack_api.calls_to(RESPONSE_URL)) >= COMMANDS,
+        )
         assert not webhook.done()  # the forum's answer is written first: it waits its turn
         wait_for(
             "the other processes to reach the database",
@@ -234,16 +245,13 @@ def test_writers_wait_for_a_long_import_and_nobody_is_told_the_database_is_locke
         ),
     )
 
-    replies = sorted(c["text"] for c in slack_api.calls_to(RESPONSE_URL))
-    assert replies == sorted(
-        f"Credited <@U0ALICE> with *code*, 3 points: fixed build {n}" for n in range(COMMANDS)
-    )
+    replies = slack_api.calls_to(RESPONSE_URL)
+    assert [(c["text"], c["response_type"]) for c in replies] == [(BUSY, "ephemeral")] * COMMANDS
     assert _count(runtime, InboxRow, _inbox.status != "done") == 0
     with runtime.reader() as uow:
         alice = uow.members.find(Identity(IdentityKind.SLACK, "U0ALICE"))
-    assert alice is not None
-    assert _count(runtime, CreditRow, _credit.member_id == alice.id) == COMMANDS
-    assert _count(runtime, CreditRow) == LINES + ADDERS + COMMANDS
+    assert alice is None  # nothing of the refused commands was carried out
+    assert _count(runtime, CreditRow) == LINES + ADDERS
     assert LOCKED not in caplog.text.lower()
 
 
@@ -308,3 +316,47 @@ def test_serve_killed_while_another_writer_holds_the_database_loses_no_acked_eve
     )
     assert again.stop() == 0
     assert _messages_counted(runtime) == len(acked)
+
+
+def test_serve_killed_after_refusing_commands_as_busy_carries_none_of_them_out(
+    tmp_path: Path, runtime: Runtime, creditbot: Creditbot, slack_api: SlackApiStandIn
+) -> None:
+    """``serve`` (a process of its own, writers taking turns on the ``.writer-lock``) gets
+    commands while another process holds the writer lock and the database, and is
+    SIGKILLed before it lets go: every person was told the bot was busy, and neither
+    that serve nor the next one carries any of those commands out."""
+    creditbot.point_at(slack=slack_api.url)
+    port = free_port()
+    serve = creditbot.start("serve", "--port", str(port), "--no-scheduler", port=port)
+    wait_for("creditbot serve to answer", serve.ready)
+    database = tmp_path / "creditbot.db"
+    holder = os.open(f"{database}.writer-lock", os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a long import, say: its turn, then SQLite's lock
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        codes = all_at_once([lambda n=n: command(serve, slack_api, n) for n in range(COMMANDS)])
+        assert codes == [200] * COMMANDS
+        wait_for(
+            "every command to be refused",
+            lambda: len(slack_api.calls_to(RESPONSE_URL)) >= COMMANDS,
+        )
+        serve.kill()  # inside the window: the database still held
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        os.close(holder)
+    replies = slack_api.calls_to(RESPONSE_URL)
+    assert [(c["text"], c["response_type"]) for c in replies] == [(BUSY, "ephemeral")] * COMMANDS
+
+    again = creditbot.serve()
+    assert command(again, slack_api, COMMANDS) == 200  # the database free: as always
+    wait_for("the command to be answered", lambda: len(slack_api.calls_to(RESPONSE_URL)) > COMMANDS)
+    assert again.stop() == 0
+    assert [c["text"] for c in slack_api.calls_to(RESPONSE_URL)[COMMANDS:]] == [
+        f"Credited <@U0ALICE> with *code*, 3 points: fixed build {COMMANDS}"
+    ]
+    with runtime.reader() as uow:
+        alice = uow.members.find(Identity(IdentityKind.SLACK, "U0ALICE"))
+    assert alice is not None
+    assert _count(runtime, CreditRow, _credit.member_id == alice.id) == 1
