@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.messages.slack.limits import MAX_INPUT_CHARS, MAX_LABEL_CHARS, MAX_OPTION_CHARS
 from scoring.distinguished import Track
 from scoring.nominations import JUSTIFICATION_MAX_CHARS, MAX_LINKS
 
@@ -36,7 +37,7 @@ ACTIONS = {
 MAX_OPTIONS = 100
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+def _plain(text: str, limit: int = MAX_OPTION_CHARS) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:limit], "emoji": True}
 
 
@@ -46,12 +47,12 @@ def _input(
     block: dict[str, Any] = {
         "type": "input",
         "block_id": BLOCKS[field],
-        "label": _plain(label, 2000),
+        "label": _plain(label, MAX_LABEL_CHARS),
         "element": {"action_id": ACTIONS[field], **element},
         "optional": optional,
     }
     if hint:
-        block["hint"] = _plain(hint, 2000)
+        block["hint"] = _plain(hint, MAX_LABEL_CHARS)
     return block
 
 
@@ -141,7 +142,7 @@ def nomination_form(
             {
                 "type": "plain_text_input",
                 "multiline": True,
-                "max_length": 3000,
+                "max_length": MAX_INPUT_CHARS,
                 "placeholder": _plain("https://... (one per line)"),
             },
             optional=True,

@@ -19,6 +19,7 @@ from typing import Any
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
 from bot.messages.escaping import slack_text
 from bot.messages.slack.blocks import me_text
+from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit
@@ -266,10 +267,7 @@ class SlackCommands:
         points = credited[0][1]
         each = " each" if len(credited) > 1 else ""
         note = f": {slack_text(request.note)}" if request.note else ""
-        return (
-            f"Credited {people} with *{request.type}*, "
-            f"{points} point{'s' if points != 1 else ''}{each}{note}"
-        )
+        return f"Credited {people} with *{request.type}*, {plural(points, 'point')}{each}{note}"
 
 
 def _join(items: list[str]) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.errors import CreditbotError
+from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.people.accounts import EXPORT, revoke_credit, set_listing
@@ -159,8 +160,8 @@ class SelfService:
             member = uow.members.get(credit.member_id)
             who = _who(member)
             return (
-                f"Revoked credit {credit.id}: {credit.points} point"
-                f"{'s' if credit.points != 1 else ''} ({credit.type}) of {who} on "
+                f"Revoked credit {credit.id}: {plural(credit.points, 'point')} "
+                f"({credit.type}) of {who} on "
                 f"{credit.occurred_at.date().isoformat()}. Reason: {request.reason}. "
                 + ("They are told privately." if key else "They have no Slack account to tell."),
                 key,
