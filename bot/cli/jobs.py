@@ -12,12 +12,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail_line, open_runtime
-from bot.gateways import open_gateways
+from bot.cli.common import deliver_now, fail_line, open_runtime
 from bot.jobs.registry import JOBS
 from bot.jobs.runs import JobSpec, RunStatus, dry_run_job, period_not_due, run_job
 from bot.messages.words import plural
-from bot.outbox.worker import deliver_keys
 from bot.owners import worker_id
 from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
@@ -139,10 +137,7 @@ def _deliver(runtime: Runtime, keys: tuple[str, ...]) -> None:
     if not keys:
         return
 
-    gateways = open_gateways(runtime.settings)
-    drained = deliver_keys(
-        runtime, gateways.slack, gateways.discourse, keys, missing=gateways.missing
-    )
+    drained = deliver_now(runtime, keys)
     for sent in drained.sent:
         typer.echo(f"sent {sent.key} ({sent.ref})")
     if drained.undelivered:

@@ -30,7 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.config import ProgrammeConfig
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
+from bot.services.organisations import known_organisation
 from scoring.bounds import check_date
 from scoring.bounds import parse_amount as bounded_amount
 from scoring.errors import OutOfRange
@@ -144,8 +145,7 @@ def add_payment(
 ) -> Payment | None:
     """Record one payment covering ``months`` months from the month paid; None if its
     reference is already recorded."""
-    if uow.organisations.get(slug) is None:
-        raise NotFound(f"no organisation with slug '{slug}'")
+    known_organisation(uow, slug)
     months = check_months(months)
     code = currency.strip().upper()
     parts = [slug, day.isoformat(), str(amount), code, note] + (
