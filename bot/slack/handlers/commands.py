@@ -30,7 +30,7 @@ from bot.slack.handlers.home import credits_summary, organisation_text
 from bot.slack.handlers.inbox import in_transaction
 from bot.slack.handlers.people import (
     SlackProfile,
-    fresh_profiles,
+    change_own_record,
     may_earn,
     read_profiles,
     slack_member,
@@ -151,17 +151,10 @@ class SlackCommands:
             return me_text(credits_summary(uow, self.runtime.config, invoker, self.now()))
 
     def quiet(self, invoker: str, quiet: bool) -> str:
-        now = self.now()
-        profiles = fresh_profiles(self.runtime, self.slack, [invoker], now)
+        def change(uow: UnitOfWork, member_id: int) -> None:
+            uow.members.set_flags(member_id, nudges_opted_out=quiet)
 
-        def write(uow: UnitOfWork) -> bool:
-            member = slack_member(uow, self.runtime.config, invoker, profiles, now)
-            if member is None:
-                return False
-            uow.members.set_flags(member.id, nudges_opted_out=quiet)
-            return True
-
-        if not in_transaction(self.runtime, write):
+        if not change_own_record(self.runtime, self.slack, invoker, self.now(), change):
             return "I do not know you yet; say hello in a channel first."
         if quiet:
             return "Done: I will not send you reminders. `/credit unquiet` turns them back on."
