@@ -21,11 +21,11 @@ from bot.services.partners.finance import (
     add_payment,
     check_months,
     coverage,
-    import_payments,
     parse_amount,
     parse_day,
 )
 from bot.services.partners.notices import late_records
+from bot.services.partners.payments_csv import import_payments
 from bot.services.partners.standing import standing_views
 from scoring.months import Month
 from storage.uow import UnitOfWork
