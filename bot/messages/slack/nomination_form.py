@@ -75,54 +75,71 @@ def nomination_form(
         }
     ]
     if for_people:
-        people_tracks = ", ".join(t.name for t in for_people)
-        blocks.append(
-            _input(
-                "nominee",
-                "Person",
-                {"type": "users_select", "placeholder": _plain("Choose a person")},
-                optional=bool(for_orgs),
-                hint=f"For {people_tracks}. You may nominate yourself.",
-            )
-        )
+        blocks.append(_person_input(for_people, optional=bool(for_orgs)))
     if for_orgs:
-        org_tracks = ", ".join(t.name for t in for_orgs)
-        if organisations and len(organisations) <= MAX_OPTIONS:
-            element: dict[str, Any] = {
-                "type": "static_select",
-                "placeholder": _plain("Choose an organisation"),
-                "options": [
-                    {"text": _plain(name or slug), "value": slug} for slug, name in organisations
-                ],
-            }
-        else:
-            element = {
-                "type": "plain_text_input",
-                "placeholder": _plain("The organisation's slug, e.g. acme"),
-                "max_length": 60,
-            }
-        blocks.append(
-            _input(
-                "organisation",
-                "Organisation",
-                element,
-                optional=bool(for_people),
-                hint=f"For {org_tracks} only.",
-            )
-        )
-    blocks.append(
-        _input(
-            "track",
-            "Track",
-            {
-                "type": "static_select",
-                "placeholder": _plain("Choose a track"),
-                "options": [{"text": _plain(t.name), "value": t.key} for t in tracks][:MAX_OPTIONS],
-            },
-            optional=False,
-        )
+        blocks.append(_organisation_input(for_orgs, organisations, optional=bool(for_people)))
+    blocks += [_track_input(tracks), *_why_inputs()]
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": _plain("Nominate", 24),
+        "submit": _plain("Nominate", 24),
+        "close": _plain("Cancel", 24),
+        "blocks": blocks,
+    }
+
+
+def _person_input(for_people: Sequence[Track], *, optional: bool) -> dict[str, Any]:
+    people_tracks = ", ".join(t.name for t in for_people)
+    return _input(
+        "nominee",
+        "Person",
+        {"type": "users_select", "placeholder": _plain("Choose a person")},
+        optional=optional,
+        hint=f"For {people_tracks}. You may nominate yourself.",
     )
-    blocks.append(
+
+
+def _organisation_input(
+    for_orgs: Sequence[Track], organisations: Sequence[tuple[str, str]], *, optional: bool
+) -> dict[str, Any]:
+    """A list of the organisations when Slack can show them all, else their slug typed."""
+    org_tracks = ", ".join(t.name for t in for_orgs)
+    if organisations and len(organisations) <= MAX_OPTIONS:
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "placeholder": _plain("Choose an organisation"),
+            "options": [
+                {"text": _plain(name or slug), "value": slug} for slug, name in organisations
+            ],
+        }
+    else:
+        element = {
+            "type": "plain_text_input",
+            "placeholder": _plain("The organisation's slug, e.g. acme"),
+            "max_length": 60,
+        }
+    return _input(
+        "organisation", "Organisation", element, optional=optional, hint=f"For {org_tracks} only."
+    )
+
+
+def _track_input(tracks: Sequence[Track]) -> dict[str, Any]:
+    return _input(
+        "track",
+        "Track",
+        {
+            "type": "static_select",
+            "placeholder": _plain("Choose a track"),
+            "options": [{"text": _plain(t.name), "value": t.key} for t in tracks][:MAX_OPTIONS],
+        },
+        optional=False,
+    )
+
+
+def _why_inputs() -> list[dict[str, Any]]:
+    """The justification and the evidence links."""
+    return [
         _input(
             "justification",
             "Why?",
@@ -133,9 +150,7 @@ def nomination_form(
                 "placeholder": _plain("What did they do for the community this year?"),
             },
             optional=False,
-        )
-    )
-    blocks.append(
+        ),
         _input(
             "links",
             "Evidence links",
@@ -147,16 +162,8 @@ def nomination_form(
             },
             optional=True,
             hint=f"Pull requests, talks, posts, threads: one link per line, at most {MAX_LINKS}.",
-        )
-    )
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "title": _plain("Nominate", 24),
-        "submit": _plain("Nominate", 24),
-        "close": _plain("Cancel", 24),
-        "blocks": blocks,
-    }
+        ),
+    ]
 
 
 @dataclass(frozen=True)
