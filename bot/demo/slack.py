@@ -9,6 +9,8 @@ a team lead presses "Yes" on the question, and the credit lands in the ledger.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.demo.slack_workspace import (
     BOT_USER,
     HELP,
@@ -78,8 +80,19 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
         return
 
     echo(f"  {names[LEAD]} chooses 'support' and presses [Yes, credit it]")
-    block_id = f"{BLOCK_PREFIX}{outcome.suggestion_id}"
-    click = {
+    answer = Answer.from_block_actions(_yes_click(outcome.suggestion_id, review), accept=True)
+    assert answer is not None
+    note = services.answers.answer(answer)
+    if note:
+        echo(f"  ({note})")
+    _show_credits(runtime, echo)
+    replay_more_threads(services, slack, echo)
+
+
+def _yes_click(suggestion_id: int, review: str) -> dict[str, Any]:
+    """The team lead's click on [Yes, credit it] with 'support' chosen, as Slack sends it."""
+    block_id = f"{BLOCK_PREFIX}{suggestion_id}"
+    return {
         "type": "block_actions",
         "user": {"id": LEAD, "username": "lee", "team_id": TEAM},
         "container": {"type": "message", "message_ts": "1793523600.000001", "channel_id": review},
@@ -96,17 +109,16 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
                 "action_id": ACTION_YES,
                 "block_id": block_id,
                 "type": "button",
-                "value": str(outcome.suggestion_id),
+                "value": str(suggestion_id),
                 "action_ts": "1793523700.000001",
             }
         ],
     }
-    answer = Answer.from_block_actions(click, accept=True)
-    assert answer is not None
-    note = services.answers.answer(answer)
-    if note:
-        echo(f"  ({note})")
 
+
+def _show_credits(runtime: Runtime, echo: Echo) -> None:
+    """Grace's credits from Slack, as the ledger holds them."""
+    config = runtime.config
     with runtime.reader() as uow:
         grace = uow.members.find(Identity(IdentityKind.SLACK, "U0GRACE"))
         assert grace is not None
@@ -119,5 +131,3 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
             f"{local.strftime('%Y-%m-%d %H:%M')} {config.timezone} (the time of her answer), "
             f"for {organisations.get(credit.organisation or '', 'no organisation')}"
         )
-
-    replay_more_threads(services, slack, echo)
