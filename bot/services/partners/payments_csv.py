@@ -95,16 +95,7 @@ def import_payments(
         except InvalidInput as error:
             raise InvalidInput(f"{where}: {error}") from None
         contributor = next(((row.get(c) or "").strip() for c in cols.shown if row.get(c)), "")
-        slug = next(
-            (
-                s
-                for s in (
-                    match_organisation(row.get(c) or "", organisations, config) for c in cols.org
-                )
-                if s
-            ),
-            None,
-        )
+        slug = _row_organisation(row, cols, organisations, config)
         if slug is None:
             unmatched_lines += 1
             unmatched.setdefault(contributor or "(no contributor)", None)
@@ -137,6 +128,20 @@ def import_payments(
     return FinanceImport(
         lines, added, known, not_payments, tuple(unmatched), unmatched_lines, cols.notes
     )
+
+
+def _row_organisation(
+    row: dict[str, str | None],
+    cols: _Columns,
+    organisations: list[Organisation],
+    config: ProgrammeConfig,
+) -> str | None:
+    """The slug of the first contributor column that names a known organisation."""
+    for column in cols.org:
+        slug = match_organisation(row.get(column) or "", organisations, config)
+        if slug:
+            return slug
+    return None
 
 
 def _read_csv(path: Path) -> csv.DictReader[str]:
