@@ -205,28 +205,9 @@ class SlackCommands:
         now = self.now()
         if bot_user_id in request.users:
             return "I cannot credit myself. Name the people who did the work."
-        # Always read who is credited now: a bot or a deactivated account never earns.
-        profiles: dict[str, SlackProfile] = {}
-        unknown = []
-        for user in request.users:
-            try:
-                profiles.update(read_profiles(self.slack, [user]))
-            except ExternalServiceError as error:
-                if error.transient:
-                    raise
-                unknown.append(f"<@{user}>")
-        if unknown:
-            return f"Nothing was credited: I cannot find {_join(unknown)} in this workspace."
-        refusals = [
-            f"<@{u}> is a bot" if profiles[u].is_bot else f"<@{u}> has left the workspace"
-            for u in request.users
-            if not profiles[u].may_earn_credit
-        ]
-        if refusals:
-            return (
-                f"Nothing was credited: {', '.join(refusals)}; bots and people who left "
-                "never earn credit."
-            )
+        profiles, refusal = self._earners(request.users)
+        if refusal is not None:
+            return refusal
 
         def write(uow: UnitOfWork) -> list[tuple[str, int]]:
             credited = []
@@ -261,6 +242,34 @@ class SlackCommands:
         each = " each" if len(credited) > 1 else ""
         note = f": {slack_text(request.note)}" if request.note else ""
         return f"Credited {people} with *{request.type}*, {plural(points, 'point')}{each}{note}"
+
+    def _earners(self, users: Sequence[str]) -> tuple[dict[str, SlackProfile], str | None]:
+        """Each person's Slack profile, always read now (a bot or a deactivated account
+        never earns), or why nothing can be credited."""
+        profiles: dict[str, SlackProfile] = {}
+        unknown = []
+        for user in users:
+            try:
+                profiles.update(read_profiles(self.slack, [user]))
+            except ExternalServiceError as error:
+                if error.transient:
+                    raise
+                unknown.append(f"<@{user}>")
+        if unknown:
+            return profiles, (
+                f"Nothing was credited: I cannot find {_join(unknown)} in this workspace."
+            )
+        refusals = [
+            f"<@{u}> is a bot" if profiles[u].is_bot else f"<@{u}> has left the workspace"
+            for u in users
+            if not profiles[u].may_earn_credit
+        ]
+        if refusals:
+            return profiles, (
+                f"Nothing was credited: {', '.join(refusals)}; bots and people who left "
+                "never earn credit."
+            )
+        return profiles, None
 
 
 def _join(items: list[str]) -> str:
