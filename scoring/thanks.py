@@ -74,6 +74,7 @@ from scoring.slack_text import (
 )
 from scoring.thanks_fuzzy import misspelling_of
 from scoring.thanks_helper import Thanks, choose_helper
+from scoring.thanks_helper import ThreadMessage as ThreadMessage  # where callers find it
 from scoring.thanks_languages import LANGUAGES, words_of
 from scoring.thanks_languages_extra import (
     CONTRAST_WORDS,
@@ -83,18 +84,6 @@ from scoring.thanks_languages_extra import (
 )
 
 SNIPPET_LENGTH = 80
-
-
-@dataclass(frozen=True)
-class ThreadMessage:
-    """One Slack message of a thread: its author's user id, text (with markup) and ts."""
-
-    user: str
-    text: str
-    ts: str
-    is_bot: bool = False
-    names: tuple[str, ...] = ()
-    """The author's Slack handle, display name and real name, as ``users.info`` gives them."""
 
 
 @dataclass(frozen=True)

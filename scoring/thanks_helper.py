@@ -23,14 +23,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scoring import thanks_words as words
 from scoring.slack_text import flatten, is_word, phrase_tokens, quoted_and_code, tokenise
 from scoring.thanks_fuzzy import short_forms
 
-if TYPE_CHECKING:
-    from scoring.thanks import ThreadMessage
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """One Slack message of a thread: its author's user id, text (with markup) and ts."""
+
+    user: str
+    text: str
+    ts: str
+    is_bot: bool = False
+    names: tuple[str, ...] = ()
+    """The author's Slack handle, display name and real name, as ``users.info`` gives them."""
 
 
 OUTSIDER_REACH = 4

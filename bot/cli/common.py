@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from bot.config import Settings
+from bot.gateways import open_gateways
+from bot.outbox.worker import Drained, deliver_keys
 from bot.runtime import Runtime
 from scoring.bounds import EARLIEST_MONTH, check_month
 from scoring.months import Month
@@ -49,3 +53,10 @@ def parse_month(value: str | None, runtime: Runtime) -> Month:
         return chosen
     today = runtime.now().astimezone(runtime.config.tz).date()
     return Month.of(today).previous()
+
+
+def deliver_now(runtime: Runtime, keys: Sequence[str]) -> Drained:
+    """Deliver these outbox messages now through the configured gateways; what is not
+    delivered stays in the outbox for the worker."""
+    gateways = open_gateways(runtime.settings)
+    return deliver_keys(runtime, gateways.slack, gateways.discourse, keys, missing=gateways.missing)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime, parse_month
+from bot.cli.groups import credit, member
 from bot.errors import InvalidInput
 from bot.messages.rendering import render_markdown, render_text
 from bot.services.ledger.credits import content_ref, record_credit
@@ -30,8 +31,6 @@ class ReportFormat(StrEnum):
 
 
 db = typer.Typer(help="The database schema.", no_args_is_help=True)
-credit = typer.Typer(help="Credits from outside chat.", no_args_is_help=True)
-member = typer.Typer(help="Members and their organisations.", no_args_is_help=True)
 org = typer.Typer(help="Organisations.", no_args_is_help=True)
 
 

@@ -14,10 +14,8 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail_line, open_runtime
+from bot.cli.common import deliver_now, fail_line, open_runtime
 from bot.errors import NotFound
-from bot.gateways import open_gateways
-from bot.outbox.worker import deliver_keys
 from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
 from bot.services.partners.leads import add_lead, lead_request
@@ -141,10 +139,7 @@ def lead_add(
     if not result.outbox_keys:
         return
 
-    gateways = open_gateways(runtime.settings)
-    drained = deliver_keys(
-        runtime, gateways.slack, gateways.discourse, result.outbox_keys, missing=gateways.missing
-    )
+    drained = deliver_now(runtime, result.outbox_keys)
     for sent in drained.sent:
         typer.echo(f"told privately: {sent.key}")
     for left in drained.undelivered:

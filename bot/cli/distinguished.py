@@ -17,6 +17,7 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.errors import InvalidInput
+from bot.messages.words import plural
 from bot.services.distinguished.admin import (
     NominationView,
     current_members,
@@ -52,7 +53,7 @@ class NominationStatus(StrEnum):
 
 def _tally_text(view: NominationView) -> str:
     if view.tally is None:
-        return f"{view.votes_cast} vote{'s' if view.votes_cast != 1 else ''} cast so far"
+        return f"{plural(view.votes_cast, 'vote')} cast so far"
     t = view.tally
     quorum = "quorum reached" if t.get("quorum_reached") else "no quorum"
     return (

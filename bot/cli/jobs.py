@@ -12,11 +12,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail_line, open_runtime
-from bot.gateways import open_gateways
+from bot.cli.common import deliver_now, fail_line, open_runtime
 from bot.jobs.registry import JOBS
 from bot.jobs.runs import JobSpec, RunStatus, dry_run_job, period_not_due, run_job
-from bot.outbox.worker import deliver_keys
+from bot.messages.words import plural
 from bot.owners import worker_id
 from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
@@ -123,7 +122,7 @@ def _print_dry_run(runtime: Runtime, spec: JobSpec, period: str) -> None:
         f"{table} +{n}" for table, n in sorted(log.rows_added.items()) if table != "outbox"
     )
     typer.echo(f"would record: {added or 'nothing'}")
-    typer.echo(f"would send: {len(log.messages)} message{'' if len(log.messages) == 1 else 's'}")
+    typer.echo(f"would send: {plural(len(log.messages), 'message')}")
     for message in log.messages:
         text = str(message.payload.get("text") or message.payload.get("title") or "")
         first = text.strip().splitlines()[0] if text.strip() else ""
@@ -138,10 +137,7 @@ def _deliver(runtime: Runtime, keys: tuple[str, ...]) -> None:
     if not keys:
         return
 
-    gateways = open_gateways(runtime.settings)
-    drained = deliver_keys(
-        runtime, gateways.slack, gateways.discourse, keys, missing=gateways.missing
-    )
+    drained = deliver_now(runtime, keys)
     for sent in drained.sent:
         typer.echo(f"sent {sent.key} ({sent.ref})")
     if drained.undelivered:
@@ -163,12 +159,12 @@ def _say_what_waits(runtime: Runtime) -> None:
     parked = counts.get(FAILED, 0)
     if waiting:
         typer.echo(
-            f"the outbox still has {waiting} message{'' if waiting == 1 else 's'} to send: "
+            f"the outbox still has {plural(waiting, 'message')} to send: "
             "`creditbot serve` sends them (`creditbot outbox list` shows them)"
         )
     if parked:
         typer.echo(
-            f"the outbox has {parked} parked message{'' if parked == 1 else 's'} that "
+            f"the outbox has {plural(parked, 'parked message')} that "
             "failed: `creditbot outbox list --status failed`, then `creditbot outbox retry`"
         )
 

@@ -8,6 +8,7 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.errors import InvalidInput, NotFound
+from bot.messages.words import plural
 from storage.repositories.outbox import FAILED, PENDING, SENDING, STATUSES, OutboxMessage
 
 outbox = typer.Typer(help="Messages the bot sends on its own.", no_args_is_help=True)
@@ -23,7 +24,7 @@ def _line(m: OutboxMessage) -> str:
         state = f"being sent by {m.claimed_by}"
     else:
         state = "parked: retry with `creditbot outbox retry " + str(m.id) + "`"
-    tries = f"{m.attempts} {'try' if m.attempts == 1 else 'tries'}"
+    tries = plural(m.attempts, "try", "tries")
     line = f"{m.id:>5}  {m.status:<8} {tries:<9} {m.key}  -> {m.channel} {m.kind} {m.target}"
     line += f"\n       {state}"
     if m.last_error and m.status != "sent":
@@ -69,7 +70,7 @@ def outbox_retry(
         if all_:
             count = uow.outbox.retry_all(now)
             uow.commit()
-            typer.echo(f"{count} parked message{'' if count == 1 else 's'} back in the queue")
+            typer.echo(f"{plural(count, 'parked message')} back in the queue")
             return
         assert message_id is not None
         message = uow.outbox.get(message_id)

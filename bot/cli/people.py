@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime
-from bot.cli.core import credit, member
+from bot.cli.groups import credit, member
 from bot.gateways import open_gateways
 from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime

@@ -12,19 +12,20 @@ import typer
 from bot.cli.common import open_runtime, parse_month
 from bot.cli.partners import register as register_partners
 from bot.cli.standing_decisions import register_decisions
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.messages.standing import render_standing
 from bot.runtime import Runtime
 from bot.services.ledger.conduct import add_conduct_record, conduct_lines
+from bot.services.organisations import known_organisation
 from bot.services.partners.finance import (
     add_payment,
     check_months,
     coverage,
-    import_payments,
     parse_amount,
     parse_day,
 )
 from bot.services.partners.notices import late_records
+from bot.services.partners.payments_csv import import_payments
 from bot.services.partners.standing import standing_views
 from scoring.months import Month
 from storage.uow import UnitOfWork
@@ -167,8 +168,7 @@ def finance_list(
     """An organisation's latest payments, and which months each covers."""
     runtime = open_runtime()
     with runtime.reader() as uow:
-        if uow.organisations.get(organisation) is None:
-            raise NotFound(f"no organisation with slug '{organisation}'")
+        known_organisation(uow, organisation)
         payments = uow.payments.for_organisation(organisation)
     if not payments:
         typer.echo(f"no payment recorded for {organisation}")

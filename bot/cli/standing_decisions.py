@@ -6,12 +6,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import open_runtime
-from bot.errors import NotFound
-from bot.gateways import open_gateways
+from bot.cli.common import deliver_now, open_runtime
 from bot.messages.standing import level_words
-from bot.outbox.worker import deliver_keys
 from bot.runtime import Runtime
+from bot.services.organisations import known_organisation
 from bot.services.partners.decisions import DecisionResult, reset_standing, waive_month
 from scoring.months import Month
 
@@ -48,8 +46,7 @@ def standing_history(
     """A partner's evaluated months and the waives and resets decided on them."""
     runtime = open_runtime()
     with runtime.reader() as uow:
-        if uow.organisations.get(organisation) is None:
-            raise NotFound(f"no organisation with slug '{organisation}'")
+        known_organisation(uow, organisation)
         steps = uow.standing.history(organisation)
         decisions = uow.standing.decisions(organisation)
     if not steps:
@@ -68,10 +65,7 @@ def _report(runtime: Runtime, result: DecisionResult) -> None:
     typer.echo(result.summary)
     if not result.outbox_keys:
         return
-    gateways = open_gateways(runtime.settings)
-    drained = deliver_keys(
-        runtime, gateways.slack, gateways.discourse, result.outbox_keys, missing=gateways.missing
-    )
+    drained = deliver_now(runtime, result.outbox_keys)
     for sent in drained.sent:
         typer.echo(f"sent {sent.key} ({sent.ref})")
     for left in drained.undelivered:

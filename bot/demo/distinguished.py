@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.config import parse_config
+from bot.config import ProgrammeConfig, parse_config
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
 from bot.services.distinguished.common import nominee_name, track_name
@@ -75,6 +75,15 @@ def run_distinguished_demo(runtime: Runtime, echo: Callable[[str], None] = print
 
     echo("")
     echo("Distinguished Contributor programme (the 2026 cycle)")
+    ids = _nominations(base, config, seen, echo)
+    _votes(base, config, ids, echo)
+    _decision(base, config, seen, echo)
+
+
+def _nominations(
+    base: Runtime, config: ProgrammeConfig, seen: set[str], echo: Callable[[str], None]
+) -> dict[str, int]:
+    """Two nominations and a refused one; the panel's messages, marked as posted."""
     nominating = _at(base, NOMINATED_AT)
     ids: dict[str, int] = {}
     with nominating.uow() as uow:
@@ -126,7 +135,13 @@ def run_distinguished_demo(runtime: Runtime, echo: Callable[[str], None] = print
         for number, message in enumerate(_new_messages_all(base), start=1):
             uow.outbox.mark_sent(message.id, f"1790000000.{number:06d}", NOMINATED_AT)
         uow.commit()
+    return ids
 
+
+def _votes(
+    base: Runtime, config: ProgrammeConfig, ids: dict[str, int], echo: Callable[[str], None]
+) -> None:
+    """The panel's votes (one changed, one from outside the panel refused); counts only."""
     voting = _at(base, VOTED_AT)
     ballots = [
         ("engineer", "U0LEAD", "approve"),
@@ -160,6 +175,11 @@ def run_distinguished_demo(runtime: Runtime, echo: Callable[[str], None] = print
         + ", ".join(f"{track} {count} of 4" for track, count in counts.items())
     )
 
+
+def _decision(
+    base: Runtime, config: ProgrammeConfig, seen: set[str], echo: Callable[[str], None]
+) -> None:
+    """The decision day: each outcome with its tally, and what would be posted."""
     deciding = _at(base, DECIDED_AT)
     with deciding.uow() as uow:
         outcome = decide_cycle(uow, config, 2026, deciding.now())

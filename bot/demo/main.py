@@ -147,72 +147,86 @@ def run_demo(folder: Path, echo: Callable[[str], None] = print) -> str:
             f"sample community: {len(config.organisations)} organisations, "
             f"{len(DEMO_PEOPLE)} members, August to October 2026"
         )
-        with runtime.uow() as uow:
-            for name, slack, forum, email in DEMO_PEOPLE:
-                identities = [Identity(IdentityKind.EMAIL, email)]
-                if slack:
-                    identities.append(Identity(IdentityKind.SLACK, slack))
-                if forum:
-                    identities.append(Identity(IdentityKind.DISCOURSE, forum))
-                joined = datetime(2026, 8, 1, tzinfo=UTC)
-                if email.startswith("jon"):
-                    joined = datetime(2026, 10, 3, tzinfo=UTC)
-                member, _ = ensure_member(uow, config, identities, name, joined)
-                uow.members.seen(member.id, joined)
-            uow.commit()
-
-        credits_file = folder / "credits.jsonl"
-        credits_file.write_text(
-            "".join(json.dumps(line) + "\n" for line in demo_credits()), encoding="utf-8"
-        )
-        result = import_credits(runtime, credits_file)
-        echo(f"imported {result.added} credits from {credits_file}")
-
-        with runtime.uow() as uow:
-            carol = uow.members.find(Identity(IdentityKind.SLACK, "U0CAROL"))
-            assert carol is not None
-            moved = set_affiliation(
-                uow, config, carol.id, "beta", date(2026, 10, 1), DEMO_NOW, by="demo"
-            )
-            uow.commit()
-        echo(f"Carol Diaz moved from Acme to Beta on 2026-10-01: {moved} credits re-attributed")
-
-        with runtime.reader() as uow:
-            report = monthly_report(uow, config, Month(2026, 10))
-        text = render_text(report)
-        echo("")
-        echo(text)
-
-        # -- the monthly shout-out: what it would post in Slack and on the forum ---------
-        from bot.demo.shoutout import run_shoutout_demo
-
-        run_shoutout_demo(runtime, "2026-10", echo)
-
-        # -- partner standing: one partner slides down the ladder, one comes back ------
-        from bot.demo.standing import run_standing_demo
-
-        run_standing_demo(runtime, echo)
-
-        # -- the public pages: profiles, fair referrals, the static site -----------------
-        from bot.demo.directory import run_directory_demo
-
-        run_directory_demo(runtime, folder, echo)
-
-        # -- the forum: a signed accepted-solution webhook becomes a support credit -----
-        from bot.demo.discourse import run_discourse_demo
-
-        run_discourse_demo(runtime, echo)
-
-        # -- Slack: a thank-you in a thread, a question, a team lead's Yes, a credit ------
-        from bot.demo.slack import replay_slack_conversation
-
-        replay_slack_conversation(runtime, echo)
-
-        # -- Distinguished Contributors: a nomination, the panel's votes, the decision ----
-        from bot.demo.distinguished import run_distinguished_demo
-
-        run_distinguished_demo(runtime, echo)
-
+        _add_people(runtime)
+        text = _the_ledger(runtime, folder, echo)
+        _the_features(runtime, folder, echo)
         return text
     finally:
         runtime.close()
+
+
+def _add_people(runtime: Runtime) -> None:
+    """The sample community's members with their identities (Jon joins in October)."""
+    with runtime.uow() as uow:
+        for name, slack, forum, email in DEMO_PEOPLE:
+            identities = [Identity(IdentityKind.EMAIL, email)]
+            if slack:
+                identities.append(Identity(IdentityKind.SLACK, slack))
+            if forum:
+                identities.append(Identity(IdentityKind.DISCOURSE, forum))
+            joined = datetime(2026, 8, 1, tzinfo=UTC)
+            if email.startswith("jon"):
+                joined = datetime(2026, 10, 3, tzinfo=UTC)
+            member, _ = ensure_member(uow, runtime.config, identities, name, joined)
+            uow.members.seen(member.id, joined)
+        uow.commit()
+
+
+def _the_ledger(runtime: Runtime, folder: Path, echo: Callable[[str], None]) -> str:
+    """Credits imported, a member moved between organisations, October's report."""
+    config = runtime.config
+    credits_file = folder / "credits.jsonl"
+    credits_file.write_text(
+        "".join(json.dumps(line) + "\n" for line in demo_credits()), encoding="utf-8"
+    )
+    result = import_credits(runtime, credits_file)
+    echo(f"imported {result.added} credits from {credits_file}")
+
+    with runtime.uow() as uow:
+        carol = uow.members.find(Identity(IdentityKind.SLACK, "U0CAROL"))
+        assert carol is not None
+        moved = set_affiliation(
+            uow, config, carol.id, "beta", date(2026, 10, 1), DEMO_NOW, by="demo"
+        )
+        uow.commit()
+    echo(f"Carol Diaz moved from Acme to Beta on 2026-10-01: {moved} credits re-attributed")
+
+    with runtime.reader() as uow:
+        report = monthly_report(uow, config, Month(2026, 10))
+    text = render_text(report)
+    echo("")
+    echo(text)
+    return text
+
+
+def _the_features(runtime: Runtime, folder: Path, echo: Callable[[str], None]) -> None:
+    """Each feature's demo step, one after the other."""
+    # -- the monthly shout-out: what it would post in Slack and on the forum ---------
+    from bot.demo.shoutout import run_shoutout_demo
+
+    run_shoutout_demo(runtime, "2026-10", echo)
+
+    # -- partner standing: one partner slides down the ladder, one comes back ------
+    from bot.demo.standing import run_standing_demo
+
+    run_standing_demo(runtime, echo)
+
+    # -- the public pages: profiles, fair referrals, the static site -----------------
+    from bot.demo.directory import run_directory_demo
+
+    run_directory_demo(runtime, folder, echo)
+
+    # -- the forum: a signed accepted-solution webhook becomes a support credit -----
+    from bot.demo.discourse import run_discourse_demo
+
+    run_discourse_demo(runtime, echo)
+
+    # -- Slack: a thank-you in a thread, a question, a team lead's Yes, a credit ------
+    from bot.demo.slack import replay_slack_conversation
+
+    replay_slack_conversation(runtime, echo)
+
+    # -- Distinguished Contributors: a nomination, the panel's votes, the decision ----
+    from bot.demo.distinguished import run_distinguished_demo
+
+    run_distinguished_demo(runtime, echo)

@@ -9,34 +9,31 @@ a team lead presses "Yes" on the question, and the credit lands in the ledger.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
+from bot.demo.slack_workspace import (
+    BOT_USER,
+    HELP,
+    LEAD,
+    PEOPLE,
+    TEAM,
+    Echo,
+    RecordingSlack,
+    envelope,
+    message_event,
+    readable,
+)
+from bot.demo.threads import replay_more_threads
 from bot.messages.slack.blocks import ACTION_TYPE, ACTION_YES, BLOCK_PREFIX
 from bot.runtime import Runtime
 from bot.slack.handlers.answers import Answer
 from bot.slack.handlers.services import SlackServices
 from scoring.models import Identity, IdentityKind
 
-Echo = Callable[[str], None]
-Blocks = list[dict[str, Any]]
-
-BOT_USER = "U0CREDITBOT"
-HELP = "C0HELP"
-TEAM = "T0DEMO"
-LEAD = "U0LEAD"
 THREAD_TS = "1793520000.000100"  # 2026-11-01 08:00 UTC
 ANSWER_TS = "1793521200.000200"
 THANKS_TS = "1793521800.000300"
 
-PEOPLE = {
-    "U0DMITRI": ("Dmitri Ivanov", "dmitri@beta.example"),
-    "U0GRACE": ("Grace Kim", "grace@gamma.example"),
-    LEAD: ("Lee Lead", "lee@project.example"),
-    "U0PAULA": ("Paula Souza", "paula@beta.example"),
-    "U0OMAR": ("Omar Haddad", "omar@gamma.example"),
-}
 THREAD = [
     (THREAD_TS, "U0DMITRI", "How do I get the grade export to include late submissions?"),
     (
@@ -46,159 +43,6 @@ THREAD = [
     ),
 ]
 THANKS = "thanks <@U0GRACE>, that fixed it!"
-
-
-class RecordingSlack:
-    """A stand-in Web API: a small workspace to read from; posts are printed, not sent."""
-
-    def __init__(self, echo: Echo, channel_names: dict[str, str]) -> None:
-        self._echo = echo
-        self._names = channel_names
-        self._posted = 0
-        self.messages: list[dict[str, Any]] = []
-
-    def _channel(self, channel: str) -> str:
-        return "#" + self._names.get(channel, channel)
-
-    def _show(self, what: str, text: str, blocks: Blocks | None) -> None:
-        self._echo(f"  -> {what}:")
-        for line in _render(text, blocks):
-            self._echo(f"       {line}")
-
-    def post_message(
-        self, channel: str, text: str, blocks: Blocks | None = None, thread_ts: str | None = None
-    ) -> str:
-        self._posted += 1
-        self._show(f"would post in {self._channel(channel)}", text, blocks)
-        return f"1793523600.{self._posted:06d}"
-
-    def update_message(
-        self, channel: str, ts: str, text: str, blocks: Blocks | None = None
-    ) -> None:
-        self._show(f"would update the question in {self._channel(channel)}", text, blocks)
-
-    def post_ephemeral(
-        self, channel: str, user: str, text: str, blocks: Blocks | None = None
-    ) -> None:
-        self._show(f"would tell {user} privately", text, blocks)
-
-    def send_dm(self, user: str, text: str, blocks: Blocks | None = None) -> str:
-        self._show(f"would message {user}", text, blocks)
-        return "1793523600.999999"
-
-    def user_info(self, user_id: str) -> dict[str, Any]:
-        name, email = PEOPLE[user_id]
-        return {
-            "id": user_id,
-            "name": name.split()[0].lower(),
-            "real_name": name,
-            "is_bot": False,
-            "deleted": False,
-            "profile": {"real_name": name, "email": email},
-        }
-
-    def permalink(self, channel: str, ts: str) -> str | None:
-        return f"https://demo.slack.example/archives/{channel}/p{ts.replace('.', '')}"
-
-    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        self._show(f"would publish the App Home of {user_id}", "", view.get("blocks"))
-
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        self._show("would open a form", "", view.get("blocks"))
-
-    def thread_replies(self, channel: str, thread_ts: str, before: str) -> list[dict[str, Any]]:
-        return [
-            m
-            for m in self.messages
-            if m["channel"] == channel
-            and m.get("thread_ts", m["ts"]) == thread_ts
-            and float(m["ts"]) < float(before)
-        ]
-
-    def who_am_i(self) -> dict[str, Any]:
-        return {"user_id": BOT_USER, "bot_id": "B0CREDITBOT", "team_id": TEAM}
-
-    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
-        return next((m for m in self.messages if (m["channel"], m["ts"]) == (channel, ts)), None)
-
-
-_MARKUP = re.compile(r"<([@#!])?([^>|]+)(?:\|([^>]*))?>")
-_CHANNEL_NAMES = {HELP: "help"}
-
-
-def readable(text: str) -> str:
-    """Slack markup as a person sees it: names for mentions, labels for links."""
-
-    def one(match: re.Match[str]) -> str:
-        sigil, target, label = match.groups()
-        if sigil == "@":
-            return "@" + PEOPLE.get(target, (target, ""))[0]
-        if sigil == "#":
-            return "#" + _CHANNEL_NAMES.get(target, label or target)
-        if sigil == "!":
-            return "@" + (label or target)
-        return f"{label} ({target})" if label else target
-
-    return _MARKUP.sub(one, text)
-
-
-def _render(text: str, blocks: Blocks | None) -> list[str]:
-    """Blocks as a few lines of text (sections, context, buttons and menus)."""
-    if not blocks:
-        return [readable(line) for line in text.splitlines()]
-    return [readable(line) for line in _render_blocks(blocks)]
-
-
-def _render_blocks(blocks: Blocks) -> list[str]:
-    lines: list[str] = []
-    for block in blocks:
-        if block.get("type") in ("section", "header"):
-            lines.extend(block["text"]["text"].splitlines())
-        elif block.get("type") == "context":
-            lines.extend(e.get("text", "") for e in block.get("elements", []))
-        elif block.get("type") == "actions":
-            controls = []
-            for element in block.get("elements", []):
-                if element.get("type") == "static_select":
-                    chosen = (element.get("initial_option") or {}).get("value", "")
-                    controls.append(f"[type: {chosen} v]")
-                else:
-                    controls.append(f"[{element['text']['text']}]")
-            lines.append(" ".join(controls))
-    return lines
-
-
-def _envelope(event: dict[str, Any], event_id: str, event_time: int) -> dict[str, Any]:
-    """An Events API envelope as Slack sends it."""
-    return {
-        "token": "demo-verification-token",
-        "team_id": TEAM,
-        "api_app_id": "A0DEMO",
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": event_time,
-        "authorizations": [
-            {"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True}
-        ],
-    }
-
-
-def _message(user: str, text: str, ts: str, thread_ts: str | None = None) -> dict[str, Any]:
-    event = {
-        "type": "message",
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "channel": HELP,
-        "event_ts": ts,
-        "channel_type": "channel",
-        "team": TEAM,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-        event["parent_user_id"] = "U0DMITRI"
-    return event
 
 
 def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
@@ -212,11 +56,11 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
     echo("")
     echo("Slack: a thank-you in a thread becomes a question, and a team lead's Yes a credit")
     for index, (ts, user, text) in enumerate(THREAD):
-        slack.messages.append(_message(user, text, ts, THREAD_TS if index else None))
+        slack.messages.append(message_event(user, text, ts, THREAD_TS if index else None))
         echo(f"  #help {'  ↳ ' if index else ''}{names[user]}: {readable(text)}")
         services.events.on_message(
-            _envelope(
-                _message(user, text, ts, THREAD_TS if index else None),
+            envelope(
+                message_event(user, text, ts, THREAD_TS if index else None),
                 f"Ev0DEMO{index}",
                 int(float(ts)),
             ),
@@ -224,8 +68,10 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
         )
     echo(f"  #help   ↳ {names['U0DMITRI']}: {readable(THANKS)}")
     outcome = services.events.on_message(
-        _envelope(
-            _message("U0DMITRI", THANKS, THANKS_TS, THREAD_TS), "Ev0DEMO9", int(float(THANKS_TS))
+        envelope(
+            message_event("U0DMITRI", THANKS, THANKS_TS, THREAD_TS),
+            "Ev0DEMO9",
+            int(float(THANKS_TS)),
         ),
         BOT_USER,
     )
@@ -234,8 +80,19 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
         return
 
     echo(f"  {names[LEAD]} chooses 'support' and presses [Yes, credit it]")
-    block_id = f"{BLOCK_PREFIX}{outcome.suggestion_id}"
-    click = {
+    answer = Answer.from_block_actions(_yes_click(outcome.suggestion_id, review), accept=True)
+    assert answer is not None
+    note = services.answers.answer(answer)
+    if note:
+        echo(f"  ({note})")
+    _show_credits(runtime, echo)
+    replay_more_threads(services, slack, echo)
+
+
+def _yes_click(suggestion_id: int, review: str) -> dict[str, Any]:
+    """The team lead's click on [Yes, credit it] with 'support' chosen, as Slack sends it."""
+    block_id = f"{BLOCK_PREFIX}{suggestion_id}"
+    return {
         "type": "block_actions",
         "user": {"id": LEAD, "username": "lee", "team_id": TEAM},
         "container": {"type": "message", "message_ts": "1793523600.000001", "channel_id": review},
@@ -252,17 +109,16 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
                 "action_id": ACTION_YES,
                 "block_id": block_id,
                 "type": "button",
-                "value": str(outcome.suggestion_id),
+                "value": str(suggestion_id),
                 "action_ts": "1793523700.000001",
             }
         ],
     }
-    answer = Answer.from_block_actions(click, accept=True)
-    assert answer is not None
-    note = services.answers.answer(answer)
-    if note:
-        echo(f"  ({note})")
 
+
+def _show_credits(runtime: Runtime, echo: Echo) -> None:
+    """Grace's credits from Slack, as the ledger holds them."""
+    config = runtime.config
     with runtime.reader() as uow:
         grace = uow.members.find(Identity(IdentityKind.SLACK, "U0GRACE"))
         assert grace is not None
@@ -275,7 +131,3 @@ def replay_slack_conversation(runtime: Runtime, echo: Echo) -> None:
             f"{local.strftime('%Y-%m-%d %H:%M')} {config.timezone} (the time of her answer), "
             f"for {organisations.get(credit.organisation or '', 'no organisation')}"
         )
-
-    from bot.demo.threads import replay_more_threads  # it builds on this module
-
-    replay_more_threads(services, slack, echo)

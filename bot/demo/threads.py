@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.demo.slack import PEOPLE, Echo, RecordingSlack, _envelope, _message, readable
+from bot.demo.slack_workspace import PEOPLE, Echo, RecordingSlack, envelope, message_event, readable
 from bot.slack.handlers.services import SlackServices
 
 PORTUGUESE = [
@@ -40,13 +40,13 @@ def replay_more_threads(services: SlackServices, slack: RecordingSlack, echo: Ec
         parent = thread[0][0]
         for index, (ts, user, text) in enumerate(thread):
             thread_ts = parent if index else None
-            message: dict[str, Any] = _message(user, text, ts, thread_ts)
+            message: dict[str, Any] = message_event(user, text, ts, thread_ts)
             message["parent_user_id"] = thread[0][1]
             if index < len(thread) - 1:
                 slack.messages.append(message)
             echo(f"  #help {'  ↳ ' if index else ''}{names[user]}: {readable(text)}")
             outcome = services.events.on_message(
-                _envelope(message, f"Ev0DEMOX{parent[-6:]}{index}", int(float(ts))), "U0CREDITBOT"
+                envelope(message, f"Ev0DEMOX{parent[-6:]}{index}", int(float(ts))), "U0CREDITBOT"
             )
         if outcome.suggestion_id is None:
             echo(f"  (no question: {outcome.detail})")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.messages.escaping import discourse_markdown_text, discourse_mention
+from bot.messages.words import plural
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,6 @@ class Announcement:
     @property
     def total(self) -> int:
         return sum(len(t.people) for t in self.tracks) + self.unnamed
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """``1 year`` / ``2 years``."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def unnamed_line(count: int) -> str:

@@ -159,59 +159,87 @@ def deliver_due(
         )
         uow.commit()
 
-    paused: set[str] = set()  # services that said "slow down" in this round
-    held: set[tuple[str, str]] = set()  # targets whose earlier message must go first
+    sending = _Round(runtime, slack, discourse, owner, pacer, rng, clock, result)
     for message in claimed:
-        if message.channel in paused or (message.channel, message.target) in held:
-            with runtime.uow() as uow:
-                uow.outbox.release(message.id, owner)
+        sending.deliver(message)
+    return result
+
+
+@dataclass
+class _Round:
+    """One round of ``deliver_due``: sends the claimed messages one by one, holding back
+    what must wait behind an earlier failure, and records each result."""
+
+    runtime: Runtime
+    slack: SlackSender | None
+    discourse: DiscourseSender | None
+    owner: str
+    pacer: Pacer
+    rng: random.Random | None
+    clock: Clock
+    result: DeliveryResult
+    paused: set[str] = field(default_factory=set)
+    """Services that said "slow down" in this round."""
+    held: set[tuple[str, str]] = field(default_factory=set)
+    """Targets whose earlier message must go first."""
+
+    def deliver(self, message: OutboxMessage) -> None:
+        if message.channel in self.paused or (message.channel, message.target) in self.held:
+            with self.runtime.uow() as uow:
+                uow.outbox.release(message.id, self.owner)
                 uow.commit()
-            result.released.append(message.key)
-            continue
+            self.result.released.append(message.key)
+            return
         if message.resumed:
             log.warning(
                 "outbox message %s was being sent by a worker that stopped; "
                 "sending it again (it may already have arrived once)",
                 message.log_name,
             )
+        sent, ref = self._send(message)
+        if not sent:
+            return
+        with self.runtime.uow() as uow:
+            uow.outbox.mark_sent(message.id, ref, self.clock())
+            uow.commit()
+        log.info("outbox message %s sent", message.log_name)
+        self.result.sent.append(Delivered(message.key, ref))
+
+    def _send(self, message: OutboxMessage) -> tuple[bool, str | None]:
+        """Sent and the message's reference; or not sent, the failure recorded."""
         paced = message.channel == SLACK
         if paced:
-            pacer.wait_for(message.target)
+            self.pacer.wait_for(message.target)
         try:
-            ref = _send(runtime, message, slack, discourse)
+            return True, _send(self.runtime, message, self.slack, self.discourse)
         except ExternalServiceError as error:
-            record = _record_failure(runtime, message, error, rng, clock())
-            if record.status == "failed":
-                result.failed.append(Undelivered(message.key, str(error)))
-            else:
-                result.retrying.append(Undelivered(message.key, str(error), record.next_attempt_at))
-                held.add((message.channel, message.target))
-                if error.retry_after is not None:
-                    paused.add(message.channel)
-            continue
+            self._failed(message, error)
         except _Permanent as error:
-            with runtime.uow() as uow:
+            with self.runtime.uow() as uow:
                 uow.outbox.mark_failed(message.id, str(error))
                 uow.commit()
-            result.failed.append(Undelivered(message.key, str(error)))
-            continue
+            self.result.failed.append(Undelivered(message.key, str(error)))
         except Exception as error:  # a bug or an unexpected answer: retry, keep the worker up
             log.exception("outbox message %s raised", message.log_name)
             wrapped = ExternalServiceError(message.channel, f"{type(error).__name__}: {error}")
-            record = _record_failure(runtime, message, wrapped, rng, clock())
-            bucket = result.failed if record.status == "failed" else result.retrying
+            record = _record_failure(self.runtime, message, wrapped, self.rng, self.clock())
+            bucket = self.result.failed if record.status == "failed" else self.result.retrying
             bucket.append(Undelivered(message.key, str(wrapped), record.next_attempt_at))
-            held.add((message.channel, message.target))
-            continue
+            self.held.add((message.channel, message.target))
         finally:
             if paced:
-                pacer.sent(message.target)
-        with runtime.uow() as uow:
-            uow.outbox.mark_sent(message.id, ref, clock())
-            uow.commit()
-        log.info("outbox message %s sent", message.log_name)
-        result.sent.append(Delivered(message.key, ref))
-    return result
+                self.pacer.sent(message.target)
+        return False, None
+
+    def _failed(self, message: OutboxMessage, error: ExternalServiceError) -> None:
+        record = _record_failure(self.runtime, message, error, self.rng, self.clock())
+        if record.status == "failed":
+            self.result.failed.append(Undelivered(message.key, str(error)))
+            return
+        self.result.retrying.append(Undelivered(message.key, str(error), record.next_attempt_at))
+        self.held.add((message.channel, message.target))
+        if error.retry_after is not None:
+            self.paused.add(message.channel)
 
 
 def _record_failure(

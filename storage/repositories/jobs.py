@@ -118,21 +118,19 @@ class JobRunRepository:
 
     def finish(self, job: str, period: str, owner: str, now: datetime) -> bool:
         """Mark our run done; False if the claim is no longer ours (then do not commit)."""
-        result = self._session.execute(
-            update(JobRunRow)
-            .where(
-                _run.job == job,
-                _run.period == period,
-                _run.claimed_by == owner,
-                _run.status == RUNNING,
-            )
-            .values(status=DONE, finished_at=now, lease_until=None, error=None)
-            .execution_options(synchronize_session=False)
-        )
-        return int(getattr(result, "rowcount", 0)) == 1
+        return self._end_own_run(job, period, owner, status=DONE, finished_at=now, error=None)
 
     def fail(self, job: str, period: str, owner: str, now: datetime, error: str) -> bool:
         """Mark our run failed (it may be claimed again); False if it is not ours."""
+        return self._end_own_run(
+            job, period, owner, status=FAILED, finished_at=now, error=error[:2000]
+        )
+
+    def _end_own_run(
+        self, job: str, period: str, owner: str, **values: str | datetime | None
+    ) -> bool:
+        """Set ``values`` on our running claim and release its lease; False if it is
+        not ours (any more)."""
         result = self._session.execute(
             update(JobRunRow)
             .where(
@@ -141,7 +139,7 @@ class JobRunRepository:
                 _run.claimed_by == owner,
                 _run.status == RUNNING,
             )
-            .values(status=FAILED, finished_at=now, lease_until=None, error=error[:2000])
+            .values(lease_until=None, **values)
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0)) == 1

@@ -12,8 +12,8 @@ from bot.messages.distinguished import (
     announcement_text,
     announcement_title,
 )
+from bot.messages.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
 from bot.messages.slack.recognition import announcement_message
-from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_SECTION_CHARS
 from bot.services.distinguished.recognition import badge_description
 
 

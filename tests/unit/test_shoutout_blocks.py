@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages.slack.shoutout import MAX_BLOCKS, draft_message, shoutout_message
+from bot.messages.slack.limits import MAX_BLOCKS
+from bot.messages.slack.shoutout import draft_message, shoutout_message
 from scoring.shoutout import (
     Correction,
     PointsChange,

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.messages.escaping import slack_text, slack_text_keeping_mentions
 from bot.messages.slack.manager import ManagerHome, manager_blocks
+from bot.messages.words import plural
 from scoring.evidence import evidence
 from scoring.models import Credit
 from scoring.suggestions import Suggestion, SuggestionStatus
@@ -48,7 +49,7 @@ def _context(text: str) -> dict[str, Any]:
 
 
 def _option(name: str, points: int) -> dict[str, Any]:
-    return {"text": _plain(f"{name} ({points} point{'s' if points != 1 else ''})"), "value": name}
+    return {"text": _plain(f"{name} ({plural(points, 'point')})"), "value": name}
 
 
 FORUM_CHANNEL = "forum"  # a held accepted solution (bot.services.ledger.caps)
@@ -142,7 +143,7 @@ def answered_message(suggestion: Suggestion, credit: Credit | None) -> tuple[str
     if suggestion.status == SuggestionStatus.ACCEPTED:
         kind = credit.type if credit is not None else suggestion.decided_type
         points = credit.points if credit is not None else None
-        worth = f", {points} point{'s' if points != 1 else ''}" if points else ""
+        worth = f", {plural(points, 'point')}" if points else ""
         outcome = f":white_check_mark: Credited as *{kind}*{worth} by {who}"
         short = f"Credited as {kind} by {who}"
     else:
@@ -173,17 +174,13 @@ class CreditsSummary:
     recent: tuple[Credit, ...] = ()
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary_lines(summary: CreditsSummary) -> list[str]:
     """The summary in a few lines of mrkdwn."""
     lines = [
-        f"*{summary.month_label}:* {_plural(summary.month_points, 'point')} "
-        f"from {_plural(summary.month_credits, 'credit')}",
-        f"*All time:* {_plural(summary.total_points, 'point')} "
-        f"from {_plural(summary.total_credits, 'credit')}",
+        f"*{summary.month_label}:* {plural(summary.month_points, 'point')} "
+        f"from {plural(summary.month_credits, 'credit')}",
+        f"*All time:* {plural(summary.total_points, 'point')} "
+        f"from {plural(summary.total_credits, 'credit')}",
     ]
     organisation = slack_text(summary.organisation or "")
     if summary.organisation is None:
@@ -204,7 +201,7 @@ def me_text(summary: CreditsSummary) -> str:
         head = "You have no credits yet. Help someone in a thread or on the forum!"
         return "\n".join([head, *summary_lines(summary)[2:]])
     recent = [
-        f"• {c.occurred_at.date().isoformat()} {c.type}, {_plural(c.points, 'point')}"
+        f"• {c.occurred_at.date().isoformat()} {c.type}, {plural(c.points, 'point')}"
         + f" (credit {c.id})"
         + (f": {slack_text(evidence(c))}" if evidence(c) else "")
         for c in summary.recent

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from bot.messages.escaping import slack_text, slack_text_keeping_mentions
+from bot.messages.slack.limits import MAX_FALLBACK_CHARS, MAX_HEADER_CHARS, MAX_SECTION_CHARS, cut
+from bot.messages.words import plural
 
 ACTION_APPROVE = "dc_vote_approve"
 ACTION_DECLINE = "dc_vote_decline"
@@ -27,9 +29,6 @@ ACTION_ABSTAIN = "dc_vote_abstain"
 VOTE_ACTIONS = {ACTION_APPROVE: "approve", ACTION_DECLINE: "decline", ACTION_ABSTAIN: "abstain"}
 BLOCK_PREFIX = "dc_nomination:"
 
-MAX_SECTION_CHARS = 3000
-MAX_HEADER_CHARS = 150
-MAX_FALLBACK_CHARS = 3000
 MAX_LINKS_SHOWN = 10
 
 Block = dict[str, Any]
@@ -64,35 +63,27 @@ class NominationView(Protocol):
     def evidence(self) -> Mapping[str, Any]: ...
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION_CHARS)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION_CHARS)}}
 
 
 def _context(text: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": _cut(text, MAX_SECTION_CHARS)}],
+        "elements": [{"type": "mrkdwn", "text": cut(text, MAX_SECTION_CHARS)}],
     }
 
 
 def _header(text: str) -> Block:
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": _cut(text, MAX_HEADER_CHARS), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(text, MAX_HEADER_CHARS), "emoji": True},
     }
 
 
 def _quote(text: str) -> str:
     lines = text.strip().splitlines() or [""]
     return "\n".join("> " + line for line in lines)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 # -- the credit history -------------------------------------------------------------------
@@ -135,9 +126,9 @@ def _month_label(month: str) -> str:
 
 
 def _points_text(points: int | None, credits: int | None) -> str:
-    text = f"{points} pt{'' if points == 1 else 's'}" if points is not None else "?"
+    text = plural(points, "pt") if points is not None else "?"
     if credits is not None:
-        text += f" ({_plural(credits, 'credit')})"
+        text += f" ({plural(credits, 'credit')})"
     return text
 
 
@@ -214,8 +205,8 @@ def _body(nomination: NominationView, track_name: str, nominee_name: str) -> lis
     blocks: list[Block] = [
         _header(f"{nominee_name} for {track_name}"),
         _section(
-            f"*Nominee:* {slack_text(_cut(nominee_name, 300))} · "
-            f"*Track:* {slack_text(_cut(track_name, 300))}\n"
+            f"*Nominee:* {slack_text(cut(nominee_name, 300))} · "
+            f"*Track:* {slack_text(cut(track_name, 300))}\n"
             f"*Nominated by* <@{nomination.nominator}> for the {nomination.cycle} cycle"
         ),
         _section(
@@ -231,7 +222,7 @@ def _body(nomination: NominationView, track_name: str, nominee_name: str) -> lis
 
 
 def _fallback(text: str) -> str:
-    return _cut(text, MAX_FALLBACK_CHARS)
+    return cut(text, MAX_FALLBACK_CHARS)
 
 
 def _button(action_id: str, label: str, nomination_id: int, style: str | None = None) -> Block:
@@ -292,7 +283,7 @@ def tally_text(tally: Any) -> str:
     )
     seats = _tally_value(tally, "seats")
     if isinstance(seats, int) and seats > 0:
-        text += f" · {sum(counts.values())} of {_plural(seats, 'seat')} voted"
+        text += f" · {sum(counts.values())} of {plural(seats, 'seat')} voted"
     return text
 
 

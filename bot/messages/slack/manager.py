@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.messages.slack.limits import MAX_SECTION_CHARS
 from bot.messages.slack.standing import PartnerFigures, partner_line
 from scoring.months import Month
 from scoring.suggestions import Suggestion
@@ -17,7 +18,6 @@ from storage.repositories.jobs import JobRun
 
 STALE_DAYS = 3
 SHOWN = 10
-_MAX_SECTION = 3000
 
 Blocks = list[dict[str, object]]
 
@@ -33,7 +33,10 @@ class ManagerHome:
 
 
 def _section(lines: Sequence[str]) -> dict[str, object]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:_MAX_SECTION]}}
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "\n".join(lines)[:MAX_SECTION_CHARS]},
+    }
 
 
 def _question(question: Suggestion) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.messages.slack.limits import MAX_INPUT_CHARS, MAX_LABEL_CHARS, MAX_OPTION_CHARS
 from scoring.distinguished import Track
 from scoring.nominations import JUSTIFICATION_MAX_CHARS, MAX_LINKS
 
@@ -36,7 +37,7 @@ ACTIONS = {
 MAX_OPTIONS = 100
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+def _plain(text: str, limit: int = MAX_OPTION_CHARS) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:limit], "emoji": True}
 
 
@@ -46,12 +47,12 @@ def _input(
     block: dict[str, Any] = {
         "type": "input",
         "block_id": BLOCKS[field],
-        "label": _plain(label, 2000),
+        "label": _plain(label, MAX_LABEL_CHARS),
         "element": {"action_id": ACTIONS[field], **element},
         "optional": optional,
     }
     if hint:
-        block["hint"] = _plain(hint, 2000)
+        block["hint"] = _plain(hint, MAX_LABEL_CHARS)
     return block
 
 
@@ -74,54 +75,71 @@ def nomination_form(
         }
     ]
     if for_people:
-        people_tracks = ", ".join(t.name for t in for_people)
-        blocks.append(
-            _input(
-                "nominee",
-                "Person",
-                {"type": "users_select", "placeholder": _plain("Choose a person")},
-                optional=bool(for_orgs),
-                hint=f"For {people_tracks}. You may nominate yourself.",
-            )
-        )
+        blocks.append(_person_input(for_people, optional=bool(for_orgs)))
     if for_orgs:
-        org_tracks = ", ".join(t.name for t in for_orgs)
-        if organisations and len(organisations) <= MAX_OPTIONS:
-            element: dict[str, Any] = {
-                "type": "static_select",
-                "placeholder": _plain("Choose an organisation"),
-                "options": [
-                    {"text": _plain(name or slug), "value": slug} for slug, name in organisations
-                ],
-            }
-        else:
-            element = {
-                "type": "plain_text_input",
-                "placeholder": _plain("The organisation's slug, e.g. acme"),
-                "max_length": 60,
-            }
-        blocks.append(
-            _input(
-                "organisation",
-                "Organisation",
-                element,
-                optional=bool(for_people),
-                hint=f"For {org_tracks} only.",
-            )
-        )
-    blocks.append(
-        _input(
-            "track",
-            "Track",
-            {
-                "type": "static_select",
-                "placeholder": _plain("Choose a track"),
-                "options": [{"text": _plain(t.name), "value": t.key} for t in tracks][:MAX_OPTIONS],
-            },
-            optional=False,
-        )
+        blocks.append(_organisation_input(for_orgs, organisations, optional=bool(for_people)))
+    blocks += [_track_input(tracks), *_why_inputs()]
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": _plain("Nominate", 24),
+        "submit": _plain("Nominate", 24),
+        "close": _plain("Cancel", 24),
+        "blocks": blocks,
+    }
+
+
+def _person_input(for_people: Sequence[Track], *, optional: bool) -> dict[str, Any]:
+    people_tracks = ", ".join(t.name for t in for_people)
+    return _input(
+        "nominee",
+        "Person",
+        {"type": "users_select", "placeholder": _plain("Choose a person")},
+        optional=optional,
+        hint=f"For {people_tracks}. You may nominate yourself.",
     )
-    blocks.append(
+
+
+def _organisation_input(
+    for_orgs: Sequence[Track], organisations: Sequence[tuple[str, str]], *, optional: bool
+) -> dict[str, Any]:
+    """A list of the organisations when Slack can show them all, else their slug typed."""
+    org_tracks = ", ".join(t.name for t in for_orgs)
+    if organisations and len(organisations) <= MAX_OPTIONS:
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "placeholder": _plain("Choose an organisation"),
+            "options": [
+                {"text": _plain(name or slug), "value": slug} for slug, name in organisations
+            ],
+        }
+    else:
+        element = {
+            "type": "plain_text_input",
+            "placeholder": _plain("The organisation's slug, e.g. acme"),
+            "max_length": 60,
+        }
+    return _input(
+        "organisation", "Organisation", element, optional=optional, hint=f"For {org_tracks} only."
+    )
+
+
+def _track_input(tracks: Sequence[Track]) -> dict[str, Any]:
+    return _input(
+        "track",
+        "Track",
+        {
+            "type": "static_select",
+            "placeholder": _plain("Choose a track"),
+            "options": [{"text": _plain(t.name), "value": t.key} for t in tracks][:MAX_OPTIONS],
+        },
+        optional=False,
+    )
+
+
+def _why_inputs() -> list[dict[str, Any]]:
+    """The justification and the evidence links."""
+    return [
         _input(
             "justification",
             "Why?",
@@ -132,30 +150,20 @@ def nomination_form(
                 "placeholder": _plain("What did they do for the community this year?"),
             },
             optional=False,
-        )
-    )
-    blocks.append(
+        ),
         _input(
             "links",
             "Evidence links",
             {
                 "type": "plain_text_input",
                 "multiline": True,
-                "max_length": 3000,
+                "max_length": MAX_INPUT_CHARS,
                 "placeholder": _plain("https://... (one per line)"),
             },
             optional=True,
             hint=f"Pull requests, talks, posts, threads: one link per line, at most {MAX_LINKS}.",
-        )
-    )
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "title": _plain("Nominate", 24),
-        "submit": _plain("Nominate", 24),
-        "close": _plain("Cancel", 24),
-        "blocks": blocks,
-    }
+        ),
+    ]
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.messages.distinguished import plural, unnamed_line
+from bot.messages.distinguished import unnamed_line
 from bot.messages.escaping import slack_text
-from bot.messages.slack.shoutout import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS
+from bot.messages.slack.limits import (
+    MAX_BLOCKS,
+    MAX_FALLBACK_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_SECTION_CHARS,
+    cut,
+)
+from bot.messages.words import plural
 
 if TYPE_CHECKING:
     from bot.messages.distinguished import Announcement, Recognised
-
-MAX_FALLBACK_CHARS = 3000
 
 Block = dict[str, Any]
 
 
 def _section(text: str) -> Block:
-    if len(text) > MAX_SECTION_CHARS:
-        text = text[: MAX_SECTION_CHARS - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION_CHARS)}}
 
 
 def _packed(heading: str, lines: list[str]) -> list[Block]:

@@ -16,12 +16,15 @@ from typing import Any
 from bot.messages.escaping import slack_text
 from bot.messages.names import neutral_name, welcome_sentence
 from bot.messages.rendering import correction_lines, movement, signed
+from bot.messages.slack.limits import (
+    MAX_BLOCKS,
+    MAX_FALLBACK_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_SECTION_CHARS,
+    cut,
+)
+from bot.messages.words import plural
 from scoring.shoutout import PointsChange, ShoutoutContent, ShoutoutMember
-
-MAX_BLOCKS = 50
-MAX_SECTION_CHARS = 3000
-MAX_HEADER_CHARS = 150
-MAX_FALLBACK_CHARS = 3000
 
 Block = dict[str, Any]
 
@@ -37,9 +40,8 @@ def slack_mention(member: ShoutoutMember | PointsChange) -> str:
 
 
 def _section(text: str) -> Block:
-    if len(text) > MAX_SECTION_CHARS:
-        text = text[: MAX_SECTION_CHARS - 1] + "…"
     # verbatim: names are shown as written, never auto-linked (our own <@U…> still works)
+    text = cut(text, MAX_SECTION_CHARS)
     return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
@@ -93,9 +95,8 @@ def _newcomers(content: ShoutoutContent) -> str:
     if not content.new_contributors and not content.new_members:
         return "*New this month:* nobody yet. Maybe you, next month?"
     return (
-        f"*New this month:* {content.new_contributors} new contributor"
-        f"{'' if content.new_contributors == 1 else 's'} and {content.new_members} new member"
-        f"{'' if content.new_members == 1 else 's'}. Welcome! :wave:"
+        f"*New this month:* {plural(content.new_contributors, 'new contributor')} and "
+        f"{plural(content.new_members, 'new member')}. Welcome! :wave:"
     )
 
 
@@ -173,7 +174,7 @@ def fallback_text(content: ShoutoutContent) -> str:
     )
     if welcome:
         text += f" {welcome}"
-    return text if len(text) <= MAX_FALLBACK_CHARS else text[: MAX_FALLBACK_CHARS - 1] + "…"
+    return cut(text, MAX_FALLBACK_CHARS)
 
 
 def shoutout_message(content: ShoutoutContent, max_blocks: int = MAX_BLOCKS) -> dict[str, Any]:

@@ -160,6 +160,36 @@ def _resolve_org_nominee(uow: UnitOfWork, track: Track, nominee: str) -> tuple[s
     return org_key(org.slug), org.slug, org.name
 
 
+def _justification(chosen: Track, justification: str) -> str:
+    text = justification.strip()
+    if not text:
+        raise InvalidInput(
+            f"Please say why they deserve {chosen.name}: the justification cannot be empty."
+        )
+    if len(text) > MAX_JUSTIFICATION:
+        raise InvalidInput(
+            f"Please keep the justification under {MAX_JUSTIFICATION} characters "
+            "(link to longer evidence instead)."
+        )
+    return text
+
+
+def _cycle_open_for_nominations(config: ProgrammeConfig, now: datetime) -> tuple[Cycle, str]:
+    """The cycle of ``now`` and the review panel's channel, when the cycle takes
+    nominations and they have a panel to go to."""
+    day = local_day(now, config.tz)
+    cycle = cycle_for(day, config.distinguished.rules)
+    if not cycle.accepts_nominations(day):
+        raise InvalidInput(window_message(config, now))
+    review_channel = config.distinguished.review_channel
+    if not review_channel:
+        raise InvalidInput(
+            "Nominations are not set up yet: distinguished.review_channel is missing "
+            "from creditbot.yml."
+        )
+    return cycle, review_channel
+
+
 def nominate(
     uow: UnitOfWork,
     config: ProgrammeConfig,
@@ -176,28 +206,10 @@ def nominate(
     Stores the nomination with the nominee's 12-month credit history and queues the
     panel's message. Self-nomination is allowed.
     """
-    programme = config.distinguished
     chosen = track_or_error(config, track)
-    text = justification.strip()
-    if not text:
-        raise InvalidInput(
-            f"Please say why they deserve {chosen.name}: the justification cannot be empty."
-        )
-    if len(text) > MAX_JUSTIFICATION:
-        raise InvalidInput(
-            f"Please keep the justification under {MAX_JUSTIFICATION} characters "
-            "(link to longer evidence instead)."
-        )
+    text = _justification(chosen, justification)
     clean_links = _clean_links(links)
-    day = local_day(now, config.tz)
-    cycle = cycle_for(day, programme.rules)
-    if not cycle.accepts_nominations(day):
-        raise InvalidInput(window_message(config, now))
-    if not programme.review_channel:
-        raise InvalidInput(
-            "Nominations are not set up yet: distinguished.review_channel is missing "
-            "from creditbot.yml."
-        )
+    cycle, review_channel = _cycle_open_for_nominations(config, now)
     member_id: int | None = None
     org: str | None = None
     if chosen.nominee == "organisation":
@@ -218,7 +230,7 @@ def nominate(
         justification=text,
         links=clean_links,
         evidence=evidence,
-        review_channel=programme.review_channel,
+        review_channel=review_channel,
         now=now,
     )
     if stored is None:
@@ -228,7 +240,7 @@ def nominate(
         key_panel,
         "slack",
         "post",
-        programme.review_channel,
+        review_channel,
         nomination_payload(uow, config, stored, 0),
         now,
     )

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from bot.config import ProgrammeConfig
 from bot.services.distinguished.common import local_midnight, long_date, points_in_track
 from scoring.distinguished import (
+    TermDecision,
     Track,
     add_years,
     decide_term,
@@ -90,99 +91,134 @@ def review_terms(
     (or before: a missed day) is judged on its points in the track over the 12 months
     before its end; a reminder is sent once per term end.
     """
-    rules = config.distinguished.rules
     keys: list[str] = []
-    reminded = renewed = expired = lifetime = 0
+    counts = {"reminder": 0, "renewed": 0, "expired": 0, "lifetime": 0}
     for membership in uow.distinguished.all_memberships(statuses=(ACTIVE,)):
         if membership.ends is None:
             continue
         track = _track_of(config, membership.track)
-        ends = membership.ends
-        status, renewals = ACTIVE, membership.renewed_count
-        last = None
-        while ends <= today and status == ACTIVE:
-            start, end = renewal_window(ends)
-            points = points_in_track(
-                uow,
-                config,
-                track,
-                member_id=membership.member_id,
-                org=membership.org,
-                start=local_midnight(start, config),
-                end=local_midnight(end, config),
-            )
-            last = decide_term(
-                first_started=membership.first_started or membership.started,
-                ends=ends,
-                points=points,
-                threshold=track.renewal_points,
-                rules=rules,
-            )
-            if last.outcome == "renewed":
-                assert last.new_ends is not None
-                ends, renewals = last.new_ends, renewals + 1
-            elif last.outcome == "lifetime":
-                status = LIFETIME
-            else:
-                status = EXPIRED
-        if last is not None:
-            new_ends = None if status == LIFETIME else ends
+        judged = _judge_ended_term(uow, config, membership, track, today)
+        if judged is not None:
+            status, ends, renewals, last = judged
             uow.distinguished.update_term(
-                membership.id, status=status, ends=new_ends, renewed_count=renewals
+                membership.id,
+                status=status,
+                ends=None if status == LIFETIME else ends,
+                renewed_count=renewals,
             )
-            if status == LIFETIME:
-                lifetime += 1
-                text = (
-                    f"You have been a {track.name} for {last.consecutive_years} consecutive "
-                    "years: your membership is now for life. Thank you!"
-                )
-                keys += _dm(uow, config, membership, "lifetime", last.ends, text, now)
-            elif status == EXPIRED:
-                expired += 1
-                text = (
-                    f"Your {track.name} term ended on {long_date(last.ends, year=True)}: "
-                    f"{last.points} points in the track over the last 12 months, "
-                    f"{last.threshold} were needed to renew. Thank you for everything you did; "
-                    "you can be nominated again in the next cycle."
-                )
-                keys += _dm(uow, config, membership, "expired", last.ends, text, now)
-            else:
-                renewed += 1
-                text = (
-                    f"Your {track.name} term is renewed until {long_date(ends, year=True)} "
-                    f"({last.points} points in the track over the last 12 months). Thank you!"
-                )
-                keys += _dm(uow, config, membership, "renewed", last.ends, text, now)
+            kind, text = _ended_term_text(track, status, ends, last)
+            keys += _dm(uow, config, membership, kind, last.ends, text, now)
+            counts[kind] += 1
             continue
-        months = rules.reminder_months_before
-        if reminder_due(ends, today, months) and membership.reminded_for != ends:
-            if not uow.distinguished.mark_reminded(membership.id, ends):
-                continue
-            start = add_years(ends, -1)
-            so_far = points_in_track(
-                uow,
-                config,
-                track,
-                member_id=membership.member_id,
-                org=membership.org,
-                start=local_midnight(start, config),
-                end=now,
-            )
-            if (
-                whole_years(membership.first_started or membership.started, ends)
-                >= rules.lifetime_after_years
-            ):
-                text = (
-                    f"Your {track.name} term ends on {long_date(ends, year=True)}; by then you "
-                    f"will have been a member for {rules.lifetime_after_years} consecutive "
-                    "years, which makes the membership lifetime."
-                )
-            else:
-                text = (
-                    f"Your {track.name} term ends on {long_date(ends, year=True)}. To renew it, "
-                    f"{track.renewal_points} points in the track are needed over the 12 months "
-                    f"before that day; you have {so_far} so far."
-                )
-            keys += _dm(uow, config, membership, "reminder", ends, text, now)
-            reminded += 1
-    return TermsOutcome(today, reminded, renewed, expired, lifetime, tuple(keys))
+        reminder = _reminder_text(uow, config, membership, track, today, now)
+        if reminder is not None:
+            keys += _dm(uow, config, membership, "reminder", membership.ends, reminder, now)
+            counts["reminder"] += 1
+    return TermsOutcome(
+        today,
+        counts["reminder"],
+        counts["renewed"],
+        counts["expired"],
+        counts["lifetime"],
+        tuple(keys),
+    )
+
+
+def _judge_ended_term(
+    uow: UnitOfWork, config: ProgrammeConfig, membership: Membership, track: Track, today: date
+) -> tuple[str, date, int, TermDecision] | None:
+    """The status, end date and renewal count of a membership whose term ended by
+    ``today`` (judged term after term, for missed days), with the last decision; None
+    when its term has not ended."""
+    assert membership.ends is not None
+    ends = membership.ends
+    status, renewals = ACTIVE, membership.renewed_count
+    last = None
+    while ends <= today and status == ACTIVE:
+        start, end = renewal_window(ends)
+        points = points_in_track(
+            uow,
+            config,
+            track,
+            member_id=membership.member_id,
+            org=membership.org,
+            start=local_midnight(start, config),
+            end=local_midnight(end, config),
+        )
+        last = decide_term(
+            first_started=membership.first_started or membership.started,
+            ends=ends,
+            points=points,
+            threshold=track.renewal_points,
+            rules=config.distinguished.rules,
+        )
+        if last.outcome == "renewed":
+            assert last.new_ends is not None
+            ends, renewals = last.new_ends, renewals + 1
+        elif last.outcome == "lifetime":
+            status = LIFETIME
+        else:
+            status = EXPIRED
+    return None if last is None else (status, ends, renewals, last)
+
+
+def _ended_term_text(track: Track, status: str, ends: date, last: TermDecision) -> tuple[str, str]:
+    """The kind of message (``lifetime``, ``expired``, ``renewed``) and its text."""
+    if status == LIFETIME:
+        return "lifetime", (
+            f"You have been a {track.name} for {last.consecutive_years} consecutive "
+            "years: your membership is now for life. Thank you!"
+        )
+    if status == EXPIRED:
+        return "expired", (
+            f"Your {track.name} term ended on {long_date(last.ends, year=True)}: "
+            f"{last.points} points in the track over the last 12 months, "
+            f"{last.threshold} were needed to renew. Thank you for everything you did; "
+            "you can be nominated again in the next cycle."
+        )
+    return "renewed", (
+        f"Your {track.name} term is renewed until {long_date(ends, year=True)} "
+        f"({last.points} points in the track over the last 12 months). Thank you!"
+    )
+
+
+def _reminder_text(
+    uow: UnitOfWork,
+    config: ProgrammeConfig,
+    membership: Membership,
+    track: Track,
+    today: date,
+    now: datetime,
+) -> str | None:
+    """The reminder of a term ending soon, marked as sent; None when none is due (or
+    another run marked it first)."""
+    rules = config.distinguished.rules
+    ends = membership.ends
+    assert ends is not None
+    if not reminder_due(ends, today, rules.reminder_months_before):
+        return None
+    if membership.reminded_for == ends or not uow.distinguished.mark_reminded(membership.id, ends):
+        return None
+    if (
+        whole_years(membership.first_started or membership.started, ends)
+        >= rules.lifetime_after_years
+    ):
+        return (
+            f"Your {track.name} term ends on {long_date(ends, year=True)}; by then you "
+            f"will have been a member for {rules.lifetime_after_years} consecutive "
+            "years, which makes the membership lifetime."
+        )
+    so_far = points_in_track(
+        uow,
+        config,
+        track,
+        member_id=membership.member_id,
+        org=membership.org,
+        start=local_midnight(add_years(ends, -1), config),
+        end=now,
+    )
+    return (
+        f"Your {track.name} term ends on {long_date(ends, year=True)}. To renew it, "
+        f"{track.renewal_points} points in the track are needed over the 12 months "
+        f"before that day; you have {so_far} so far."
+    )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.services.ledger.members import resolve_member
+from bot.services.organisations import known_organisation
 from scoring.records import ConductRecord
 from storage.uow import UnitOfWork
 
@@ -38,8 +39,7 @@ def add_conduct_record(
     if not note.strip():
         raise InvalidInput("--note must say what happened (it stays private)")
     if organisation is not None:
-        if uow.organisations.get(organisation) is None:
-            raise NotFound(f"no organisation with slug '{organisation}'")
+        known_organisation(uow, organisation)
         return uow.conduct.add(
             day, note.strip(), now, organisation=organisation, recorded_by=recorded_by
         )

@@ -6,7 +6,8 @@ import hashlib
 from datetime import datetime
 
 from bot.config import ProgrammeConfig
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
+from bot.services.organisations import known_organisation
 from scoring.attribution import resolve_organisation
 from scoring.bounds import check_moment
 from scoring.models import Credit, Member
@@ -56,8 +57,8 @@ def record_credit(
         raise InvalidInput(f"{member.name} is a bot; bots never earn credit")
     value = check_credit(config, type_name, points)
     check_moment(occurred_at, now.date(), what="date of the contribution")
-    if organisation is not None and uow.organisations.get(organisation) is None:
-        raise NotFound(f"no organisation with slug '{organisation}'")
+    if organisation is not None:
+        known_organisation(uow, organisation)
     day = occurred_at.astimezone(config.tz).date()
     resolved = resolve_organisation(organisation, uow.members.affiliations(member.id), day)
     credit = uow.credits.add(

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotFound
+from bot.services.organisations import known_organisation
 from scoring.attribution import (
     email_domain,
     is_public_domain,
@@ -113,8 +114,8 @@ def set_affiliation(
 
     Only the credits from ``start`` on are re-attributed; returns how many changed.
     """
-    if organisation is not None and uow.organisations.get(organisation) is None:
-        raise NotFound(f"no organisation with slug '{organisation}'")
+    if organisation is not None:
+        known_organisation(uow, organisation)
     current = uow.members.affiliations(member_id)
     new = set_manual_affiliation(current, member_id, organisation, start)
     return _store_affiliations(uow, config, member_id, new, start, now, by)

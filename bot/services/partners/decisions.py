@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import ProgrammeConfig
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.messages import standing as messages
+from bot.services.organisations import known_organisation
 from scoring.ladder import replay
 from scoring.models import Organisation
 from scoring.months import Month
@@ -111,9 +112,7 @@ def _waived(stored: StoredStanding) -> bool:
 
 
 def _partner(uow: UnitOfWork, slug: str) -> Organisation:
-    org = uow.organisations.get(slug)
-    if org is None:
-        raise NotFound(f"no organisation with slug '{slug}'")
+    org = known_organisation(uow, slug)
     if not org.partner:
         raise InvalidInput(f"{slug} is not a partner (partner: true in creditbot.yml)")
     return org

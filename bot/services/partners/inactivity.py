@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 
 from bot.config import ProgrammeConfig
 from bot.messages.inactivity import ForumMessage, forum_nudge, forum_welcome_back
+from bot.messages.words import plural
 from bot.services.partners.facts import inactivity_rules, monthly_points
 from scoring.inactivity import (
     Decline,
@@ -140,8 +141,8 @@ def _whats_happening(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> 
     credits = sum(t.credits for t in totals)
     people = len(totals)
     return (
-        f"In {month.label()}, {people} {'person was' if people == 1 else 'people were'} "
-        f"credited for {credits} contribution{'s' if credits != 1 else ''}. "
+        f"In {month.label()}, {plural(people, 'person was', 'people were')} "
+        f"credited for {plural(credits, 'contribution')}. "
     )
 
 

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import InvalidInput, NotFound
+from bot.messages.words import plural
 from storage.uow import UnitOfWork
 
 DESCRIPTION_MAX_CHARS = 600
@@ -134,7 +135,7 @@ def parse_profile(data: Any, source: str) -> PartnerProfile:
         elif kind == "value_error":
             message = message.removeprefix("Value error, ")
         more = len(error.errors()) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        suffix = f" (and {plural(more, 'more problem')})" if more else ""
         raise InvalidInput(f"{source}: {_where(tuple(first['loc']))}: {message}{suffix}") from None
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.messages.words import plural
 from scoring.models import Credit, IdentityKind, Member, MonthlyReport
 from storage.uow import UnitOfWork
 
@@ -73,8 +74,8 @@ def revoke_credit(
         return withdrawn, None
     key = f"revoked:{credit_id}"
     text = (
-        f"A team lead withdrew one of your credits: {credit.points} point"
-        f"{'s' if credit.points != 1 else ''} ({credit.type}) of "
+        f"A team lead withdrew one of your credits: {plural(credit.points, 'point')} "
+        f"({credit.type}) of "
         f"{credit.occurred_at.date().isoformat()} (credit {credit_id}). Reason: {reason}. "
         "If you think this is a mistake, reply to a team lead."
     )

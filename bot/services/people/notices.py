@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.messages.words import plural
 from scoring.models import Credit, IdentityKind
 from storage.uow import UnitOfWork
 
@@ -60,7 +61,7 @@ def notify_credit(
 
 def notice_line(credit: Credit, decided_by: str | None, link: str | None) -> str:
     """``2 points (support) for <link>, confirmed by <@lead>``."""
-    points = f"{credit.points} point{'s' if credit.points != 1 else ''} ({credit.type})"
+    points = f"{plural(credit.points, 'point')} ({credit.type})"
     what = f" for {link}" if link else ""
     who = ""
     if decided_by and decided_by.startswith(("U", "W")):

@@ -19,6 +19,7 @@ from typing import Any
 from bot.errors import CreditbotError, ExternalServiceError, NotAllowed
 from bot.messages.escaping import slack_text
 from bot.messages.slack.blocks import me_text
+from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit
@@ -29,7 +30,7 @@ from bot.slack.handlers.home import credits_summary, organisation_text
 from bot.slack.handlers.inbox import in_transaction
 from bot.slack.handlers.people import (
     SlackProfile,
-    fresh_profiles,
+    change_own_record,
     may_earn,
     read_profiles,
     slack_member,
@@ -150,17 +151,10 @@ class SlackCommands:
             return me_text(credits_summary(uow, self.runtime.config, invoker, self.now()))
 
     def quiet(self, invoker: str, quiet: bool) -> str:
-        now = self.now()
-        profiles = fresh_profiles(self.runtime, self.slack, [invoker], now)
+        def change(uow: UnitOfWork, member_id: int) -> None:
+            uow.members.set_flags(member_id, nudges_opted_out=quiet)
 
-        def write(uow: UnitOfWork) -> bool:
-            member = slack_member(uow, self.runtime.config, invoker, profiles, now)
-            if member is None:
-                return False
-            uow.members.set_flags(member.id, nudges_opted_out=quiet)
-            return True
-
-        if not in_transaction(self.runtime, write):
+        if not change_own_record(self.runtime, self.slack, invoker, self.now(), change):
             return "I do not know you yet; say hello in a channel first."
         if quiet:
             return "Done: I will not send you reminders. `/credit unquiet` turns them back on."
@@ -211,28 +205,9 @@ class SlackCommands:
         now = self.now()
         if bot_user_id in request.users:
             return "I cannot credit myself. Name the people who did the work."
-        # Always read who is credited now: a bot or a deactivated account never earns.
-        profiles: dict[str, SlackProfile] = {}
-        unknown = []
-        for user in request.users:
-            try:
-                profiles.update(read_profiles(self.slack, [user]))
-            except ExternalServiceError as error:
-                if error.transient:
-                    raise
-                unknown.append(f"<@{user}>")
-        if unknown:
-            return f"Nothing was credited: I cannot find {_join(unknown)} in this workspace."
-        refusals = [
-            f"<@{u}> is a bot" if profiles[u].is_bot else f"<@{u}> has left the workspace"
-            for u in request.users
-            if not profiles[u].may_earn_credit
-        ]
-        if refusals:
-            return (
-                f"Nothing was credited: {', '.join(refusals)}; bots and people who left "
-                "never earn credit."
-            )
+        profiles, refusal = self._earners(request.users)
+        if refusal is not None:
+            return refusal
 
         def write(uow: UnitOfWork) -> list[tuple[str, int]]:
             credited = []
@@ -266,10 +241,35 @@ class SlackCommands:
         points = credited[0][1]
         each = " each" if len(credited) > 1 else ""
         note = f": {slack_text(request.note)}" if request.note else ""
-        return (
-            f"Credited {people} with *{request.type}*, "
-            f"{points} point{'s' if points != 1 else ''}{each}{note}"
-        )
+        return f"Credited {people} with *{request.type}*, {plural(points, 'point')}{each}{note}"
+
+    def _earners(self, users: Sequence[str]) -> tuple[dict[str, SlackProfile], str | None]:
+        """Each person's Slack profile, always read now (a bot or a deactivated account
+        never earns), or why nothing can be credited."""
+        profiles: dict[str, SlackProfile] = {}
+        unknown = []
+        for user in users:
+            try:
+                profiles.update(read_profiles(self.slack, [user]))
+            except ExternalServiceError as error:
+                if error.transient:
+                    raise
+                unknown.append(f"<@{user}>")
+        if unknown:
+            return profiles, (
+                f"Nothing was credited: I cannot find {_join(unknown)} in this workspace."
+            )
+        refusals = [
+            f"<@{u}> is a bot" if profiles[u].is_bot else f"<@{u}> has left the workspace"
+            for u in users
+            if not profiles[u].may_earn_credit
+        ]
+        if refusals:
+            return profiles, (
+                f"Nothing was credited: {', '.join(refusals)}; bots and people who left "
+                "never earn credit."
+            )
+        return profiles, None
 
 
 def _join(items: list[str]) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from bot.errors import CreditbotError, ExternalServiceError
 from bot.messages.slack.distinguished import BLOCK_PREFIX, VOTE_ACTIONS, nomination_message
 from bot.messages.slack.nomination_form import BLOCKS, FormValues, nomination_form
+from bot.messages.words import plural
 from bot.outbox.worker import Delivered
 from bot.ports import SlackReader
 from bot.runtime import Runtime
@@ -257,7 +258,7 @@ class SlackDistinguished:
         )
         decides = cycle_of_year(nomination.cycle, config.distinguished.rules).decides
         links = len(nomination.links)
-        evidence = f" and {links} evidence link{'s' if links != 1 else ''}" if links else ""
+        evidence = f" and {plural(links, 'evidence link')}" if links else ""
         text = (
             f"Thank you: {who} is nominated for *{track.name}* ({nomination.cycle}). "
             f"The review panel sees your justification{evidence} with their credits of the "

@@ -56,7 +56,7 @@ from bot.slack.handlers.people import (
     may_earn,
     slack_member,
 )
-from scoring.models import Identity, IdentityKind
+from scoring.models import Identity, IdentityKind, Member
 from scoring.months import local_date
 from scoring.suggestions import snippet
 from storage.spool import EventSpool
@@ -71,6 +71,28 @@ Deliver = Callable[[Sequence[str]], None]
 
 #: The events :meth:`SlackEvents.handle` understands (the others are only acked).
 KINDS = frozenset({"message", "reaction_added", "team_join"})
+
+
+@dataclass(frozen=True)
+class _Reaction:
+    """A reaction to a message: where, which emoji, who reacted, who wrote it, its text."""
+
+    channel: str
+    ts: str
+    emoji: str
+    reactor: str
+    author: str
+    text: str
+
+    def message_of(self, member: Member) -> dict[str, Any]:
+        """The message reacted to, as the ledger's use cases take it."""
+        return {
+            "channel": self.channel,
+            "message_ts": self.ts,
+            "author": member,
+            "author_ref": self.author,
+            "snippet": snippet(self.text),
+        }
 
 
 @dataclass(frozen=True)
@@ -316,30 +338,24 @@ class SlackEvents:
         if why is not None:
             return _ignored(why)
         item = event["item"]
-        emoji = str(event.get("reaction") or "").split("::", 1)[0]
-        reactor = str(event.get("user") or "")
         channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
         if already_handled(self.runtime, envelope, entry_id):
             return DUPLICATE
         now = self.runtime.now()
         message = self.slack.message(channel, ts)
-        if message is not None and (
-            message.get("subtype") not in PERSON_SUBTYPES or is_bot_message(message, bot_user_id)
-        ):
-            return _ignored("a bot's message or not a person's message")
-        author = str(event.get("item_user") or (message or {}).get("user") or "")
-        if not author or author in (bot_user_id, SLACKBOT):
-            return _ignored("no person wrote it")
-        if author == reactor:
-            return _ignored("nobody can nominate or confirm their own message")
-        with self.runtime.reader() as uow:
-            reacting = uow.members.find(Identity(IdentityKind.SLACK, reactor))
-            if reacting is not None and reacting.is_bot:
-                return _ignored("a bot's reaction")
-            if already_credited(uow, channel, ts, author):
-                return _ignored("already credited")
+        reaction = _Reaction(
+            channel=channel,
+            ts=ts,
+            emoji=str(event.get("reaction") or "").split("::", 1)[0],
+            reactor=str(event.get("user") or ""),
+            author=str(event.get("item_user") or (message or {}).get("user") or ""),
+            text=str((message or {}).get("text") or ""),
+        )
+        why = self._why_reaction_earns_nothing(reaction, message, bot_user_id)
+        if why is not None:
+            return _ignored(why)
+        author = reaction.author
         profiles = fresh_profiles(self.runtime, self.slack, [author], now)
-        text = str((message or {}).get("text") or "")
         permalink = self._permalink_if_new(channel, ts) if mode == "nominate" else None
 
         def write(uow: UnitOfWork) -> EventOutcome:
@@ -350,42 +366,71 @@ class SlackEvents:
                 return _ignored("bots and deleted users never earn credit")
             assert member is not None
             if mode == "confirm":
-                credit, key = confirm_message(
-                    uow,
-                    self.config,
-                    channel=channel,
-                    message_ts=ts,
-                    author=member,
-                    author_ref=author,
-                    by=reactor,
-                    emoji=emoji,
-                    snippet=snippet(text),
-                    now=now,
-                )
-                return EventOutcome(
-                    "done" if credit else "ignored",
-                    "credited" if credit else "already credited",
-                    credit_id=credit.id if credit else None,
-                    outbox_keys=(key,) if key else (),
-                )
-            suggestion, key = open_suggestion(
-                uow,
-                self.config,
-                channel=channel,
-                message_ts=ts,
-                author=member,
-                author_ref=author,
-                reason=f"<@{reactor}> nominated it with :{emoji}:",
-                snippet=snippet(text),
-                permalink=permalink,
-                suggested_by=reactor,
-                now=now,
-            )
-            if suggestion is None:
-                return _ignored("this message already has a question")
-            return EventOutcome("done", "nominated", suggestion.id, None, (key,) if key else ())
+                return self._confirm(uow, reaction, member, now)
+            return self._nominate(uow, reaction, member, permalink, now)
 
         return self._finish(in_transaction(self.runtime, write))
+
+    def _why_reaction_earns_nothing(
+        self, reaction: _Reaction, message: Mapping[str, Any] | None, bot_user_id: str | None
+    ) -> str | None:
+        """Why a reaction on this message credits or nominates nobody; None if it may."""
+        if message is not None and (
+            message.get("subtype") not in PERSON_SUBTYPES or is_bot_message(message, bot_user_id)
+        ):
+            return "a bot's message or not a person's message"
+        if not reaction.author or reaction.author in (bot_user_id, SLACKBOT):
+            return "no person wrote it"
+        if reaction.author == reaction.reactor:
+            return "nobody can nominate or confirm their own message"
+        with self.runtime.reader() as uow:
+            reacting = uow.members.find(Identity(IdentityKind.SLACK, reaction.reactor))
+            if reacting is not None and reacting.is_bot:
+                return "a bot's reaction"
+            if already_credited(uow, reaction.channel, reaction.ts, reaction.author):
+                return "already credited"
+        return None
+
+    def _confirm(
+        self, uow: UnitOfWork, reaction: _Reaction, member: Member, now: datetime
+    ) -> EventOutcome:
+        """A team lead's confirm emoji: the message's author is credited."""
+        credit, key = confirm_message(
+            uow,
+            self.config,
+            **reaction.message_of(member),
+            by=reaction.reactor,
+            emoji=reaction.emoji,
+            now=now,
+        )
+        return EventOutcome(
+            "done" if credit else "ignored",
+            "credited" if credit else "already credited",
+            credit_id=credit.id if credit else None,
+            outbox_keys=(key,) if key else (),
+        )
+
+    def _nominate(
+        self,
+        uow: UnitOfWork,
+        reaction: _Reaction,
+        member: Member,
+        permalink: str | None,
+        now: datetime,
+    ) -> EventOutcome:
+        """A nominating emoji: a question to the team leads about the message."""
+        suggestion, key = open_suggestion(
+            uow,
+            self.config,
+            **reaction.message_of(member),
+            reason=f"<@{reaction.reactor}> nominated it with :{reaction.emoji}:",
+            permalink=permalink,
+            suggested_by=reaction.reactor,
+            now=now,
+        )
+        if suggestion is None:
+            return _ignored("this message already has a question")
+        return EventOutcome("done", "nominated", suggestion.id, None, (key,) if key else ())
 
     def _reaction_triage(
         self, event: Mapping[str, Any], bot_user_id: str | None

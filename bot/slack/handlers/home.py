@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.config import ProgrammeConfig
 from bot.errors import NotFound
 from bot.messages.slack.blocks import CreditsSummary, HomeContent
+from bot.messages.words import plural
 from bot.services.ledger.reports import monthly_report
 from bot.services.partners.manager_home import manager_home
 from scoring.models import Identity, IdentityKind
@@ -93,6 +94,6 @@ def organisation_text(uow: UnitOfWork, config: ProgrammeConfig, slug: str, now: 
         moved = f", {'up' if row.rank_change > 0 else 'down'} {abs(row.rank_change)}"
     return (
         f"*{organisation.name}* in {label}: {row.points} points from "
-        f"{people} contributor{'s' if people != 1 else ''}, {rank}{moved} "
+        f"{plural(people, 'contributor')}, {rank}{moved} "
         f"(last month: {row.previous_points} points)."
     )

@@ -10,7 +10,7 @@ so no database lock is held while Slack answers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -19,6 +19,7 @@ from bot.config import ProgrammeConfig
 from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
 from bot.services.ledger.members import ensure_member
+from bot.slack.handlers.inbox import in_transaction
 from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
 
@@ -139,3 +140,25 @@ def may_earn(member: Member | None, profile: SlackProfile | None, bot_user_id: s
     if slack_id is not None and slack_id in (SLACKBOT, bot_user_id):
         return False
     return profile is None or profile.may_earn_credit
+
+
+def change_own_record(
+    runtime: Runtime,
+    source: ProfileSource,
+    invoker: str,
+    now: datetime,
+    change: Callable[[UnitOfWork, int], None],
+) -> bool:
+    """``change`` the invoker's own record (by member id) in one transaction, the member
+    made from a fresh profile if new; False, changing nothing, when Slack says the
+    invoker is not a person who can be a member."""
+    profiles = fresh_profiles(runtime, source, [invoker], now)
+
+    def write(uow: UnitOfWork) -> bool:
+        member = slack_member(uow, runtime.config, invoker, profiles, now)
+        if member is None:
+            return False
+        change(uow, member.id)
+        return True
+
+    return in_transaction(runtime, write)

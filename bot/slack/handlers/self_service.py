@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.errors import CreditbotError
+from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.people.accounts import EXPORT, revoke_credit, set_listing
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
 from bot.slack.handlers.inbox import in_transaction
-from bot.slack.handlers.people import fresh_profiles, slack_member
+from bot.slack.handlers.people import change_own_record
 from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceRequest
 from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
@@ -126,17 +127,11 @@ class SelfService:
 
     def credit_notices(self, invoker: str, request: CreditNoticesRequest) -> str:
         """``/credit quiet credits`` / ``/credit unquiet credits``."""
-        now = self.now()
-        profiles = fresh_profiles(self.runtime, self.slack, [invoker], now)
 
-        def write(uow: UnitOfWork) -> bool:
-            member = slack_member(uow, self.runtime.config, invoker, profiles, now)
-            if member is None:
-                return False
-            uow.people.set_notices_off(member.id, request.quiet)
-            return True
+        def change(uow: UnitOfWork, member_id: int) -> None:
+            uow.people.set_notices_off(member_id, request.quiet)
 
-        if not in_transaction(self.runtime, write):
+        if not change_own_record(self.runtime, self.slack, invoker, self.now(), change):
             return "I do not know you yet; say hello in a channel first."
         if request.quiet:
             return (
@@ -159,8 +154,8 @@ class SelfService:
             member = uow.members.get(credit.member_id)
             who = _who(member)
             return (
-                f"Revoked credit {credit.id}: {credit.points} point"
-                f"{'s' if credit.points != 1 else ''} ({credit.type}) of {who} on "
+                f"Revoked credit {credit.id}: {plural(credit.points, 'point')} "
+                f"({credit.type}) of {who} on "
                 f"{credit.occurred_at.date().isoformat()}. Reason: {request.reason}. "
                 + ("They are told privately." if key else "They have no Slack account to tell."),
                 key,
