@@ -34,3 +34,13 @@ def test_a_conduct_record_dated_out_of_range_is_refused_and_stored_nowhere(
     line = _one_clear_line(cli("conduct", "add", "--org", "acme", "--date", day, "--note", "x"))
     assert "--date" in line and "2000-01-01" in line
     assert _count(tmp_path, "SELECT count(*) FROM conduct_record") == 0
+
+
+def test_a_credits_csv_saved_with_a_byte_order_mark_is_read(
+    cli: Cli, known_member: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfmember,type,at,ref\nbob@acme.example,talk,2026-10-02,bom-1\n")
+    result = cli("import", str(path))
+    assert result.code == 0, result.err[-500:]
+    assert "credits: 1 " in cli("member", "show", "bob@acme.example").out
