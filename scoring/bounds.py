@@ -9,8 +9,9 @@ message instead of overflowing somewhere deeper.
   (the caller's clock, passed in: this module never reads the time).
 - Points of one credit: whole numbers from 1 to :data:`MAX_POINTS` (a community sets a
   lower maximum in its configuration).
-- Money: positive amounts of at most :data:`MAX_AMOUNT` in any currency, and at most
-  :data:`MAX_NUMBER_DIGITS` characters of text before parsing.
+- Money: amounts from :data:`MIN_AMOUNT` (one cent, after rounding to cents) to
+  :data:`MAX_AMOUNT` in any currency, and at most :data:`MAX_NUMBER_DIGITS` characters of
+  text before parsing.
 - Months: ``YYYY-MM`` from January 2000 to the month of "tomorrow".
 """
 
@@ -26,6 +27,7 @@ EARLIEST_DATE = date(2000, 1, 1)
 EARLIEST_MONTH = Month(2000, 1)
 MAX_POINTS = 1000
 MAX_AMOUNT = Decimal("1000000000")  # one billion in any currency
+MIN_AMOUNT = CENT = Decimal("0.01")  # what is stored is a whole number of cents
 MAX_NUMBER_DIGITS = 24  # characters of a number's text; far past any sane figure
 
 
@@ -70,7 +72,8 @@ def parse_points(text: str, maximum: int = MAX_POINTS, *, what: str = "points") 
 
 
 def parse_amount(text: str, *, what: str = "amount") -> Decimal:
-    """A positive amount of money of sane size (at most two decimals are kept as given)."""
+    """An amount of money of sane size that is at least one cent once rounded to cents
+    (as it is stored); the amount is returned as given."""
     cleaned = text.strip()
     if len(cleaned) > MAX_NUMBER_DIGITS or not cleaned.isascii():
         raise OutOfRange(what, _shown(cleaned), f"a positive number up to {MAX_AMOUNT}")
@@ -80,6 +83,8 @@ def parse_amount(text: str, *, what: str = "amount") -> Decimal:
         raise OutOfRange(what, _shown(cleaned), "a number such as 120 or 99.50") from None
     if not amount.is_finite() or not Decimal(0) < amount <= MAX_AMOUNT:
         raise OutOfRange(what, _shown(cleaned), f"a positive number up to {MAX_AMOUNT}")
+    if amount.quantize(CENT) < MIN_AMOUNT:
+        raise OutOfRange(what, _shown(cleaned), f"at least {MIN_AMOUNT} (one cent)")
     return amount
 
 

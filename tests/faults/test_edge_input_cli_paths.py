@@ -44,3 +44,13 @@ def test_a_credits_csv_saved_with_a_byte_order_mark_is_read(
     result = cli("import", str(path))
     assert result.code == 0, result.err[-500:]
     assert "credits: 1 " in cli("member", "show", "bob@acme.example").out
+
+
+@pytest.mark.parametrize("amount", ["0.001", "0.004", "0.005"])
+def test_a_payment_that_rounds_to_nothing_is_refused(
+    cli: Cli, known_member: None, tmp_path: Path, amount: str
+) -> None:
+    result = cli("finance", "add", "--org", "acme", "--date", "2026-10-01", "--amount", amount)
+    line = _one_clear_line(result)
+    assert "--amount" in line and "0.01" in line
+    assert _count(tmp_path, "SELECT count(*) FROM payment") == 0

@@ -50,7 +50,7 @@ def test_points_in_range_are_parsed() -> None:
     assert parse_points(" 7 ", 50) == 7
 
 
-@pytest.mark.parametrize("text", ["1e30", "1e999999", "NaN", "Infinity", "-5", "0", "abc"])
+@pytest.mark.parametrize("text", ["1e30", "1e999999", "NaN", "Infinity", "-5", "0", "abc", "0.001", "0.005"])
 def test_amounts_that_are_not_sane_are_refused(text: str) -> None:
     with pytest.raises(OutOfRange):
         parse_amount(text)
