@@ -10,6 +10,7 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.cli.core import credit, member
+from bot.errors import InvalidInput
 from bot.gateways import open_gateways
 from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
@@ -60,10 +61,13 @@ def member_export(
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
         document = export_member(uow, who, now)
+        target = out or Path(export_filename(who, now))
+        try:  # the file first: an export that could not be written is not recorded as sent
+            target.write_text(export_json(document), encoding="utf-8")
+        except OSError as error:
+            raise InvalidInput(f"{target}: cannot be written ({error.strerror})") from None
         uow.people.audit(EXPORT, who.id, BY, now)
         uow.commit()
-    target = out or Path(export_filename(who, now))
-    target.write_text(export_json(document), encoding="utf-8")
     typer.echo(f"wrote {target} (member {who.id})")
 
 

@@ -27,6 +27,16 @@ def _count(tmp_path: Path, query: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.parametrize("where", ["missing/dir/x.json", "."])
+def test_an_export_to_a_path_that_cannot_be_written_says_so_and_records_no_export(
+    cli: Cli, known_member: None, tmp_path: Path, where: str
+) -> None:
+    target = tmp_path / where
+    line = _one_clear_line(cli("member", "export", "ann@acme.example", "--out", str(target)))
+    assert str(target) in line
+    assert _count(tmp_path, "SELECT count(*) FROM member_audit WHERE action = 'export'") == 0
+
+
 @pytest.mark.parametrize("day", ["9999-01-01", "1999-12-31"])
 def test_a_conduct_record_dated_out_of_range_is_refused_and_stored_nowhere(
     cli: Cli, known_member: None, tmp_path: Path, day: str
