@@ -24,6 +24,7 @@ from bot.services.people.accounts import (
 )
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
+from scoring.bounds import record_id, shown
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
 BY = "cli"
@@ -116,13 +117,16 @@ def member_unmerge(
 
 
 def credit_revoke(
-    credit_id: Annotated[int, typer.Argument(help="the credit's id (see `member show`)")],
+    credit_id: Annotated[str, typer.Argument(help="the credit's id (see `member show`)")],
     reason: Annotated[str, typer.Option("--reason", help="why; the member is told")],
 ) -> None:
     """Withdraw a credit: it stays on record as a withdrawal; the member is told privately."""
+    number = record_id(credit_id)
+    if number is None:
+        raise InvalidInput(f"'{shown(credit_id)}' is not a credit id (see `member show`)")
     runtime = open_runtime()
     with runtime.uow() as uow:
-        withdrawn, key = revoke_credit(uow, runtime.config, credit_id, reason, BY, runtime.now())
+        withdrawn, key = revoke_credit(uow, runtime.config, number, reason, BY, runtime.now())
         uow.commit()
     told = "the member is told by direct message" if key else "the member has no Slack account"
     typer.echo(f"revoked credit {withdrawn.id} ({withdrawn.points} points); {told}")

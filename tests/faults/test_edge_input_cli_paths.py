@@ -37,6 +37,21 @@ def test_an_export_to_a_path_that_cannot_be_written_says_so_and_records_no_expor
     assert _count(tmp_path, "SELECT count(*) FROM member_audit WHERE action = 'export'") == 0
 
 
+@pytest.mark.parametrize("credit_id", ["99999999999999999999999", "1" * 19, "²", "0"])
+def test_revoking_a_credit_id_no_database_holds_is_not_a_credit_id(
+    cli: Cli, known_member: None, credit_id: str
+) -> None:
+    line = _one_clear_line(cli("credit", "revoke", credit_id, "--reason", "x"))
+    assert "is not a credit id" in line
+
+
+def test_retrying_an_outbox_message_id_no_database_holds_is_not_a_message_id(
+    cli: Cli, known_member: None
+) -> None:
+    line = _one_clear_line(cli("outbox", "retry", "99999999999999999999999"))
+    assert "is not a message id" in line
+
+
 @pytest.mark.parametrize("day", ["9999-01-01", "1999-12-31"])
 def test_a_conduct_record_dated_out_of_range_is_refused_and_stored_nowhere(
     cli: Cli, known_member: None, tmp_path: Path, day: str

@@ -3,7 +3,14 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.bounds import check_date, check_moment, check_month, parse_amount, parse_points
+from scoring.bounds import (
+    check_date,
+    check_moment,
+    check_month,
+    parse_amount,
+    parse_points,
+    record_id,
+)
 from scoring.errors import OutOfRange
 from scoring.months import Month
 
@@ -50,7 +57,9 @@ def test_points_in_range_are_parsed() -> None:
     assert parse_points(" 7 ", 50) == 7
 
 
-@pytest.mark.parametrize("text", ["1e30", "1e999999", "NaN", "Infinity", "-5", "0", "abc", "0.001", "0.005"])
+@pytest.mark.parametrize(
+    "text", ["1e30", "1e999999", "NaN", "Infinity", "-5", "0", "abc", "0.001", "0.005"]
+)
 def test_amounts_that_are_not_sane_are_refused(text: str) -> None:
     with pytest.raises(OutOfRange):
         parse_amount(text)
@@ -58,3 +67,13 @@ def test_amounts_that_are_not_sane_are_refused(text: str) -> None:
 
 def test_a_sane_amount_is_parsed_exactly() -> None:
     assert parse_amount("99.50") == Decimal("99.50")
+
+
+@pytest.mark.parametrize("text", ["1" * 19, "9" * 5000, "²", "٣", "-1", "0", "1.0", "", "abc"])
+def test_a_typed_id_no_database_integer_holds_is_no_record_id(text: str) -> None:
+    assert record_id(text) is None
+
+
+def test_a_typed_id_of_eighteen_digits_is_a_record_id() -> None:
+    assert record_id(" 42 ") == 42
+    assert record_id("9" * 18) == 10**18 - 1
