@@ -103,6 +103,13 @@ def record_id(text: str) -> int | None:
     return number if number > 0 else None
 
 
+def fits_database_integer(value: int, *, positive: bool = False) -> bool:
+    """Whether ``value`` fits a signed 64-bit database integer (and is above 0 when
+    ``positive``: the id of a record, a forum post or topic)."""
+    lowest = 1 if positive else -MAX_DATABASE_INTEGER - 1
+    return lowest <= value <= MAX_DATABASE_INTEGER
+
+
 def shown(text: str) -> str:
     """A hostile value cut short enough to repeat in an error message."""
     return text if len(text) <= 32 else f"{text[:12]}…({len(text)} characters)"

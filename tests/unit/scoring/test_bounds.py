@@ -7,6 +7,7 @@ from scoring.bounds import (
     check_date,
     check_moment,
     check_month,
+    fits_database_integer,
     parse_amount,
     parse_points,
     record_id,
@@ -77,3 +78,11 @@ def test_a_typed_id_no_database_integer_holds_is_no_record_id(text: str) -> None
 def test_a_typed_id_of_eighteen_digits_is_a_record_id() -> None:
     assert record_id(" 42 ") == 42
     assert record_id("9" * 18) == 10**18 - 1
+
+
+def test_a_forum_id_fits_a_database_integer_up_to_two_to_the_sixty_three_minus_one() -> None:
+    assert fits_database_integer(2**63 - 1, positive=True)
+    assert not fits_database_integer(2**63, positive=True)
+    assert not fits_database_integer(0, positive=True)
+    assert fits_database_integer(-1)  # the forum's system user
+    assert not fits_database_integer(-(2**63) - 1)
