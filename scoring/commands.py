@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scoring.bounds import parse_points
+from scoring.bounds import parse_points, record_id, shown
 from scoring.errors import CommandError, OutOfRange
 
 _TOKEN = re.compile(r"<[^>]*>|\S+")
@@ -424,12 +424,13 @@ def _revoke(words: list[str], rest: str, is_team_lead: bool) -> RevokeRequest:
     if not words:
         raise CommandError("Which credit, and why?", REVOKE_USAGE)
     raw = words[0].lstrip("#")
-    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
-        raise CommandError(f"'{words[0]}' is not a credit id.", REVOKE_USAGE)
+    credit_id = record_id(raw)  # "²" and 5,000 digits are digits, but no credit's id
+    if credit_id is None:
+        raise CommandError(f"'{shown(words[0])}' is not a credit id.", REVOKE_USAGE)
     reason = rest.strip()[len(words[0]) :].strip()
     if not reason:
         raise CommandError(
             f"Say why credit {raw} is revoked; the member is told. Nothing was changed.",
             REVOKE_USAGE,
         )
-    return RevokeRequest(credit_id=int(raw), reason=reason)
+    return RevokeRequest(credit_id=credit_id, reason=reason)

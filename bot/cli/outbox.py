@@ -9,6 +9,7 @@ import typer
 from bot.cli.common import open_runtime
 from bot.errors import InvalidInput, NotFound
 from bot.messages.words import plural
+from scoring.bounds import record_id, shown
 from storage.repositories.outbox import FAILED, PENDING, SENDING, STATUSES, OutboxMessage
 
 outbox = typer.Typer(help="Messages the bot sends on its own.", no_args_is_help=True)
@@ -58,12 +59,15 @@ def outbox_list(
 
 @outbox.command("retry")
 def outbox_retry(
-    message_id: Annotated[int | None, typer.Argument(help="the id of a parked message")] = None,
+    message_id: Annotated[str | None, typer.Argument(help="the id of a parked message")] = None,
     all_: Annotated[bool, typer.Option("--all", help="every parked message")] = False,
 ) -> None:
     """Put parked (failed) messages back in the queue; the worker sends them."""
     if (message_id is None) == (not all_):
         raise typer.BadParameter("give a message ID or --all (not both)")
+    number = None if message_id is None else record_id(message_id)
+    if message_id is not None and number is None:
+        raise InvalidInput(f"'{shown(message_id)}' is not a message id (see `outbox list`)")
     runtime = open_runtime()
     now = runtime.now()
     with runtime.uow() as uow:
@@ -72,11 +76,11 @@ def outbox_retry(
             uow.commit()
             typer.echo(f"{plural(count, 'parked message')} back in the queue")
             return
-        assert message_id is not None
-        message = uow.outbox.get(message_id)
+        assert number is not None
+        message = uow.outbox.get(number)
         if message is None:
             raise NotFound(f"no outbox message {message_id}")
-        if not uow.outbox.retry(message_id, now):
+        if not uow.outbox.retry(number, now):
             raise InvalidInput(
                 f"message {message_id} is {message.status}, not parked; only failed messages "
                 "are retried by hand"

@@ -10,6 +10,7 @@ import typer
 
 from bot.cli.common import open_runtime
 from bot.cli.groups import credit, member
+from bot.errors import InvalidInput
 from bot.gateways import open_gateways
 from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
@@ -23,6 +24,7 @@ from bot.services.people.accounts import (
 )
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
+from scoring.bounds import record_id, shown
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
 BY = "cli"
@@ -60,10 +62,13 @@ def member_export(
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
         document = export_member(uow, who, now)
+        target = out or Path(export_filename(who, now))
+        try:  # the file first: an export that could not be written is not recorded as sent
+            target.write_text(export_json(document), encoding="utf-8")
+        except OSError as error:
+            raise InvalidInput(f"{target}: cannot be written ({error.strerror})") from None
         uow.people.audit(EXPORT, who.id, BY, now)
         uow.commit()
-    target = out or Path(export_filename(who, now))
-    target.write_text(export_json(document), encoding="utf-8")
     typer.echo(f"wrote {target} (member {who.id})")
 
 
@@ -112,13 +117,16 @@ def member_unmerge(
 
 
 def credit_revoke(
-    credit_id: Annotated[int, typer.Argument(help="the credit's id (see `member show`)")],
+    credit_id: Annotated[str, typer.Argument(help="the credit's id (see `member show`)")],
     reason: Annotated[str, typer.Option("--reason", help="why; the member is told")],
 ) -> None:
     """Withdraw a credit: it stays on record as a withdrawal; the member is told privately."""
+    number = record_id(credit_id)
+    if number is None:
+        raise InvalidInput(f"'{shown(credit_id)}' is not a credit id (see `member show`)")
     runtime = open_runtime()
     with runtime.uow() as uow:
-        withdrawn, key = revoke_credit(uow, runtime.config, credit_id, reason, BY, runtime.now())
+        withdrawn, key = revoke_credit(uow, runtime.config, number, reason, BY, runtime.now())
         uow.commit()
     told = "the member is told by direct message" if key else "the member has no Slack account"
     typer.echo(f"revoked credit {withdrawn.id} ({withdrawn.points} points); {told}")

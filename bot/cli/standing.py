@@ -195,7 +195,9 @@ def conduct_add(
     """Record a code-of-conduct incident (private: shown only by `conduct list`)."""
     runtime = open_runtime()
     try:
-        occurred = parse_day(day, runtime.config)
+        occurred = parse_day(
+            day, runtime.config, runtime.now().astimezone(runtime.config.tz).date()
+        )
     except InvalidInput as error:
         raise InvalidInput(f"--date: {error}") from None
     with runtime.uow() as uow:

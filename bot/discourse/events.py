@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import DiscourseConfig
+from scoring.bounds import fits_database_integer, shown
 
 ACCEPTED = "accepted_solution"
 UNACCEPTED = "unaccepted_solution"
@@ -152,8 +153,8 @@ def parse_event(name: str, payload: Any) -> ForumEvent:
 def parse_post(data: dict[str, Any]) -> ForumPost:
     """A post as webhooks (``WebHookPostSerializer``) and ``/posts.json`` give it."""
     return ForumPost(
-        id=_int(data, "id"),
-        topic_id=_int(data, "topic_id"),
+        id=_int(data, "id", positive=True),
+        topic_id=_int(data, "topic_id", positive=True),
         post_number=_int(data, "post_number", default=0),
         post_type=_int(data, "post_type", default=REGULAR_POST),
         user_id=_optional_int(data.get("user_id")),
@@ -178,7 +179,7 @@ def parse_topic(data: dict[str, Any]) -> ForumTopic:
         raise PayloadError("the topic has neither created_by.username nor username")
     user_id = (created_by or {}).get("id", data.get("user_id"))
     return ForumTopic(
-        id=_int(data, "id"),
+        id=_int(data, "id", positive=True),
         user_id=_optional_int(user_id),
         username=str(username),
         name=str((created_by or {}).get("name") or data.get("name") or ""),
@@ -193,7 +194,7 @@ def parse_user(data: dict[str, Any]) -> ForumUser:
     """A user as ``WebHookUserSerializer`` gives it (``email`` is there: it is sent as admin)."""
     email = data.get("email")
     return ForumUser(
-        id=_int(data, "id"),
+        id=_int(data, "id", positive=True),
         username=_text(data, "username"),
         name=str(data.get("name") or ""),
         created_at=_moment(data, "created_at"),
@@ -201,25 +202,35 @@ def parse_user(data: dict[str, Any]) -> ForumUser:
     )
 
 
-def _int(data: dict[str, Any], key: str, default: int | None = None) -> int:
+def _int(
+    data: dict[str, Any], key: str, default: int | None = None, *, positive: bool = False
+) -> int:
+    """``data[key]`` as a number a database integer holds (above 0 when ``positive``: a
+    post's, topic's or user's own id; the system user's id in other fields is -1)."""
     value = data.get(key)
     if value is None:
         if default is not None:
             return default
         raise PayloadError(f"'{key}' is missing")
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
-        raise PayloadError(f"'{key}' is not a number: {value!r}") from None
+        raise PayloadError(f"'{key}' is not a number: {shown(repr(value))}") from None
+    if not fits_database_integer(number, positive=positive):
+        raise PayloadError(f"'{key}' is out of range: {shown(str(number))}")
+    return number
 
 
 def _optional_int(value: Any) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError, OverflowError):
-        raise PayloadError(f"not a number: {value!r}") from None
+        raise PayloadError(f"not a number: {shown(repr(value))}") from None
+    if not fits_database_integer(number):
+        raise PayloadError(f"out of range: {shown(str(number))}")
+    return number
 
 
 def _optional_text(value: Any) -> str | None:

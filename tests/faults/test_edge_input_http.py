@@ -138,6 +138,21 @@ def test_a_forum_post_dated_before_the_programme_is_refused_with_400(
 
 
 @pytest.mark.parametrize(
+    ("field", "value"), [("id", 10**30), ("topic_id", 10**30), ("id", 2**63), ("topic_id", 0)]
+)
+def test_a_forum_id_no_database_integer_holds_is_refused_with_400(
+    stack: Stack, field: str, value: int
+) -> None:
+    solved = discourse_payload("accepted_solution")
+    solved["solved"] |= {"id": 7800 + stack.next_id(), field: value}
+    before = _rows(stack, "inbox")
+    response = stack.discourse(dump(solved), "accepted_solution", over_http=True)
+    assert response.status_code == 400, response.text
+    assert field in response.json()["error"]
+    assert _rows(stack, "inbox") == before
+
+
+@pytest.mark.parametrize(
     "path", ["/reports/0001-01", "/reports/1999-12", "/reports/9999-12", "/api/reports/0001-01"]
 )
 def test_a_report_of_a_month_outside_the_programme_is_not_found(stack: Stack, path: str) -> None:

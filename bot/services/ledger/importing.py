@@ -92,7 +92,9 @@ def _read(path: Path, parser: _LineParser) -> list[Line]:
     if suffix not in (".jsonl", ".csv"):
         raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
     try:
-        handle = path.open("rb") if suffix == ".jsonl" else path.open(encoding="utf-8", newline="")
+        handle = (
+            path.open("rb") if suffix == ".jsonl" else path.open(encoding="utf-8-sig", newline="")
+        )
     except OSError as error:
         raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
     parse = parser.parse

@@ -15,6 +15,7 @@ from scoring.attribution import (
     reattribute,
     set_manual_affiliation,
 )
+from scoring.bounds import record_id
 from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind, Member
 from storage.errors import IdentityTaken
 from storage.repositories.members import guess_identity, normalise_identity
@@ -143,10 +144,10 @@ def resolve_member(uow: UnitOfWork, reference: str) -> Member:
         raise InvalidInput("no member given")
     identity = guess_identity(reference)
     member = uow.members.find(identity)
-    number = reference.strip()
     # a member id: ASCII digits that fit a database integer ("²" and 10**25 do not)
-    if member is None and number.isascii() and number.isdigit() and len(number) <= 18:
-        member = uow.members.get(int(number))
+    number = record_id(reference)
+    if member is None and number is not None:
+        member = uow.members.get(number)
     if member is None:
         raise NotFound(f"no member known as '{reference}' ({identity.kind} {identity.value})")
     return member

@@ -62,11 +62,11 @@ def to_usd_cents(amount: Decimal, currency: str, config: ProgrammeConfig) -> int
 
 
 def parse_amount(text: str) -> Decimal:
-    """A positive amount of sane size (see :func:`scoring.bounds.parse_amount`)."""
+    """An amount of sane size, at least one cent (see :func:`scoring.bounds.parse_amount`)."""
     try:
         return bounded_amount(text.replace("_", ""))
     except OutOfRange as error:
-        raise InvalidInput(f"the amount must be above 0: {error}") from None
+        raise InvalidInput(f"the amount must be at least 0.01: {error}") from None
 
 
 def parse_day(text: str, config: ProgrammeConfig, today: date | None = None) -> date:

@@ -3,7 +3,15 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.bounds import check_date, check_moment, check_month, parse_amount, parse_points
+from scoring.bounds import (
+    check_date,
+    check_moment,
+    check_month,
+    fits_database_integer,
+    parse_amount,
+    parse_points,
+    record_id,
+)
 from scoring.errors import OutOfRange
 from scoring.months import Month
 
@@ -50,7 +58,9 @@ def test_points_in_range_are_parsed() -> None:
     assert parse_points(" 7 ", 50) == 7
 
 
-@pytest.mark.parametrize("text", ["1e30", "1e999999", "NaN", "Infinity", "-5", "0", "abc"])
+@pytest.mark.parametrize(
+    "text", ["1e30", "1e999999", "NaN", "Infinity", "-5", "0", "abc", "0.001", "0.005"]
+)
 def test_amounts_that_are_not_sane_are_refused(text: str) -> None:
     with pytest.raises(OutOfRange):
         parse_amount(text)
@@ -58,3 +68,21 @@ def test_amounts_that_are_not_sane_are_refused(text: str) -> None:
 
 def test_a_sane_amount_is_parsed_exactly() -> None:
     assert parse_amount("99.50") == Decimal("99.50")
+
+
+@pytest.mark.parametrize("text", ["1" * 19, "9" * 5000, "²", "٣", "-1", "0", "1.0", "", "abc"])
+def test_a_typed_id_no_database_integer_holds_is_no_record_id(text: str) -> None:
+    assert record_id(text) is None
+
+
+def test_a_typed_id_of_eighteen_digits_is_a_record_id() -> None:
+    assert record_id(" 42 ") == 42
+    assert record_id("9" * 18) == 10**18 - 1
+
+
+def test_a_forum_id_fits_a_database_integer_up_to_two_to_the_sixty_three_minus_one() -> None:
+    assert fits_database_integer(2**63 - 1, positive=True)
+    assert not fits_database_integer(2**63, positive=True)
+    assert not fits_database_integer(0, positive=True)
+    assert fits_database_integer(-1)  # the forum's system user
+    assert not fits_database_integer(-(2**63) - 1)

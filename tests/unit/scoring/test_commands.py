@@ -210,3 +210,10 @@ def test_a_note_longer_than_two_thousand_characters_is_refused() -> None:
 
 def test_the_usage_shows_the_lead_command() -> None:
     assert "`/credit lead <region> <category> [size] [-- note]`" in problem("").usage
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000, "#0", "1" * 19])
+def test_revoking_digits_that_are_no_credit_id_says_so(raw: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        parse(f"revoke {raw} a mistake")
+    assert "is not a credit id" in caught.value.problem and len(caught.value.problem) < 100
