@@ -670,10 +670,13 @@ def _check_references(config: ProgrammeConfig, source: str) -> None:
             )
 
 
-def load_config(path: str | Path) -> ProgrammeConfig:
-    """Read and validate ``creditbot.yml``; a missing file gives the defaults."""
+def load_config(path: str | Path, *, named_by: str | None = None) -> ProgrammeConfig:
+    """Read and validate ``creditbot.yml``; a missing file gives the defaults, unless
+    ``named_by`` (the variable that named it) says it was asked for: then it is refused."""
     path = Path(path)
     if not path.exists():
+        if named_by is not None:
+            raise ConfigError(f"{path}: no such file ({named_by})")
         return parse_config({}, str(path))
     try:
         # libyaml's parser when present: a community of 500 organisations parses in

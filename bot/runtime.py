@@ -51,7 +51,10 @@ class Runtime:
         clock: Clock = system_clock,
     ) -> Runtime:
         settings = settings or Settings()
-        config = config or load_config(settings.creditbot_config)
+        # CREDITBOT_CONFIG set (environment or .env) must name a file; unset, a missing
+        # ./creditbot.yml means the defaults
+        named = "CREDITBOT_CONFIG" if "creditbot_config" in settings.model_fields_set else None
+        config = config or load_config(settings.creditbot_config, named_by=named)
         return cls(settings, config, make_engine(settings.database_url), clock)
 
     def uow(self) -> UnitOfWork:

@@ -51,6 +51,7 @@ from bot.runtime import Runtime
 from bot.services.ledger.caps import cap_reached, hold_for_review
 from bot.services.ledger.members import ensure_member
 from bot.services.people.notices import forum_link, notify_credit
+from scoring.email_address import is_email_address
 from scoring.models import Credit, Identity, IdentityKind, Member
 from storage.errors import ConflictingWrite
 from storage.repositories.inbox import InboxEntry
@@ -316,8 +317,10 @@ def _forum_member(
     if member is not None:
         return member
     identities = [forum]
-    if email:
+    if email and is_email_address(email.strip()):
         identities.append(Identity(IdentityKind.EMAIL, email))
+    elif email:  # the member is made from the username alone (the address is not logged)
+        log.warning("forum user %s: ignored an e-mail address that is not one", event.username)
     subject = event.subject
     member, _created = ensure_member(uow, config, identities, subject.name or event.username, now)
     return member

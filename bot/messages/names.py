@@ -3,13 +3,17 @@
 A name comes from the people themselves (a Slack profile, a forum account), so it may
 hold anything: ``<!channel>``, ``@everyone``, a link, line breaks, invisible characters.
 :func:`neutral_name` does what holds for every medium: one line of at most
-``MAX_NAME_CHARS`` characters, without control or format characters, with a zero-width
-space after every ``@`` (no mention, wherever the name goes), every ``:`` before a ``/``
-and every ``.`` between letters (no client turns ``evil.example`` into a link: names are
-where a bare domain hides best). What formats in one medium is taken away by that
-medium's one helper in
+``MAX_NAME_CHARS`` characters, without control or format characters (Unicode's direction
+overrides and isolates, which would turn the line around, and the zero-width joiners and
+spaces, which in a name only hide or disguise letters: a family emoji falls apart into its
+people, a price worth paying), with a zero-width space after every ``@`` (no mention,
+wherever the name goes), every ``:`` before a ``/`` and every ``.`` between letters
+(no client turns ``evil.example`` into a link: names are where a bare domain hides
+best). What formats in one medium is taken away by that medium's one helper in
 :mod:`bot.messages.escaping` (``slack_text`` in a verbatim section, ``discourse_markdown_text``
-on the forum), which every renderer applies on top of this.
+on the forum), which every renderer applies on top of this; those helpers (and the HTML
+pages) also drop the direction overrides from everything else they show, organisation
+names included, which do not pass through here.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from bot.config import ProgrammeConfig
+from bot.messages.escaping import without_bidi_controls
 from bot.services.ledger.public_reports import (
     community_health,
     public_report,
@@ -33,12 +34,22 @@ from storage.uow import UnitOfWork
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "site.css"
 
+
+def _printed(value: Any) -> Any:
+    """What a template prints (before autoescape), without direction overrides: names and
+    notes come from people (see :data:`bot.messages.escaping.BIDI_CONTROLS`)."""
+    if isinstance(value, Markup):  # the charts' SVG, built by us around organisation names
+        return Markup(without_bidi_controls(str(value)))
+    return without_bidi_controls(value) if isinstance(value, str) else value
+
+
 _ENV = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_printed,
 )
 
 

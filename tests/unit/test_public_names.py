@@ -31,3 +31,9 @@ def test_the_welcome_names_who_may_be_named_and_counts_the_rest() -> None:
     assert welcome_sentence(["Ann", "Bo"], 2) == "Welcome, Ann and Bo!"
     assert welcome_sentence(["Ann", "Bo"], 5) == "Welcome, Ann, Bo and 3 more!"
     assert welcome_sentence([], 3) is None
+
+
+def test_every_medium_drops_direction_overrides_and_isolates_but_keeps_direction_marks() -> None:
+    typed = "Acme \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069Learning \u200fשלום"
+    assert slack_text(typed) == "Acme Learning \u200fשלום"
+    assert discourse_markdown_text(typed) == "Acme Learning \u200fשלום"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.messages.escaping import slack_text, slack_text_keeping_mentions
+from bot.messages.escaping import slack_text, slack_text_keeping_mentions, without_bidi_controls
 from bot.messages.slack.manager import ManagerHome, manager_blocks
 from bot.messages.words import plural
 from scoring.evidence import evidence
@@ -37,7 +37,7 @@ def _mrkdwn(text: str) -> dict[str, Any]:
 
 
 def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:75], "emoji": True}
+    return {"type": "plain_text", "text": without_bidi_controls(text)[:75], "emoji": True}
 
 
 def _section(text: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ import orjson
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
-from bot.services.ledger.members import ensure_member
+from bot.services.ledger.members import check_email, ensure_member
 from scoring.attribution import resolve_organisation
 from scoring.bounds import (
     EARLIEST_DATE,
@@ -356,6 +356,7 @@ def _member_ids(
                 f"{path}:{number}: no member known as {identity.kind} "
                 f"'{identity.value}' (an unknown e-mail address creates the member)"
             )
+        check_email(identity.value, f"{path}:{number}: ")
         found, _ = ensure_member(uow, runtime.config, [identity], identity.value.split("@")[0], now)
         member_ids[identity] = found.id
         created += 1

@@ -16,6 +16,7 @@ from scoring.attribution import (
     set_manual_affiliation,
 )
 from scoring.bounds import record_id
+from scoring.email_address import EMAIL_RULE, is_email_address
 from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind, Member
 from storage.errors import IdentityTaken
 from storage.repositories.members import guess_identity, normalise_identity
@@ -37,6 +38,9 @@ def ensure_member(
     with it (never through a public mail provider). Identities the member lacks are
     attached, so a Slack user and a forum user with one e-mail become one member.
     """
+    for identity in identities:  # the edges check first; this keeps a slip from storing one
+        if identity.kind == IdentityKind.EMAIL:
+            check_email(identity.value)
     ordered = sorted(identities, key=lambda i: i.kind != IdentityKind.EMAIL)
     member = uow.members.find_any(ordered)
     created = member is None
@@ -61,6 +65,12 @@ def ensure_member(
     refreshed = uow.members.get(member.id)
     assert refreshed is not None
     return refreshed, created
+
+
+def check_email(address: str, where: str = "") -> None:
+    """Refuse what is not an e-mail address (:class:`InvalidInput`, ``where`` in front)."""
+    if not is_email_address(address):
+        raise InvalidInput(f"{where}'{address}' is not an e-mail address ({EMAIL_RULE})")
 
 
 def _affiliate_by_email(
@@ -163,5 +173,6 @@ def member_for_reference(
         identity = guess_identity(reference)
         if identity.kind != IdentityKind.EMAIL:
             raise
+        check_email(identity.value)
         member, _ = ensure_member(uow, config, [identity], identity.value.split("@")[0], now)
         return member

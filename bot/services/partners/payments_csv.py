@@ -40,6 +40,9 @@ _REF_COLUMNS = ("id", "legacyid", "shortid", "ref")
 _COUNTED_KINDS = {"CONTRIBUTION", "ADDED_FUNDS"}
 
 _FREQUENCY_MONTHS = {"YEARLY": 12, "ANNUALLY": 12, "YEAR": 12}
+# A refund column's cell; Open Collective's export writes REFUND / REFUNDED or nothing.
+_YES = frozenset({"true", "yes", "1", "refund", "refunded"})
+_NO = frozenset({"false", "no", "0", ""})
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,10 @@ def import_payments(
     for number, row in enumerate(reader, start=2):
         _check_complete(path, number, row)
         lines += 1
-        if _not_a_payment(row, cols):
+        where = f"{path}, line {number}"
+        if _not_a_payment(row, cols, where):
             not_payments += 1
             continue
-        where = f"{path}, line {number}"
         try:
             day, amount, currency, months = _row_values(row, cols, config, now)
         except InvalidInput as error:
@@ -225,14 +228,31 @@ def _check_complete(path: Path, number: int, row: dict[str, str | None]) -> None
         )
 
 
-def _not_a_payment(row: dict[str, str | None], cols: _Columns) -> bool:
+def _not_a_payment(row: dict[str, str | None], cols: _Columns, where: str) -> bool:
     """A debit, a kind of transaction that is not a contribution, or a refund."""
+    # every refund flag is read, so a line that says neither yes nor no refuses the file
+    refund = [_flag(row.get(column), column, where) for column in cols.refund]
+    if any(refund):
+        return True
     if cols.type and (row.get(cols.type) or "").strip().upper() == "DEBIT":
         return True
     kind = (row.get(cols.kind) or "").strip().upper() if cols.kind else ""
-    if kind and kind not in _COUNTED_KINDS:
+    return bool(kind) and kind not in _COUNTED_KINDS
+
+
+def _flag(text: str | None, column: str, where: str) -> bool:
+    """A yes-or-no cell: true/false, yes/no, 1/0 (any case), empty for no, and Open
+    Collective's own ``REFUND`` / ``REFUNDED`` for yes; anything else refuses the file."""
+    value = (text or "").strip().lower()
+    if value in _YES:
         return True
-    return any((row.get(c) or "").strip() for c in cols.refund)
+    if value in _NO:
+        return False
+    given = (text or "").strip()
+    shown = given if len(given) <= 40 else given[:39] + "…"
+    raise InvalidInput(
+        f"{where}: {column} is '{shown}', expected true or false (yes/no, 1/0, or empty)"
+    )
 
 
 def _row_values(

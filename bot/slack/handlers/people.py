@@ -20,6 +20,7 @@ from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
 from bot.services.ledger.members import ensure_member
 from bot.slack.handlers.inbox import in_transaction
+from scoring.email_address import is_email_address
 from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
 
@@ -58,7 +59,7 @@ class SlackProfile:
         return cls(
             user_id=user_id,
             name=str(name).strip() or user_id,
-            email=(str(profile["email"]).strip().lower() or None) if profile.get("email") else None,
+            email=_profile_email(user_id, profile.get("email")),
             is_bot=bool(user.get("is_bot") or user.get("is_workflow_bot")) or user_id == SLACKBOT,
             deleted=bool(user.get("deleted")),
         )
@@ -66,6 +67,16 @@ class SlackProfile:
     @property
     def may_earn_credit(self) -> bool:
         return not (self.is_bot or self.deleted)
+
+
+def _profile_email(user_id: str, given: Any) -> str | None:
+    """A profile's e-mail address; one that is not an address is left out, with a log
+    line (which does not show it)."""
+    email = str(given).strip().lower() if given else ""
+    if email and not is_email_address(email):
+        log.warning("Slack user %s: ignored an e-mail address that is not one", user_id)
+        return None
+    return email or None
 
 
 def profiles_to_read(
