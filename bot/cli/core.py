@@ -13,6 +13,7 @@ from bot.cli.common import open_runtime, parse_month
 from bot.cli.groups import credit, member
 from bot.errors import InvalidInput
 from bot.messages.rendering import render_markdown, render_text
+from bot.runtime import Runtime
 from bot.services.ledger.credits import content_ref, record_credit
 from bot.services.ledger.importing import import_credits, parse_moment
 from bot.services.ledger.members import member_for_reference, resolve_member, set_affiliation
@@ -154,20 +155,16 @@ def import_file(
     )
 
 
-@member.command("show")
-def member_show(
+@member.command("info")
+def member_info(
     reference: Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")],
-    publicly: Annotated[
-        bool, typer.Option("--publicly", help="name a hidden member in public again")
-    ] = False,
 ) -> None:
-    """A member's identities, organisations and recent credits (with their ids)."""
-    if publicly:
-        from bot.cli.people import member_show as show_publicly
+    """A member's identities, organisations and recent credits (with their ids); read-only."""
+    echo_member_record(open_runtime(), reference)
 
-        show_publicly(reference)
-        return
-    runtime = open_runtime()
+
+def echo_member_record(runtime: Runtime, reference: str) -> None:
+    """What ``member info`` prints (``member show`` prints it too, after its change)."""
     with runtime.reader() as uow:
         who = resolve_member(uow, reference)
         affiliations = uow.members.affiliations(who.id)

@@ -54,7 +54,7 @@ def revoke_credit(
     if credit is None:
         raise NotFound(
             f"there is no credit {credit_id}; the ids are shown in `/credit me`, the App Home "
-            "and `creditbot member show`. Nothing was changed"
+            "and `creditbot member info`. Nothing was changed"
         )
     member = uow.members.get(credit.member_id)
     assert member is not None
