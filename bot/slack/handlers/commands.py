@@ -142,6 +142,10 @@ class SlackCommands:
             return people.revoke(invoker, command)
         return "That is not ready yet; nothing was changed. Ask a programme manager."
 
+    def holds_nothing_about(self, user: str) -> bool:
+        """Whether no member has this Slack id (``/credit forget me`` has nothing to ask)."""
+        return SelfService(self.runtime, self.slack, self.deliver).known(user) is None
+
     def forget(self, user: str) -> str:
         """The confirmed ``/credit forget me`` of ``user``."""
         return SelfService(self.runtime, self.slack, self.deliver).forget(user)
