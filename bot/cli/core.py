@@ -220,13 +220,18 @@ def member_quiet(
     reference: Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")],
     off: Annotated[bool, typer.Option("--off", help="send reminders again")] = False,
 ) -> None:
-    """No more nudges or welcome backs for a member (e.g. who replied to one on the forum)."""
+    """No more nudges, welcome backs or credit notices for a member (e.g. who replied to
+    one on the forum)."""
     runtime = open_runtime()
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
         uow.members.set_flags(who.id, nudges_opted_out=not off)
+        uow.people.set_notices_off(who.id, not off)  # "we will not write again"
         uow.commit()
-    typer.echo(f"{who.name}: {'reminders on again' if off else 'no more reminders'}")
+    state = (
+        "reminders and credit notices on again" if off else "no more reminders or credit notices"
+    )
+    typer.echo(f"{who.name}: {state}")
 
 
 @org.command("list")

@@ -139,7 +139,7 @@ def credit_revoke(
     with runtime.uow() as uow:
         withdrawn, key = revoke_credit(uow, runtime.config, number, reason, BY, runtime.now())
         uow.commit()
-    told = "the member is told by direct message" if key else "the member has no Slack account"
+    told = "the member is told privately" if key else "the bot cannot reach the member to tell them"
     typer.echo(f"revoked credit {withdrawn.id} ({withdrawn.points} points); {told}")
     if key:
         send_now(runtime, [key])

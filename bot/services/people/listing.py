@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.config import ProgrammeConfig
 from bot.services.people.accounts import HIDE, set_listing
+from bot.services.people.private import tell_privately
 from scoring.models import IdentityKind, Member
 from storage.uow import UnitOfWork
 
@@ -64,19 +65,11 @@ def _is_the_member(member: Member, by: str) -> bool:
 
 def _tell(uow: UnitOfWork, config: ProgrammeConfig, member: Member, now: datetime) -> str | None:
     key = f"listed-again:{member.id}:{now.isoformat()}"
-    slack_id = member.identity(IdentityKind.SLACK)
-    if slack_id is not None:
-        uow.outbox.enqueue(key, "slack", "dm", slack_id, {"text": SLACK_NOTE}, now)
-        return key
-    username = member.identity(IdentityKind.DISCOURSE)
-    if username is None:
-        return None
     raw = (
         "A programme manager listed you in public again: your name appears in shout-outs "
         "and on the public pages (your points count either way).\n\n" + _how_to_hide(config)
     )
-    uow.outbox.enqueue(key, "discourse", "pm", username, {"title": FORUM_TITLE, "raw": raw}, now)
-    return key
+    return tell_privately(uow, key, member, SLACK_NOTE, (FORUM_TITLE, raw), now)
 
 
 def _how_to_hide(config: ProgrammeConfig) -> str:

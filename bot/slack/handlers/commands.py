@@ -235,7 +235,9 @@ class SlackCommands:
                 )
                 if credit is not None:
                     credited.append((user, credit.points))
-                    notify_credit(uow, credit, now, decided_by=invoker, link=request.note or None)
+                    notify_credit(
+                        uow, config, credit, now, decided_by=invoker, link=request.note or None
+                    )
             return credited
 
         credited = in_transaction(self.runtime, write)

@@ -26,6 +26,7 @@ from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceReq
 from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
 
+NO_ONE_TO_TELL = "They have no Slack or forum account to tell."
 BY_THEMSELVES = "the member themselves"
 # Someone the bot never recorded: each answer says what is true for them, stores nothing.
 NOTHING_LISTED = (
@@ -169,7 +170,11 @@ class SelfService:
                 f"Revoked credit {credit.id}: {plural(credit.points, 'point')} "
                 f"({credit.type}) of {who} on "
                 f"{credit.occurred_at.date().isoformat()}. Reason: {slack_text(request.reason)}. "
-                + ("They are told privately." if key else "They have no Slack account to tell."),
+                + (
+                    "They are told privately."
+                    if key
+                    else "They have no Slack or forum account to tell."
+                ),
                 key,
             )
 
