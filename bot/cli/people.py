@@ -26,6 +26,7 @@ from bot.services.people.accounts import (
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
 from bot.services.people.listing import show_again
+from bot.web.site_builds import rebuild_sites
 from scoring.bounds import record_id, shown
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
@@ -93,8 +94,13 @@ def member_forget(reference: _MEMBER) -> None:
     purge_spool(runtime.settings.database_url, who)
     typer.echo(
         f"member {who.id} erased; {len(keys)} published message(s) to update to the "
-        "anonymous wording. Rebuild any static export (`creditbot site build`)."
+        "anonymous wording"
     )
+    rebuilt = rebuild_sites(runtime)
+    for folder in rebuilt.folders:
+        typer.echo(f"rebuilt the static export in {folder}")
+    for folder in rebuilt.failed:
+        typer.echo(f"could not rebuild the static export in {folder}: run `creditbot site build`")
     if keys:
         send_now(runtime, keys)
 

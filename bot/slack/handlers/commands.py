@@ -70,6 +70,8 @@ class SlackCommands:
         self.runtime = runtime
         self.slack = slack
         self.deliver = deliver
+        #: Run after an erasure (the HTTP app rebuilds the static exports with it).
+        self.after_erasure: Callable[[], object] | None = None
 
     def usage(self) -> str:
         config = self.runtime.config
@@ -148,7 +150,8 @@ class SlackCommands:
 
     def forget(self, user: str) -> str:
         """The confirmed ``/credit forget me`` of ``user``."""
-        return SelfService(self.runtime, self.slack, self.deliver).forget(user)
+        people = SelfService(self.runtime, self.slack, self.deliver, self.after_erasure)
+        return people.forget(user)
 
     def me(self, invoker: str) -> str:
         with self.runtime.reader() as uow:

@@ -63,6 +63,7 @@ class SelfService:
     runtime: Runtime
     slack: SlackReader
     deliver: Callable[[Sequence[str]], None] | None = None
+    after_erasure: Callable[[], object] | None = None
 
     def now(self) -> datetime:
         return self.runtime.now()
@@ -130,6 +131,8 @@ class SelfService:
 
         keys = in_transaction(self.runtime, write)
         purge_spool(self.runtime.settings.database_url, member)
+        if self.after_erasure is not None:
+            self.after_erasure()
         if keys and self.deliver is not None:
             self.deliver(keys)
         return (
