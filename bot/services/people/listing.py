@@ -58,9 +58,9 @@ def show_again(
 
 
 def _is_the_member(member: Member, by: str) -> bool:
-    """Whether an audit's ``by`` is the member themselves (their Slack id, or the words
-    a self-service path records)."""
-    return by == member.identity(IdentityKind.SLACK) or by == "the member themselves"
+    """Whether an audit's ``by`` is the member themselves (``/credit hide me`` records
+    their Slack id)."""
+    return by == member.identity(IdentityKind.SLACK)
 
 
 def _tell(uow: UnitOfWork, config: ProgrammeConfig, member: Member, now: datetime) -> str | None:
