@@ -1,5 +1,6 @@
-"""A manager handling people's requests: ``creditbot member hide|show|merge|unmerge``
-and ``creditbot credit revoke`` (the same use cases as ``/credit`` in Slack)."""
+"""A manager handling people's requests: ``creditbot member hide|show|export|forget``,
+``member merge|unmerge`` and ``creditbot credit revoke`` (the same use cases as
+``/credit`` in Slack; ``member info`` is in :mod:`bot.cli.core`)."""
 
 from __future__ import annotations
 
