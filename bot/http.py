@@ -25,8 +25,9 @@ from bot.executors import Executors, on_pool, run_in
 from bot.runtime import Runtime
 from bot.slack.app import SlackApp
 from bot.slack.http import PATH as SLACK_PATH
-from bot.slack.http import slack_routes
+from bot.slack.http import slack_app_of, slack_routes
 from bot.web.routes import web_routes
+from bot.web.site_builds import rebuild_sites
 
 
 def build_app(
@@ -78,4 +79,7 @@ def build_app(
     )
     app = Starlette(routes=routes, middleware=[limit])
     app.state.runtime = runtime
+    served = slack_app_of(app)
+    if served is not None:  # /credit forget me rebuilds the static exports (bot.web)
+        served.services.commands.after_erasure = lambda: rebuild_sites(runtime)
     return app

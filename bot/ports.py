@@ -125,6 +125,13 @@ class DiscourseSender(Protocol):
 
 
 @runtime_checkable
+class PostEditor(Protocol):
+    """Editing a published topic's first post (``PydiscourseGateway`` has it)."""
+
+    def edit_first_post(self, topic_id: int, raw: str, reason: str) -> int: ...
+
+
+@runtime_checkable
 class BadgeSender(Protocol):
     """What granting a badge needs of the gateway (``PydiscourseGateway`` has it all)."""
 

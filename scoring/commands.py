@@ -410,7 +410,7 @@ def parse_people_command(name: str, rest: str, *, is_team_lead: bool) -> CreditC
 
 REVOKE_USAGE = (
     "Write `/credit revoke <credit id> <reason>`, e.g. `/credit revoke 42 counted twice`; "
-    "the credit ids are shown in `/credit me`, the App Home and `creditbot member show`."
+    "the credit ids are shown in `/credit me`, the App Home and `creditbot member info`."
 )
 
 

@@ -13,6 +13,7 @@ from bot.cli.common import open_runtime, parse_month
 from bot.cli.groups import credit, member
 from bot.errors import InvalidInput
 from bot.messages.rendering import render_markdown, render_text
+from bot.runtime import Runtime
 from bot.services.ledger.credits import content_ref, record_credit
 from bot.services.ledger.importing import import_credits, parse_moment
 from bot.services.ledger.members import member_for_reference, resolve_member, set_affiliation
@@ -154,20 +155,16 @@ def import_file(
     )
 
 
-@member.command("show")
-def member_show(
+@member.command("info")
+def member_info(
     reference: Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")],
-    publicly: Annotated[
-        bool, typer.Option("--publicly", help="name a hidden member in public again")
-    ] = False,
 ) -> None:
-    """A member's identities, organisations and recent credits (with their ids)."""
-    if publicly:
-        from bot.cli.people import member_show as show_publicly
+    """A member's identities, organisations and recent credits (with their ids); read-only."""
+    echo_member_record(open_runtime(), reference)
 
-        show_publicly(reference)
-        return
-    runtime = open_runtime()
+
+def echo_member_record(runtime: Runtime, reference: str) -> None:
+    """What ``member info`` prints (``member show`` prints it too, after its change)."""
     with runtime.reader() as uow:
         who = resolve_member(uow, reference)
         affiliations = uow.members.affiliations(who.id)
@@ -223,13 +220,18 @@ def member_quiet(
     reference: Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")],
     off: Annotated[bool, typer.Option("--off", help="send reminders again")] = False,
 ) -> None:
-    """No more nudges or welcome backs for a member (e.g. who replied to one on the forum)."""
+    """No more nudges, welcome backs or credit notices for a member (e.g. who replied to
+    one on the forum)."""
     runtime = open_runtime()
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
         uow.members.set_flags(who.id, nudges_opted_out=not off)
+        uow.people.set_notices_off(who.id, not off)  # "we will not write again"
         uow.commit()
-    typer.echo(f"{who.name}: {'reminders on again' if off else 'no more reminders'}")
+    state = (
+        "reminders and credit notices on again" if off else "no more reminders or credit notices"
+    )
+    typer.echo(f"{who.name}: {state}")
 
 
 @org.command("list")

@@ -22,6 +22,7 @@ from bot.services.partners.leads import add_lead, lead_request
 from bot.services.partners.profiles import read_profile_file, set_profile, stored_profile
 from bot.web.export import build_site
 from bot.web.routes import public_app
+from bot.web.site_builds import remember_build
 
 partner = typer.Typer(help="Partners in the public directory.", no_args_is_help=True)
 profile = typer.Typer(help="A partner's public profile.", no_args_is_help=True)
@@ -87,6 +88,7 @@ def site_build(
     runtime = _as_of(open_runtime(), at)
 
     built = build_site(runtime, out)
+    remember_build(runtime, out)  # an erasure rebuilds it
     pages = sum(1 for f in built.files if f.endswith(".html"))
     typer.echo(f"wrote {pages} pages and {len(built.files) - pages} other files to {out}")
     typer.echo(f"open {built.index.resolve()}")

@@ -1,5 +1,6 @@
-"""A manager handling people's requests: ``creditbot member hide|show|merge|unmerge``
-and ``creditbot credit revoke`` (the same use cases as ``/credit`` in Slack)."""
+"""A manager handling people's requests: ``creditbot member hide|show|export|forget``,
+``member merge|unmerge`` and ``creditbot credit revoke`` (the same use cases as
+``/credit`` in Slack; ``member info`` is in :mod:`bot.cli.core`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_runtime
+from bot.cli.core import echo_member_record
 from bot.cli.groups import credit, member
 from bot.errors import InvalidInput
 from bot.gateways import open_gateways
@@ -24,6 +26,8 @@ from bot.services.people.accounts import (
 )
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
+from bot.services.people.listing import show_again
+from bot.web.site_builds import rebuild_sites
 from scoring.bounds import record_id, shown
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
@@ -36,8 +40,17 @@ def member_hide(reference: _MEMBER) -> None:
 
 
 def member_show(reference: _MEMBER) -> None:
-    """Name a hidden member in public again (also `member show M --publicly`)."""
-    _listing(reference, shown=True)
+    """Name a member in public again (told privately if they had hidden themselves),
+    then print their record as `member info` does."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        who = resolve_member(uow, reference)
+        result = show_again(uow, runtime.config, who, BY, runtime.now())
+        uow.commit()
+    typer.echo(result.summary(who.id))
+    if result.told:
+        send_now(runtime, [result.told])
+    echo_member_record(runtime, str(who.id))
 
 
 def _listing(reference: str, *, shown: bool) -> None:
@@ -82,8 +95,13 @@ def member_forget(reference: _MEMBER) -> None:
     purge_spool(runtime.settings.database_url, who)
     typer.echo(
         f"member {who.id} erased; {len(keys)} published message(s) to update to the "
-        "anonymous wording. Rebuild any static export (`creditbot site build`)."
+        "anonymous wording"
     )
+    rebuilt = rebuild_sites(runtime)
+    for folder in rebuilt.folders:
+        typer.echo(f"rebuilt the static export in {folder}")
+    for folder in rebuilt.failed:
+        typer.echo(f"could not rebuild the static export in {folder}: run `creditbot site build`")
     if keys:
         send_now(runtime, keys)
 
@@ -117,18 +135,18 @@ def member_unmerge(
 
 
 def credit_revoke(
-    credit_id: Annotated[str, typer.Argument(help="the credit's id (see `member show`)")],
+    credit_id: Annotated[str, typer.Argument(help="the credit's id (see `member info`)")],
     reason: Annotated[str, typer.Option("--reason", help="why; the member is told")],
 ) -> None:
     """Withdraw a credit: it stays on record as a withdrawal; the member is told privately."""
     number = record_id(credit_id)
     if number is None:
-        raise InvalidInput(f"'{shown(credit_id)}' is not a credit id (see `member show`)")
+        raise InvalidInput(f"'{shown(credit_id)}' is not a credit id (see `member info`)")
     runtime = open_runtime()
     with runtime.uow() as uow:
         withdrawn, key = revoke_credit(uow, runtime.config, number, reason, BY, runtime.now())
         uow.commit()
-    told = "the member is told by direct message" if key else "the member has no Slack account"
+    told = "the member is told privately" if key else "the bot cannot reach the member to tell them"
     typer.echo(f"revoked credit {withdrawn.id} ({withdrawn.points} points); {told}")
     if key:
         send_now(runtime, [key])
@@ -137,10 +155,13 @@ def credit_revoke(
 def send_now(runtime: Runtime, keys: list[str]) -> None:
     """One try to send these outbox messages; what is not sent stays for the worker."""
     gateways = open_gateways(runtime.settings)
-    if gateways.slack is None:
-        typer.echo("Slack is not configured here: the message waits in the outbox for serve")
+    if gateways.slack is None and gateways.discourse is None:
+        typer.echo(
+            "Neither Slack nor Discourse is configured here: "
+            "the message waits in the outbox for serve"
+        )
         return
-    result = deliver_due(runtime, gateways.slack, None, runtime.now(), keys=keys)
+    result = deliver_due(runtime, gateways.slack, gateways.discourse, runtime.now(), keys=keys)
     if result.retrying or result.failed:
         typer.echo("not sent yet: it stays in the outbox for the worker (`creditbot outbox list`)")
 
@@ -148,7 +169,8 @@ def send_now(runtime: Runtime, keys: list[str]) -> None:
 def register(app: typer.Typer) -> None:
     del app  # the commands join the existing ``member`` and ``credit`` groups
     member.command("hide")(member_hide)
-    member.command("unhide")(member_show)
+    member.command("show")(member_show)
+    member.command("unhide", hidden=True)(member_show)
     credit.command("revoke")(credit_revoke)
     member.command("merge")(member_merge)
     member.command("export")(member_export)

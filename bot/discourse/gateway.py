@@ -197,6 +197,18 @@ class PydiscourseGateway:
             raise
         return int(post["topic_id"]), int(post["id"])
 
+    def edit_first_post(self, topic_id: int, raw: str, reason: str) -> int:
+        """Replace the first post of a topic (a new revision of it); the post's id."""
+        found = self.topic(topic_id)
+        posts = ((found or {}).get("post_stream") or {}).get("posts") or []
+        if not posts:
+            raise ExternalServiceError(
+                "discourse", f"topic {topic_id} is not on the forum (any more)", transient=False
+            )
+        post_id = int(posts[0]["id"])
+        self._call(f"edit post {post_id}", lambda: self._client.update_post(post_id, raw, reason))
+        return post_id
+
     def find_topic(self, external_id: str) -> int | None:
         """The id of the topic with that external id, or None."""
         found = self._topic_by_external_id(external_id)

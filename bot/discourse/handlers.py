@@ -242,7 +242,7 @@ def _apply(
             _solution_note(subject, forum_url),
             now,
             hold=lambda who: _held_over_cap(uow, config, forum_url, subject, who, facts, now),
-            credited=lambda credit: _tell_credited(uow, credit, facts, now),
+            credited=lambda credit: _tell_credited(uow, config, credit, facts, now),
         )
     member = _forum_member(uow, config, event, facts.email, now)
     at = subject.created_at
@@ -286,10 +286,12 @@ def _held_over_cap(
     return f"held solution {post.id} for the team leads: {why}"
 
 
-def _tell_credited(uow: UnitOfWork, credit: Credit, facts: _Facts, now: datetime) -> None:
+def _tell_credited(
+    uow: UnitOfWork, config: ProgrammeConfig, credit: Credit, facts: _Facts, now: datetime
+) -> None:
     """Record the asker (for the per-pair cap) and tell the member of their credit."""
     uow.people.set_counterpart(credit.id or 0, _counterpart(facts.topic_owner))
-    notify_credit(uow, credit, now, decided_by=GRANTED_BY, link=forum_link(credit.note))
+    notify_credit(uow, config, credit, now, decided_by=GRANTED_BY, link=forum_link(credit.note))
 
 
 def _why_no_credit(

@@ -38,7 +38,7 @@ def forum_nudge(name: str, config: ProgrammeConfig, happening: str) -> ForumMess
         raw=(
             f"Hi {plain_first_name(name)}! We have not seen you around for a while, and we "
             f"miss you. {happening}If you would like to help: {config.shoutout.how_to_get_listed}"
-            f"\n\n{_your_choices(config)}"
+            f"\n\n{your_choices(config)}"
         ),
     )
 
@@ -48,12 +48,12 @@ def forum_welcome_back(name: str, away_days: int, config: ProgrammeConfig) -> Fo
         title=f"Welcome back to {config.web.community_name}",
         raw=(
             f"Welcome back, {plain_first_name(name)}! It is good to see you again after "
-            f"{away_days} days.\n\n{_your_choices(config)}"
+            f"{away_days} days.\n\n{your_choices(config)}"
         ),
     )
 
 
-def _your_choices(config: ProgrammeConfig) -> str:
+def your_choices(config: ProgrammeConfig) -> str:
     url = config.inactivity.privacy_url
     if url:
         return (

@@ -5,6 +5,8 @@ The worker (``bot/outbox/worker.py``) hands each ``discourse`` message to :func:
 - ``topic``: a topic carries an ``external_id``; after a failed or interrupted try the
   topic is looked up first, so one whose answer was lost is found, not doubled.
 - ``pm``: a private message to the comma-separated usernames of the target.
+- ``edit`` (target: a topic id; payload ``raw``, ``edit_reason``): the topic's first post
+  is replaced (an erasure updating a published shout-out); sending it again is harmless.
 - ``badge`` (target: a username; payload ``track``, ``name``, ``description``,
   ``badge_type_id``, ``reason``, ``topic_external_id``): the track's badge is created
   once and then granted. Its id is remembered in ``dc_badge``; without one, the badge
@@ -21,7 +23,7 @@ import logging
 from typing import Any
 
 from bot.errors import ExternalServiceError
-from bot.ports import BadgeSender, DiscourseSender
+from bot.ports import BadgeSender, DiscourseSender, PostEditor
 from bot.runtime import Runtime
 from storage.repositories.outbox import OutboxMessage
 
@@ -49,6 +51,11 @@ def send_discourse(runtime: Runtime, message: OutboxMessage, discourse: Discours
     if message.kind == "pm":
         usernames = [u.strip() for u in message.target.split(",") if u.strip()]
         return str(discourse.send_private_message(usernames, payload["title"], payload["raw"]))
+    if message.kind == "edit":  # target: the topic id; its first post gets ``raw``
+        if not isinstance(discourse, PostEditor):
+            raise UnsendableMessage("this Discourse gateway cannot edit posts")
+        reason = str(payload.get("edit_reason") or "")
+        return str(discourse.edit_first_post(int(message.target), payload["raw"], reason))
     if message.kind == "badge":
         if not isinstance(discourse, BadgeSender):
             raise UnsendableMessage("this Discourse gateway cannot grant badges")

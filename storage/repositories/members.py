@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlmodel import Session
 
 from scoring.models import (
@@ -131,7 +131,15 @@ class MemberRepository:
         return int(self._session.execute(select(func.count()).select_from(MemberRow)).scalar_one())
 
     def all(self) -> list[Member]:
-        rows = self._session.execute(select(MemberRow).order_by(_member.id)).scalars().all()
+        return self._loaded(select(MemberRow).order_by(_member.id))
+
+    def hidden(self) -> list[Member]:
+        """The members who chose not to be named in public (few: read them all)."""
+        query = select(MemberRow).where(_member.show_publicly.is_(False))
+        return self._loaded(query.order_by(_member.id))
+
+    def _loaded(self, query: Select[MemberRow]) -> list[Member]:
+        rows = self._session.execute(query).scalars().all()
         identities = self.identities_of([r.id for r in rows if r.id is not None])
         return [self._to_member(r, identities.get(r.id or 0, [])) for r in rows]
 

@@ -34,10 +34,10 @@ def known_member(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize("reference", ["²", "99999999999999999999999999", "٣"])
-def test_member_show_of_a_number_no_database_holds_says_no_such_member(
+def test_member_info_of_a_number_no_database_holds_says_no_such_member(
     cli: Cli, known_member: None, reference: str
 ) -> None:
-    assert "no member known" in _one_clear_line(cli("member", "show", reference))
+    assert "no member known" in _one_clear_line(cli("member", "info", reference))
 
 
 def test_a_report_for_year_one_is_out_of_range(cli: Cli, known_member: None) -> None:
@@ -79,7 +79,7 @@ def test_a_credit_dated_in_year_one_is_refused_and_stored_nowhere(
         "credit", "add", "--member", "ann@acme.example", "--type", "talk", "--date", "0001-01-01"
     )
     assert "out of range" in _one_clear_line(result)
-    shown = cli("member", "show", "ann@acme.example")
+    shown = cli("member", "info", "ann@acme.example")
     assert "credits: 1 " in shown.out and "0001" not in shown.out
 
 
@@ -102,7 +102,7 @@ def test_an_import_line_with_five_thousand_digit_points_is_named(
     )
     line = _one_clear_line(cli("import", str(path)))
     assert f"{path}:2:" in line and "points" in line
-    assert "bob" not in cli("member", "show", "bob@acme.example").out
+    assert "bob" not in cli("member", "info", "bob@acme.example").out
 
 
 def test_an_import_line_dated_in_year_one_is_named(

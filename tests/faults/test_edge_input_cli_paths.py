@@ -68,7 +68,7 @@ def test_a_credits_csv_saved_with_a_byte_order_mark_is_read(
     path.write_bytes(b"\xef\xbb\xbfmember,type,at,ref\nbob@acme.example,talk,2026-10-02,bom-1\n")
     result = cli("import", str(path))
     assert result.code == 0, result.err[-500:]
-    assert "credits: 1 " in cli("member", "show", "bob@acme.example").out
+    assert "credits: 1 " in cli("member", "info", "bob@acme.example").out
 
 
 @pytest.mark.parametrize("amount", ["0.001", "0.004", "0.005"])

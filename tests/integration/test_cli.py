@@ -182,7 +182,7 @@ def test_csv_import_with_a_header_row(upgraded: Cli, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert "2 credits added" in upgraded("import", str(path)).out
-    shown = upgraded("member", "show", "alice@acme.example").out
+    shown = upgraded("member", "info", "alice@acme.example").out
     assert "credits: 2 (10 points)" in shown and "acme" in shown
 
 

@@ -1,4 +1,4 @@
-"""``creditbot member hide|unhide|merge|unmerge`` and ``creditbot credit revoke``."""
+"""``creditbot member hide|show|info|merge|unmerge`` and ``creditbot credit revoke``."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_hidden_member_is_left_out_of_the_markdown_report_with_totals_unchange
     markdown = _report(community, "markdown")
     assert "| alice | acme |" not in markdown and "| bob | beta |" in markdown
     assert json.loads(_report(community))["organisations"] == before
-    assert community("member", "unhide", "alice@acme.example").code == 0
+    assert community("member", "show", "alice@acme.example").code == 0
     assert "| alice | acme |" in _report(community, "markdown")
 
 
@@ -55,7 +55,7 @@ def test_merging_two_records_of_one_person_joins_their_credits_and_unmerge_undoe
     result = community("member", "merge", "alice@acme.example", "alice@gmail.com")
 
     assert result.code == 0, result.err
-    shown = community("member", "show", "alice@acme.example").out
+    shown = community("member", "info", "alice@acme.example").out
     assert "email: alice@gmail.com" in shown and "credits: 2 (8 points)" in shown
     members = json.loads(_report(community))["members"]
     assert len(members) == 2 and members[0]["points"] == 8
@@ -64,8 +64,8 @@ def test_merging_two_records_of_one_person_joins_their_credits_and_unmerge_undoe
     undone = community("member", "unmerge", "alice@acme.example")
 
     assert undone.code == 0, undone.err
-    assert "credits: 1 (5 points)" in community("member", "show", "alice@acme.example").out
-    assert "credits: 1 (3 points)" in community("member", "show", "alice@gmail.com").out
+    assert "credits: 1 (5 points)" in community("member", "info", "alice@acme.example").out
+    assert "credits: 1 (3 points)" in community("member", "info", "alice@gmail.com").out
     assert json.loads(_report(community))["new_members"] == 3
     again = community("member", "unmerge", "alice@acme.example")
     assert again.code == 1 and "no merge into" in again.err
@@ -78,7 +78,7 @@ def test_a_member_cannot_be_merged_with_itself(community: Cli) -> None:
 
 
 def test_credit_revoke_needs_a_reason_and_keeps_the_withdrawal_on_record(community: Cli) -> None:
-    shown = community("member", "show", "bob@beta.example").out
+    shown = community("member", "info", "bob@beta.example").out
     credit_id = re.search(r"#(\d+) 2026-10-10 code", shown)
     assert credit_id is not None
 
@@ -89,7 +89,7 @@ def test_credit_revoke_needs_a_reason_and_keeps_the_withdrawal_on_record(communi
     done = community("credit", "revoke", credit_id.group(1), "--reason", "counted twice")
 
     assert done.code == 0, done.err
-    assert "[withdrawn]" in community("member", "show", "bob@beta.example").out
+    assert "[withdrawn]" in community("member", "info", "bob@beta.example").out
     assert "bob" not in [m["name"] for m in json.loads(_report(community))["members"]]
     twice = community("credit", "revoke", credit_id.group(1), "--reason", "again")
     assert twice.code == 1 and "already withdrawn" in twice.err
@@ -119,11 +119,11 @@ def test_member_forget_anonymises_the_credits_and_keeps_the_totals(community: Cl
     names = sorted(m["name"] for m in after["members"])
     assert names == ["a former member", "alice", "bob"]
     assert "alice@acme.example" not in json.dumps(after)
-    gone = community("member", "show", "alice@acme.example")
+    gone = community("member", "info", "alice@acme.example")
     assert gone.code == 1 and "no member known as" in gone.err
 
 
-def test_member_show_gives_each_credit_its_id_and_evidence(cli: Cli, tmp_path: Path) -> None:
+def test_member_info_gives_each_credit_its_id_and_evidence(cli: Cli, tmp_path: Path) -> None:
     assert cli("db", "upgrade").code == 0
     line = {
         "member": "ann@acme.example",
@@ -135,6 +135,6 @@ def test_member_show_gives_each_credit_its_id_and_evidence(cli: Cli, tmp_path: P
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     assert cli("import", str(path)).code == 0
 
-    shown = cli("member", "show", "ann@acme.example").out
+    shown = cli("member", "info", "ann@acme.example").out
 
     assert re.search(r"#\d+ 2026-10-02 code 5 acme https://example.org/pr/7", shown), shown

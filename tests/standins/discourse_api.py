@@ -95,6 +95,7 @@ class StandinDiscourse:
         self.posts: dict[int, dict[str, Any]] = {}
         self._failures: list[_Failure] = []
         self.badges: dict[int, dict[str, Any]] = {}
+        self.edits: list[dict[str, Any]] = []  # each post edit: post_id, raw, edit_reason
         self.user_badges: list[dict[str, Any]] = []
         self._next_badge = 100  # Discourse's own badges use the low ids
         self._lock = threading.RLock()
@@ -483,6 +484,8 @@ class StandinDiscourse:
             )
         if method == "POST" and parts == ["posts"]:
             return self._create_post(form)
+        if method == "PUT" and len(parts) == 2 and parts[0] == "posts":
+            return self._edit_post(parts[1].removesuffix(".json"), form)
         if parts == ["admin", "badges.json"] and method in ("GET", "POST"):
             return self._list_badges() if method == "GET" else self._create_badge(form)
         if method == "POST" and parts in (["user_badges"], ["user_badges.json"]):
@@ -553,6 +556,20 @@ class StandinDiscourse:
             self.topics[topic.id] = topic
         post = self._add_post(topic, author, _now(), f"<p>{raw}</p>")
         return 200, {}, dict(post)
+
+    def _edit_post(self, post_id: str, form: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        """``PUT /posts/{id}`` (pydiscourse's ``update_post``): a new revision of the post."""
+        post = self.posts.get(int(post_id)) if post_id.isdigit() else None
+        raw = (form.get("post[raw]") or [None])[0]
+        if post is None or raw is None:
+            return 404, {}, {"errors": ["not found"], "error_type": "not_found"}
+        reason = str((form.get("post[edit_reason]") or [""])[0])
+        post.update(cooked=f"<p>{raw}</p>", version=int(post["version"]) + 1)
+        topic = self.topics[post["topic_id"]]
+        if topic.post_ids[0] == post["id"]:
+            topic.raw = str(raw)
+        self.edits.append({"post_id": post["id"], "raw": str(raw), "edit_reason": reason})
+        return 200, {}, {"post": dict(post)}
 
     def _refused_recipients(self, usernames: list[str]) -> str | None:
         """Discourse's refusal of a private message to nobody or to unknown users."""

@@ -215,7 +215,7 @@ def _credit_message(
         granted_by=by,
         note=suggestion.snippet[:200],
     )
-    notify_credit(uow, credit, now, decided_by=by, link=suggestion.permalink)
+    notify_credit(uow, config, credit, now, decided_by=by, link=suggestion.permalink)
     credit = credit or uow.credits.by_ref(source, ref)
     if credit is not None and credit.id is not None:
         uow.suggestions.link_credit(suggestion.id, credit.id)
@@ -281,7 +281,7 @@ def confirm_message(
         granted_by=by,
         note=snippet[:200] or f"confirmed with :{emoji}:",
     )
-    notify_credit(uow, credit, now, decided_by=by, link=f"your message in <#{channel}>")
+    notify_credit(uow, config, credit, now, decided_by=by, link=f"your message in <#{channel}>")
     key = None
     suggestion = uow.suggestions.for_message(channel, message_ts)
     if suggestion is not None and suggestion.is_open and suggestion.author_ref == author_ref:

@@ -12,12 +12,16 @@ from datetime import datetime
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.messages.escaping import discourse_markdown_text, slack_text
+from bot.messages.inactivity import your_choices
 from bot.messages.words import plural
+from bot.services.people.private import tell_privately
 from scoring.models import Credit, IdentityKind, Member, MonthlyReport
 from storage.uow import UnitOfWork
 
 HIDE, SHOW, REVOKE, MERGE, UNMERGE = "hide", "show", "revoke", "merge", "unmerge"
 EXPORT, FORGET = "export", "forget"
+REVOKED_TITLE = "One of your credits was withdrawn"
 
 
 def set_listing(uow: UnitOfWork, member: Member, shown: bool, by: str, now: datetime) -> bool:
@@ -43,9 +47,10 @@ def revoke_credit(
 ) -> tuple[Credit, str | None]:
     """Withdraw one credit (kept on record, audited) and tell its member privately.
 
-    Returns the withdrawn credit and the outbox key of the member's DM (None when the
-    member has no Slack account). Raises with why and how: an unknown id, a credit
-    already withdrawn, a missing reason, or a team lead revoking their own credit.
+    Returns the withdrawn credit and the outbox key of the member's message: a Slack DM,
+    else a forum private message (None when the bot can reach them on neither). Raises
+    with why and how: an unknown id, a credit already withdrawn, a missing reason, or a
+    team lead revoking their own credit.
     """
     reason = " ".join(reason.split())
     if not reason:
@@ -54,7 +59,7 @@ def revoke_credit(
     if credit is None:
         raise NotFound(
             f"there is no credit {credit_id}; the ids are shown in `/credit me`, the App Home "
-            "and `creditbot member show`. Nothing was changed"
+            "and `creditbot member info`. Nothing was changed"
         )
     member = uow.members.get(credit.member_id)
     assert member is not None
@@ -69,18 +74,35 @@ def revoke_credit(
     withdrawn = uow.credits.withdraw(credit.source, credit.source_ref, now, by, reason)
     assert withdrawn is not None
     uow.people.audit(REVOKE, member.id, by, now, details={"credit": credit_id})
-    slack_id = member.identity(IdentityKind.SLACK)
-    if slack_id is None or uow.people.erased_at(member.id) is not None:
+    if uow.people.erased_at(member.id) is not None:
         return withdrawn, None
-    key = f"revoked:{credit_id}"
+    return withdrawn, _tell_revoked(uow, config, member, credit, reason, now)
+
+
+def _tell_revoked(
+    uow: UnitOfWork,
+    config: ProgrammeConfig,
+    member: Member,
+    credit: Credit,
+    reason: str,
+    now: datetime,
+) -> str | None:
+    """The member's private message (a Slack DM, else a forum message); its key."""
+    key = f"revoked:{credit.id}"
+    what = (
+        f"{plural(credit.points, 'point')} ({credit.type}) of "
+        f"{credit.occurred_at.date().isoformat()} (credit {credit.id})"
+    )
     text = (
-        f"A team lead withdrew one of your credits: {plural(credit.points, 'point')} "
-        f"({credit.type}) of "
-        f"{credit.occurred_at.date().isoformat()} (credit {credit_id}). Reason: {reason}. "
+        f"A team lead withdrew one of your credits: {what}. Reason: {slack_text(reason)}. "
         "If you think this is a mistake, reply to a team lead."
     )
-    uow.outbox.enqueue(key, "slack", "dm", slack_id, {"text": text}, now)
-    return withdrawn, key
+    raw = (
+        f"A team lead withdrew one of your credits: {what}. "
+        f"Reason: {discourse_markdown_text(reason)}.\n\n"
+        "If you think this is a mistake, reply to this message. " + your_choices(config)
+    )
+    return tell_privately(uow, key, member, text, (REVOKED_TITLE, raw), now)
 
 
 def merge_members(uow: UnitOfWork, keep: Member, gone: Member, by: str, now: datetime) -> int:

@@ -13,9 +13,11 @@ wording through the outbox. The audit records that an erasure happened, never wh
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
 from bot.services.people.accounts import FORGET
 from scoring.models import IdentityKind, Member
@@ -27,6 +29,7 @@ from storage.uow import UnitOfWork
 ANONYMOUS = "a former member"
 SPOOL_SCAN = 100_000
 QUESTION_TEXT = "A message of a former member (erased at their request)."
+EDIT_REASON = "a member asked to be forgotten"
 
 
 def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> list[str]:
@@ -90,24 +93,53 @@ def _hidden_ref(ref: str) -> str:
 def _update_shoutouts(
     uow: UnitOfWork, member: Member, traces: list[str], now: datetime
 ) -> list[str]:
-    """Anonymise the published copies naming the member; update the Slack posts."""
+    """Anonymise the published copies naming the member; update the Slack posts and
+    edit the forum topics (through the outbox: a forum outage is retried)."""
     keys = []
     for month, record in uow.erasure.published_reports():
-        changed = _anonymise_record(record, member, traces)
-        if not changed:
+        if not _anonymise_record(record, member, traces):
             continue
         uow.erasure.set_published_content(month, record)
         shout = record.get("shoutout")
+        # Rendered with today's choices: who has hidden since is not named either.
+        content = _without_hidden(uow, ShoutoutContent.from_json(shout)) if shout else None
         for sent_key in record.get("outbox_keys") or []:
             sent = uow.outbox.by_key(sent_key)
-            if sent is None or not sent_key.startswith("shoutout:slack:") or not sent.sent_ref:
+            if sent is None or not sent.sent_ref:
                 continue
-            message = shoutout_message(ShoutoutContent.from_json(shout)) if shout else {}
-            key = f"erased:{member.id}:shoutout:{month}"
-            payload = {**message, "ts": sent.sent_ref}
-            uow.outbox.enqueue(key, "slack", "update", sent.target, payload, now)
-            keys.append(key)
+            if sent_key.startswith("shoutout:slack:"):
+                message = shoutout_message(content) if content else {}
+                key = f"erased:{member.id}:shoutout:{month}"
+                payload = {**message, "ts": sent.sent_ref}
+                uow.outbox.enqueue(key, "slack", "update", sent.target, payload, now)
+                keys.append(key)
+            elif sent_key.startswith("shoutout:discourse:") and content is not None:
+                key = f"erased:{member.id}:shoutout-forum:{month}"
+                raw = render_shoutout_markdown(content)
+                edit = {"raw": raw, "edit_reason": EDIT_REASON}
+                uow.outbox.enqueue(key, "discourse", "edit", sent.sent_ref, edit, now)
+                keys.append(key)
     return keys
+
+
+def _without_hidden(uow: UnitOfWork, content: ShoutoutContent) -> ShoutoutContent:
+    """The content without the members who are hidden today (counted, not named)."""
+    hidden = uow.members.hidden()
+    slack_ids = {m.identity(IdentityKind.SLACK) for m in hidden} - {None}
+    usernames = {m.identity(IdentityKind.DISCOURSE) for m in hidden} - {None}
+    names = {m.name for m in hidden}
+    listed = tuple(
+        m
+        for m in content.members
+        if not (m.slack_id in slack_ids or m.discourse_username in usernames)
+    )
+    welcomed = tuple(n for n in content.new_contributor_names if n not in names)
+    return replace(
+        content,
+        members=listed,
+        more_members=content.more_members + len(content.members) - len(listed),
+        new_contributor_names=welcomed,
+    )
 
 
 def _anonymise_record(record: dict[str, Any], member: Member, traces: list[str]) -> bool:

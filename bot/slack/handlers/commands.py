@@ -70,6 +70,8 @@ class SlackCommands:
         self.runtime = runtime
         self.slack = slack
         self.deliver = deliver
+        #: Run after an erasure (the HTTP app rebuilds the static exports with it).
+        self.after_erasure: Callable[[], object] | None = None
 
     def usage(self) -> str:
         config = self.runtime.config
@@ -142,9 +144,14 @@ class SlackCommands:
             return people.revoke(invoker, command)
         return "That is not ready yet; nothing was changed. Ask a programme manager."
 
+    def holds_nothing_about(self, user: str) -> bool:
+        """Whether no member has this Slack id (``/credit forget me`` has nothing to ask)."""
+        return SelfService(self.runtime, self.slack, self.deliver).known(user) is None
+
     def forget(self, user: str) -> str:
         """The confirmed ``/credit forget me`` of ``user``."""
-        return SelfService(self.runtime, self.slack, self.deliver).forget(user)
+        people = SelfService(self.runtime, self.slack, self.deliver, self.after_erasure)
+        return people.forget(user)
 
     def me(self, invoker: str) -> str:
         with self.runtime.reader() as uow:
@@ -231,7 +238,9 @@ class SlackCommands:
                 )
                 if credit is not None:
                     credited.append((user, credit.points))
-                    notify_credit(uow, credit, now, decided_by=invoker, link=request.note or None)
+                    notify_credit(
+                        uow, config, credit, now, decided_by=invoker, link=request.note or None
+                    )
             return credited
 
         credited = in_transaction(self.runtime, write)

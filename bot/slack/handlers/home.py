@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.config import ProgrammeConfig
 from bot.errors import NotFound
+from bot.messages.escaping import slack_text
 from bot.messages.slack.blocks import CreditsSummary, HomeContent
 from bot.messages.words import plural
 from bot.services.ledger.reports import monthly_report
@@ -79,7 +80,7 @@ def organisation_text(uow: UnitOfWork, config: ProgrammeConfig, slug: str, now: 
     organisation = uow.organisations.get(slug)
     if organisation is None:
         known = ", ".join(sorted(uow.organisations.names())) or "none configured"
-        raise NotFound(f"No organisation '{slug}'. Known organisations: {known}.")
+        raise NotFound(f"No organisation '{slack_text(slug)}'. Known organisations: {known}.")
     month = Month.of(local_date(now, config.tz))
     report = monthly_report(uow, config, month)
     row = next((o for o in report.organisations if o.slug == slug), None)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.errors import CreditbotError
+from bot.messages.escaping import slack_text
 from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
@@ -25,8 +26,20 @@ from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceReq
 from scoring.models import Identity, IdentityKind, Member
 from storage.uow import UnitOfWork
 
+NO_ONE_TO_TELL = "They have no Slack or forum account to tell."
 BY_THEMSELVES = "the member themselves"
-UNKNOWN = "I do not know you yet, so I hold nothing about you; nothing was changed."
+# Someone the bot never recorded: each answer says what is true for them, stores nothing.
+NOTHING_LISTED = (
+    "I hold nothing about you, so nothing is listed about you anywhere: there is nothing to "
+    "hide. If you are credited one day, `/credit hide me` keeps your name out of public listings."
+)
+NOTHING_TO_SHOW = (
+    "I hold nothing about you yet, so nothing is listed about you. If you are credited one "
+    "day, your name is shown in shout-outs and on the public pages unless you write "
+    "`/credit hide me`."
+)
+NOTHING_HELD = "creditbot holds nothing about you, so there is no file to send."
+NOTHING_TO_ERASE = "creditbot holds nothing about you, so there is nothing to erase."
 
 
 @runtime_checkable
@@ -50,6 +63,7 @@ class SelfService:
     runtime: Runtime
     slack: SlackReader
     deliver: Callable[[Sequence[str]], None] | None = None
+    after_erasure: Callable[[], object] | None = None
 
     def now(self) -> datetime:
         return self.runtime.now()
@@ -71,7 +85,7 @@ class SelfService:
 
         changed = in_transaction(self.runtime, write)
         if changed is None:
-            return UNKNOWN
+            return NOTHING_TO_SHOW if shown else NOTHING_LISTED
         if shown:
             state = "Done" if changed else "You were already shown"
             return (
@@ -86,13 +100,13 @@ class SelfService:
 
     def export(self, invoker: str) -> str:
         """``/credit export me``: the member's data as a JSON file, by DM."""
-        if not isinstance(self.slack, FileSender):
-            return "I cannot send files from here; ask a programme manager for your export."
         now = self.now()
         with self.runtime.reader() as uow:
             member = uow.members.find(Identity(IdentityKind.SLACK, invoker))
             if member is None:
-                return UNKNOWN
+                return NOTHING_HELD
+            if not isinstance(self.slack, FileSender):
+                return "I cannot send files from here; ask a programme manager for your export."
             document = export_member(uow, member, now)
         self.slack.send_file_dm(
             invoker, export_filename(member, now), export_json(document), EXPORT_COMMENT
@@ -109,7 +123,7 @@ class SelfService:
         now = self.now()
         member = self.known(invoker)
         if member is None:
-            return UNKNOWN
+            return NOTHING_TO_ERASE
 
         def write(uow: UnitOfWork) -> list[str]:
             found = uow.members.get(member.id)
@@ -117,6 +131,8 @@ class SelfService:
 
         keys = in_transaction(self.runtime, write)
         purge_spool(self.runtime.settings.database_url, member)
+        if self.after_erasure is not None:
+            self.after_erasure()
         if keys and self.deliver is not None:
             self.deliver(keys)
         return (
@@ -156,8 +172,12 @@ class SelfService:
             return (
                 f"Revoked credit {credit.id}: {plural(credit.points, 'point')} "
                 f"({credit.type}) of {who} on "
-                f"{credit.occurred_at.date().isoformat()}. Reason: {request.reason}. "
-                + ("They are told privately." if key else "They have no Slack account to tell."),
+                f"{credit.occurred_at.date().isoformat()}. Reason: {slack_text(request.reason)}. "
+                + (
+                    "They are told privately."
+                    if key
+                    else "They have no Slack or forum account to tell."
+                ),
                 key,
             )
 

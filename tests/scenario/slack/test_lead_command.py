@@ -146,7 +146,8 @@ def test_a_malformed_lead_is_answered_privately_with_the_usage_and_stores_nothin
         ("lead Europe", "Which category (hosting, development, ...) is the lead in Europe for?"),
         ("lead Africa instructional design for 500", "I read region 'Africa', category"),
         ('lead Africa "instructional design', "A quote is not closed"),
-        ("lead <@U0ALICE|alice> hosting", "'<@U0ALICE|alice>' is a Slack mention or link"),
+        # what was typed is shown as text, never as a live mention
+        ("lead <@U0ALICE|alice> hosting", "'&lt;@U0ALICE|alice&gt;' is a Slack mention or link"),
     ]:
         answer = app.command(text, user_id=PM).json()
         assert answer["response_type"] == "ephemeral"

@@ -106,7 +106,7 @@ def test_a_forum_member_who_asked_for_no_more_is_quieted_by_a_manager_and_left_a
     people: None, cli: Cli, slack: SlackApiStandIn, forum_env: StandinDiscourse
 ) -> None:
     quieted = cli("member", "quiet", "fern")
-    assert (quieted.code, quieted.out) == (0, "Fern Forum: no more reminders\n")
+    assert (quieted.code, quieted.out) == (0, "Fern Forum: no more reminders or credit notices\n")
     result = cli("jobs", "run", "inactivity", "--at", "2026-11-01T10:00:00Z")
     assert result.code == 0, result.err + result.out
     assert forum_env.private_messages("fern") == []

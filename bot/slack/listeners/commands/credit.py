@@ -13,7 +13,9 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, BoltRequest, Respond
 
+from bot.messages.escaping import slack_text
 from bot.messages.slack.people import forget_prompt
+from bot.slack.handlers.self_service import NOTHING_TO_ERASE
 from bot.slack.handlers.services import SlackServices
 from bot.slack.intake.after_ack import AfterAck
 from scoring.commands import HelpRequest, SelfServiceRequest
@@ -32,13 +34,17 @@ def listener(services: SlackServices) -> Callable[..., None]:
         try:
             command = services.commands.parse(body)
         except CommandError as error:
-            ack(text=str(error), response_type="ephemeral")
+            ack(text=_echoed_safely(error), response_type="ephemeral")
             return
         if isinstance(command, HelpRequest):
             ack(text=services.commands.usage(), response_type="ephemeral")
             return
         if isinstance(command, SelfServiceRequest) and command.action == "forget":
-            text, blocks = forget_prompt(str(body.get("user_id") or ""))
+            user = str(body.get("user_id") or "")
+            if services.commands.holds_nothing_about(user):
+                ack(text=NOTHING_TO_ERASE, response_type="ephemeral")
+                return
+            text, blocks = forget_prompt(user)
             ack(text=text, blocks=blocks, response_type="ephemeral")
             return
         ack()
@@ -52,6 +58,13 @@ def listener(services: SlackServices) -> Callable[..., None]:
         after_ack(run)
 
     return on_credit
+
+
+def _echoed_safely(error: CommandError) -> str:
+    """The refusal with what the person typed (its problem) escaped for Slack: a typed
+    ``<!channel>`` or ``<@U…>`` is shown as text, never a ping; the usage is the bot's."""
+    problem = slack_text(error.problem)
+    return f"{problem}\n\n{error.usage}" if error.usage else problem
 
 
 def _signed_request_digest(request: BoltRequest) -> str:
