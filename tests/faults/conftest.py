@@ -1,20 +1,22 @@
-"""What the fault suite shares: the running app wired to both stand-ins, a proxy that
-breaks chosen calls the ways a network does, the ``creditbot`` CLI as real processes,
-and patient waiting.
+"""What the fault suite shares: the running app wired to both stand-ins, proxies that
+break chosen calls the ways a network does, the ``creditbot`` CLI as real processes.
 
 Generic on purpose: each test module sets its own configuration (``config_data``) and
-sizes. The fixtures of the bad-input and security tests live in ``input_support.py``.
+sizes. The fixtures of the bad-input and security tests live in ``input_support.py``;
+the helpers (waiting, racing calls, the proxy, the processes, SQLite watched from
+outside) in ``tests/support/``.
 
 - ``slack_api`` / ``forum``: the loopback stand-ins for the Slack Web API and Discourse;
 - ``live_runtime``: the test runtime (its database, config and fixed clock) with Slack
   and the forum configured, pointing at the stand-ins;
-- ``live_app``: that runtime served by uvicorn in a thread (``RunningApp`` of the Slack
-  scenario tests), ``/slack/events`` and ``/discourse/webhook`` both;
-- :class:`Proxy`: a loopback proxy in front of a stand-in that can hold a call (never
-  forwarded), lose an answer (forwarded, accepted, then no answer comes back) or reset
-  the connection after the stand-in accepted the call;
-- ``creditbot``: :class:`Creditbot`, the CLI (``creditbot import``, ``jobs run``,
-  ``serve``...) as subprocesses on this test's database and configuration.
+- ``live_app``: that runtime served by uvicorn in a thread (``tests/support/serving.py``
+  ``RunningApp``), ``/slack/events`` and ``/discourse/webhook`` both;
+- ``make_proxy``: a ``tests/support/proxies.py`` ``Proxy`` in front of a stand-in that can
+  hold a call (never forwarded), lose an answer (forwarded, accepted, then no answer
+  comes back) or reset the connection after the stand-in accepted the call;
+- ``creditbot``: ``tests/support/processes.py`` ``Creditbot``, the CLI (``creditbot
+  import``, ``jobs run``, ``serve``...) as subprocesses on this test's database and
+  configuration.
 """
 
 from __future__ import annotations

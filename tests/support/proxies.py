@@ -1,6 +1,7 @@
 """Loopback HTTP proxies in front of a stand-in that break chosen calls the ways a
 network does: :class:`Proxy` (hold a call, lose its answer, reset the connection) for the
-fault tests, :class:`Gate` (hold, or pause until resumed) for the replica tests."""
+fault tests, :class:`Gate` (hold, or pause until resumed) for the replica tests. (Just
+over 300 lines: the two share their forwarding, at the end.)"""
 
 from __future__ import annotations
 
