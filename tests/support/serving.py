@@ -36,6 +36,37 @@ class _Server(uvicorn.Server):
             should_exit = await self.on_tick(counter)
 
 
+class ServedApp:
+    """An ASGI app served by uvicorn in a thread, on 127.0.0.1 and a free port."""
+
+    def __init__(self, app: Starlette) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="off", ws="none", access_log=False
+        )
+        self._server = _Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
+
+    def start(self) -> None:
+        """Once uvicorn listens."""
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+
+    def stop(self, *, force: bool = False) -> None:
+        """``force``: without waiting for open connections and background tasks."""
+        self._server.should_exit = True
+        self._server.force_exit = force
+        self._thread.join(timeout=10)
+        self._sock.close()
+
+
 class RunningApp:
     """The real ASGI app served by uvicorn in a thread, and a signed-request client."""
 
@@ -46,33 +77,18 @@ class RunningApp:
         slack = slack_app_of(self.app)
         assert slack is not None
         self.slack: SlackApp = slack
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="off", ws="none", access_log=False
-        )
-        self._server = _Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
+        self._served = ServedApp(self.app)
+        self.url = self._served.url
         self.http = httpx.Client(base_url=self.url, timeout=10)
 
     def start(self) -> RunningApp:
-        self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
+        self._served.start()
         return self
 
     def stop(self) -> None:
         self.http.close()
-        self._server.should_exit = True
-        self._server.force_exit = True
-        self._thread.join(timeout=10)
+        self._served.stop(force=True)
         self.slack.close()
-        self._sock.close()
 
     # -- requests ----------------------------------------------------------------------
     def send(
@@ -128,29 +144,15 @@ class RunningSite:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(
-            build_app(runtime), log_level="warning", lifespan="off", ws="none", access_log=False
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
+        self._served = ServedApp(build_app(runtime))
+        self.url = self._served.url
 
     def start(self) -> RunningSite:
-        self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
+        self._served.start()
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
+        self._served.stop()
 
 
 class AppClient:
