@@ -30,7 +30,6 @@ import logging
 import math
 import os
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -250,10 +249,7 @@ def open_stack(
     forum.accept_answer(871, 3, "esther_o")  # the payload's post 3, accepted
     runtime, url, server = stack_runtime(backend, request, folder, slack_api, forum, config)
     app = RunningApp(runtime, slack_api)
-    # Answers come back at once (without it, Nagle's algorithm holds the body of every
-    # answer until the client's delayed ACK, 40 ms: uvicorn on a socket created by hand
-    # does not turn it off, and Linux passes this option on to accepted connections).
-    app._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    app.answer_at_once()
     app.start()
     try:
         yield Stack(runtime, slack_api, forum, app)
