@@ -92,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     server = None
     if args.postgres:
-        from tests.databases import PostgresServer
+        from tests.support.databases import PostgresServer
 
         server = PostgresServer.start()
         args.database_url = server.create_database()

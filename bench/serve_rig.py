@@ -17,12 +17,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import BASE_CONFIG  # noqa: E402
-from tests.faults.conftest import free_port  # noqa: E402
-from tests.scenario.discourse.conftest import WEBHOOK_SECRET  # noqa: E402
-from tests.scenario.slack.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET  # noqa: E402
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse  # noqa: E402
 from tests.standins.slack_api import SlackApiStandIn  # noqa: E402
+from tests.support.config import BASE_CONFIG  # noqa: E402
+from tests.support.discourse import WEBHOOK_SECRET  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
+from tests.support.slack import BOT_TOKEN, PEOPLE, SIGNING_SECRET  # noqa: E402
 
 START_TIMEOUT = 120.0
 CREDITBOT = [sys.executable, "-c", "from bot.cli import run; run()"]

@@ -1,7 +1,7 @@
 """Shared fixtures: a real database per test, a fixed clock, the CLI in-process.
 
 Every test that uses ``runtime`` or ``cli`` (or asks for ``db_backend``) runs twice: on a
-SQLite file and on a PostgreSQL database of its own (see ``tests/databases.py``).
+SQLite file and on a PostgreSQL database of its own (see ``tests/support/databases.py``).
 ``pytest --db sqlite`` or ``--db postgresql`` runs one of them. Locally the PostgreSQL
 runs are skipped when PostgreSQL is absent; in CI (``CI=true``) its absence fails the run.
 """
@@ -9,7 +9,6 @@ runs are skipped when PostgreSQL is absent; in CI (``CI=true``) its absence fail
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,61 +20,23 @@ from bot.config import ProgrammeConfig, Settings, parse_config
 from bot.runtime import Runtime
 from storage.engine import make_engine
 from storage.migrate import is_current, upgrade
-from tests.databases import (
+from tests.standins.discourse_api import StandinDiscourse
+from tests.standins.slack_api import SlackApiStandIn
+from tests.support.cli import CliResult
+from tests.support.clock import FixedClock
+from tests.support.config import BASE_CONFIG
+from tests.support.databases import (
+    BACKENDS,
     WHY_NO_POSTGRES,
     PostgresServer,
     SqliteTemplate,
+    database_url,
+    forget_postgres_database,
     in_ci,
     postgres_available,
+    use_postgres_database,
 )
-from tests.standins.discourse_api import StandinDiscourse
-from tests.standins.slack_api import SlackApiStandIn
-
-BASE_CONFIG: dict[str, Any] = {
-    "timezone": "UTC",
-    "slack": {
-        "shoutout_channel": "C01SHOUT",
-        "review_channel": "C01REVIEW",
-        "announcements_channel": "C01NEWS",
-        "team_leads": ["U01LEAD", "U02LEAD"],
-        "program_managers": ["U01PM"],
-    },
-    "discourse": {"shoutout_category_id": 5, "support_category_ids": [7]},
-    "organisations": [
-        {
-            "slug": "acme",
-            "name": "Acme Learning",
-            "domains": ["acme.example"],
-            "country": "US",
-            "employees": 40,
-            "partner": True,
-            "contacts": ["U01ACME"],
-        },
-        {
-            "slug": "beta",
-            "name": "Beta Pedagogy",
-            "domains": ["beta.example"],
-            "country": "FR",
-            "employees": 10,
-            "partner": True,
-            "contacts": ["U01BETA"],
-        },
-        {"slug": "core", "name": "Core Team", "domains": ["project.example"], "staff": True},
-    ],
-}
-
-
-class FixedClock:
-    """A clock tests move by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, now: datetime) -> None:
-        self.now = now
+from tests.support.slack import PEOPLE
 
 
 @pytest.fixture
@@ -89,8 +50,6 @@ def clock() -> FixedClock:
 @pytest.fixture
 def slack_api() -> Iterator[SlackApiStandIn]:
     """The Slack Web API stand-in, knowing the people of the Slack scenarios."""
-    from tests.scenario.slack.conftest import PEOPLE
-
     standin = SlackApiStandIn().start()
     for user_id, name, email, is_bot, deleted in PEOPLE:
         standin.add_user(user_id, name, email, is_bot=is_bot, deleted=deleted)
@@ -107,11 +66,6 @@ def forum() -> Iterator[StandinDiscourse]:
 
 
 # --- Databases -----------------------------------------------------------------------
-
-BACKENDS = ("sqlite", "postgresql")
-
-#: The PostgreSQL database each running test got from ``db_backend``, by its tmp_path.
-_POSTGRES_DATABASES: dict[Path, str] = {}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -175,15 +129,10 @@ def db_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     # A test that builds ``runtime`` migrates its database anyway: a copy of a migrated
     # template is several times faster than migrating, and the same.
     url = server.create_database(migrated="runtime" in request.fixturenames)
-    _POSTGRES_DATABASES[tmp_path] = url
+    use_postgres_database(tmp_path, url)
     yield backend
-    del _POSTGRES_DATABASES[tmp_path]
+    forget_postgres_database(tmp_path)
     server.drop_database(url)
-
-
-def database_url(tmp_path: Path) -> str:
-    """This test's database: its PostgreSQL database (see ``db_backend``), else a SQLite file."""
-    return _POSTGRES_DATABASES.get(tmp_path) or f"sqlite:///{tmp_path / 'creditbot.db'}"
 
 
 @pytest.fixture
@@ -214,13 +163,6 @@ def runtime(
     rt.sync_organisations()
     yield rt
     rt.close()
-
-
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture

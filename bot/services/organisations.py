@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot.errors import NotFound
 from scoring.models import Organisation
-from storage.uow import UnitOfWork
+from storage.protocols import LedgerWork
 
 
-def known_organisation(uow: UnitOfWork, slug: str) -> Organisation:
+def known_organisation(uow: LedgerWork, slug: str) -> Organisation:
     """The organisation ``slug`` names; :class:`NotFound` when there is none."""
     organisation = uow.organisations.get(slug)
     if organisation is None:

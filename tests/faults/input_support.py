@@ -23,8 +23,6 @@ runs that many new, random ones per test instead (to look for new bugs).
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
 import inspect
 import itertools
 import json
@@ -32,7 +30,6 @@ import logging
 import math
 import os
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,30 +52,17 @@ from bot.config import Settings, parse_config
 from bot.runtime import Runtime
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from tests.conftest import BASE_CONFIG, FixedClock
-from tests.scenario.discourse.conftest import AppClient
-from tests.scenario.slack.conftest import (
-    BOT_TOKEN,
-    PEOPLE,
-    SIGNING_SECRET,
-    RunningApp,
-    add_help_thread,
-)
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.config import BASE_CONFIG
+from tests.support.discourse import EVENT_TYPES as DISCOURSE_EVENT_TYPES
+from tests.support.discourse import WEBHOOK_SECRET
+from tests.support.discourse import signature as discourse_signature
+from tests.support.serving import AppClient, RunningApp
+from tests.support.slack import BOT_TOKEN, PEOPLE, SIGNING_SECRET, add_help_thread
+from tests.support.slack import payload as slack_payload
 
-ROOT = Path(__file__).resolve().parents[2]
-SLACK_PAYLOADS = ROOT / "tests" / "payloads" / "slack"
-DISCOURSE_PAYLOADS = ROOT / "tests" / "payloads" / "discourse"
-WEBHOOK_SECRET = "test-webhook-secret"
-DISCOURSE_EVENT_TYPES = {
-    "accepted_solution": "solved",
-    "unaccepted_solution": "solved",
-    "post_created": "post",
-    "topic_created": "topic",
-    "user_created": "user",
-    "ping": "ping",
-}
 #: Every secret the app is given: none may ever show up in a log, a page or a post.
 SECRETS = (BOT_TOKEN, SIGNING_SECRET, WEBHOOK_SECRET, API_KEY)
 
@@ -97,20 +81,6 @@ FEW = settings(
 )
 #: For the slower examples (a whole command line run each).
 FEWER = settings(FEW, max_examples=_EXPLORE or 20)
-
-
-def slack_payload(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SLACK_PAYLOADS / f"{name}.json").read_text("utf-8"))
-    return data
-
-
-def discourse_payload(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DISCOURSE_PAYLOADS / f"{name}.json").read_text("utf-8"))
-    return data
-
-
-def discourse_signature(body: bytes, secret: str = WEBHOOK_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 # -- the running app ----------------------------------------------------------------------
@@ -279,10 +249,7 @@ def open_stack(
     forum.accept_answer(871, 3, "esther_o")  # the payload's post 3, accepted
     runtime, url, server = stack_runtime(backend, request, folder, slack_api, forum, config)
     app = RunningApp(runtime, slack_api)
-    # Answers come back at once (without it, Nagle's algorithm holds the body of every
-    # answer until the client's delayed ACK, 40 ms: uvicorn on a socket created by hand
-    # does not turn it off, and Linux passes this option on to accepted connections).
-    app._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    app.answer_at_once()
     app.start()
     try:
         yield Stack(runtime, slack_api, forum, app)

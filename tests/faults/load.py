@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.scenario.discourse.conftest import payload as forum_payload
-from tests.scenario.discourse.conftest import signature
-from tests.scenario.slack.conftest import payload, sign
+from tests.support.discourse import payload as forum_payload
+from tests.support.discourse import signature
+from tests.support.slack import payload, sign
 
 
 def new_user_post(n: int) -> tuple[bytes, dict[str, str]]:

@@ -18,17 +18,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.faults.input_support import (
-    DISCOURSE_EVENT_TYPES,
     FEW,
     JSON_VALUES,
     ODD_SCALAR,
     Stack,
     captured_logs,
-    discourse_payload,
     dump,
     mutations_of,
     open_stack,
 )
+from tests.support.discourse import EVENT_TYPES as DISCOURSE_EVENT_TYPES
+from tests.support.discourse import payload as discourse_payload
 
 #: What creditbot reads from a post, topic or user.
 READ_FIELDS = (

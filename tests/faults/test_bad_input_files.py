@@ -26,8 +26,8 @@ from sqlmodel import SQLModel
 
 from bot.cli import main
 from storage.engine import make_engine
-from tests.conftest import BASE_CONFIG
 from tests.faults.input_support import FEW, FEWER, JSON_VALUES, ODD_SCALAR, ODD_TEXT, mutations_of
+from tests.support.config import BASE_CONFIG
 
 GOOD_LINE: dict[str, Any] = {
     "member": "alice@acme.example",

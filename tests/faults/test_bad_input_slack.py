@@ -30,8 +30,8 @@ from tests.faults.input_support import (
     mutations_of,
     open_stack,
     registered_listeners,
-    slack_payload,
 )
+from tests.support.slack import payload as slack_payload
 
 EVENTS = [
     slack_payload(name)

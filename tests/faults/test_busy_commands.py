@@ -28,11 +28,12 @@ from sqlalchemy import select
 from bot.runtime import Runtime
 from scoring.models import Identity, IdentityKind
 from storage.tables import CreditRow, columns
-from tests.conftest import FixedClock
-from tests.faults.conftest import all_at_once, sqlite_runtime, wait_for
 from tests.faults.test_sqlite_busy import command
-from tests.scenario.slack.conftest import RunningApp
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.concurrency import all_at_once, wait_for
+from tests.support.serving import RunningApp
+from tests.support.sqlite import sqlite_runtime
 
 COMMANDS = 16  # twice as many as Bolt has threads
 

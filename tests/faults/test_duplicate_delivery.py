@@ -36,13 +36,15 @@ from bot.discourse.handlers import process_pending_discourse
 from bot.runtime import Runtime
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow, CreditRow, InboxRow, SuggestionRow, columns
-from tests.conftest import FixedClock
-from tests.faults.conftest import Creditbot, all_at_once, wait_for
-from tests.scenario.discourse.conftest import EVENT_TYPES, signature
-from tests.scenario.discourse.conftest import payload as forum_payload
-from tests.scenario.slack.conftest import REVIEW, RunningApp, payload, sign
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.concurrency import all_at_once, wait_for
+from tests.support.discourse import EVENT_TYPES, signature
+from tests.support.discourse import payload as forum_payload
+from tests.support.processes import Creditbot
+from tests.support.serving import RunningApp
+from tests.support.slack import REVIEW, payload, sign
 
 BULK = {"sqlite": 1000, "postgresql": 150}
 THREADS = 20

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CliResult
+from tests.support.cli import CliResult
 
 Cli = Callable[..., CliResult]
 HUGE = "9" * 5000

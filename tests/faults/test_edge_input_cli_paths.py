@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import CliResult, database_url
 from tests.faults.test_edge_input_cli import _one_clear_line, known_member
+from tests.support.cli import CliResult
+from tests.support.databases import database_url
 
 Cli = Callable[..., CliResult]
 __all__ = ["known_member"]

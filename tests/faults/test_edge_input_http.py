@@ -17,15 +17,10 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import text
 
-from tests.faults.input_support import (
-    NOW,
-    Stack,
-    discourse_payload,
-    dump,
-    open_stack,
-    slack_payload,
-)
-from tests.scenario.slack.conftest import sign
+from tests.faults.input_support import NOW, Stack, dump, open_stack
+from tests.support.discourse import payload as discourse_payload
+from tests.support.slack import payload as slack_payload
+from tests.support.slack import sign
 
 HUGE = "9" * 5000
 LIMIT = 1_000_000

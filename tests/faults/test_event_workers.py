@@ -24,10 +24,11 @@ from sqlalchemy import func, select
 from bot.runtime import Runtime
 from storage.spool import spool_path
 from storage.tables import ActivityRow, InboxRow, columns
-from tests.conftest import database_url
-from tests.faults.conftest import Creditbot, Process, free_port, wait_for
-from tests.scenario.slack.conftest import payload, sign
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.concurrency import wait_for
+from tests.support.databases import database_url
+from tests.support.processes import Creditbot, Process, free_port
+from tests.support.slack import payload, sign
 
 EVENTS = 200
 WORKER = "slack-event-worker"

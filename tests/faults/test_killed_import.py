@@ -20,7 +20,9 @@ from sqlalchemy import func, select, text
 
 from bot.runtime import Runtime
 from storage.tables import CreditRow, MemberRow, columns
-from tests.faults.conftest import Creditbot, Process, sqlite_statement, sqlite_writing, wait_for
+from tests.support.concurrency import wait_for
+from tests.support.processes import Creditbot, Process
+from tests.support.sqlite import sqlite_statement, sqlite_writing
 
 #: SQLite needs enough lines for the import's pages to spill into the WAL before it
 #: commits (the sign the test waits for); PostgreSQL shows the INSERT itself.

@@ -26,20 +26,17 @@ from sqlalchemy import func, select
 from bot.runtime import Runtime
 from storage.repositories.outbox import OutboxMessage
 from storage.tables import JobRunRow, PublishedReportRow, StandingStepRow, columns
-from tests.conftest import FixedClock
-from tests.faults.conftest import (
-    HOLD,
-    LOSE_ANSWER,
-    Creditbot,
-    Proxy,
-    arrivals,
-    sqlite_runtime,
-    wait_for,
-)
-from tests.integration.shoutout.conftest import OCT, give
-from tests.integration.standing.conftest import partner_rules
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import partner_rules
+from tests.support.builders.shoutout import give
+from tests.support.clock import FixedClock
+from tests.support.concurrency import wait_for
+from tests.support.delivery import arrivals
+from tests.support.months import OCT
+from tests.support.processes import Creditbot
+from tests.support.proxies import HOLD, LOSE_ANSWER, Proxy
+from tests.support.sqlite import sqlite_runtime
 
 SHOUT = "C01SHOUT"
 _run = columns(JobRunRow)

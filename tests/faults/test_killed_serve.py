@@ -14,9 +14,10 @@ from sqlalchemy import update
 
 from bot.runtime import Runtime
 from storage.tables import InboxRow, columns
-from tests.faults.conftest import Creditbot, Process, free_port, wait_for
 from tests.faults.test_event_workers import _counted, _done, _gone, _message, _send
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.concurrency import wait_for
+from tests.support.processes import Creditbot, Process, free_port
 
 KILLS = 2
 _inbox = columns(InboxRow)

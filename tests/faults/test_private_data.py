@@ -41,34 +41,22 @@ from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
 from bot.services.ledger.conduct import add_conduct_record
 from bot.services.ledger.importing import import_credits
-from tests.conftest import BASE_CONFIG, FixedClock
-from tests.faults.input_support import (
-    SECRETS,
-    WEBHOOK_SECRET,
-    CapturedLogs,
-    Stack,
-    captured_logs,
-    discourse_payload,
-    discourse_signature,
-    dump,
-    open_stack,
-    slack_payload,
-)
+from tests.faults.input_support import SECRETS, CapturedLogs, Stack, captured_logs, dump, open_stack
 from tests.integration.web.community import (
     EMAILS,
     PRIVATE,
     build_community,
     community_config,
 )
-from tests.scenario.slack.conftest import (
-    BOT_TOKEN,
-    PEOPLE,
-    SIGNING_SECRET,
-    add_help_thread,
-    sign,
-)
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.config import BASE_CONFIG
+from tests.support.discourse import WEBHOOK_SECRET
+from tests.support.discourse import payload as discourse_payload
+from tests.support.discourse import signature as discourse_signature
+from tests.support.slack import BOT_TOKEN, PEOPLE, SIGNING_SECRET, add_help_thread, sign
+from tests.support.slack import payload as slack_payload
 
 #: Words that only private records use (the public pages say "listed", never these).
 PRIVATE_WORDS = ("conduct", "warning_level", "referrals_paused", "good_standing", "payment")

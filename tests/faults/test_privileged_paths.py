@@ -19,15 +19,10 @@ import pytest
 
 from scoring.commands import _SUBCOMMANDS as CREDIT_SUBCOMMANDS_PARSED
 from scoring.models import Identity, IdentityKind
-from tests.conftest import BASE_CONFIG
-from tests.faults.input_support import (
-    Stack,
-    dump,
-    open_stack,
-    registered_listeners,
-    slack_payload,
-)
-from tests.scenario.slack.conftest import ANSWER_TS, HELP, answer_body
+from tests.faults.input_support import Stack, dump, open_stack, registered_listeners
+from tests.support.config import BASE_CONFIG
+from tests.support.slack import ANSWER_TS, HELP, answer_body
+from tests.support.slack import payload as slack_payload
 
 LEAD, OTHER_LEAD, PM = "U01LEAD", "U02LEAD", "U01PM"
 MEMBER, ALICE = "U0BOB", "U0ALICE"

@@ -22,16 +22,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.faults.input_support import (
-    FEW,
-    WEBHOOK_SECRET,
-    Stack,
-    discourse_payload,
-    discourse_signature,
-    open_stack,
-    slack_payload,
-)
-from tests.scenario.slack.conftest import SIGNING_SECRET, answer_body, sign
+from tests.faults.input_support import FEW, Stack, open_stack
+from tests.support.discourse import WEBHOOK_SECRET
+from tests.support.discourse import payload as discourse_payload
+from tests.support.discourse import signature as discourse_signature
+from tests.support.slack import SIGNING_SECRET, answer_body, sign
+from tests.support.slack import payload as slack_payload
 
 MAX_AGE = 5 * 60
 #: What can be sent as an HTTP header value (no control characters, no surrounding spaces).

@@ -15,9 +15,11 @@ from typing import Any
 
 from scoring.models import Identity, IdentityKind
 from scoring.suggestions import Suggestion, SuggestionStatus
-from tests.faults.conftest import all_at_once, run_outbox_worker
-from tests.scenario.slack.conftest import REVIEW, RunningApp, answer_body, payload
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.concurrency import all_at_once
+from tests.support.delivery import run_outbox_worker
+from tests.support.serving import RunningApp
+from tests.support.slack import REVIEW, answer_body, payload
 
 HELP = "C0HELP"
 QUESTIONS = 8

@@ -9,10 +9,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.runtime import Runtime
-from tests.faults.conftest import Creditbot, wait_for
 from tests.faults.load import credit_help, get_reports, post_webhook
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.concurrency import wait_for
+from tests.support.processes import Creditbot
 
 WEBHOOKS = 100
 PAGES = 40

@@ -46,12 +46,17 @@ from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
 from bot.slack.gateway import WebClientSlackGateway
 from scoring.suggestions import SuggestionStatus
-from tests.conftest import FixedClock
-from tests.faults.conftest import Proxy, run_outbox_worker, sqlite_runtime, wired
-from tests.integration.shoutout.conftest import OCT, give
-from tests.scenario.slack.conftest import BOT_TOKEN, RunningApp, answer_body, payload
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.shoutout import give
+from tests.support.clock import FixedClock
+from tests.support.delivery import run_outbox_worker
+from tests.support.months import OCT
+from tests.support.proxies import Proxy
+from tests.support.serving import RunningApp
+from tests.support.slack import BOT_TOKEN, answer_body, payload
+from tests.support.sqlite import sqlite_runtime
+from tests.support.wiring import wired
 
 HELP, SHOUT = "C0HELP", "C01SHOUT"
 

@@ -40,23 +40,17 @@ from sqlalchemy import func, select
 from bot.runtime import Runtime
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow, CreditRow, InboxRow, columns
-from tests.conftest import FixedClock
-from tests.faults.conftest import (
-    Creditbot,
-    Process,
-    all_at_once,
-    free_port,
-    sqlite_runtime,
-    sqlite_statement,
-    sqlite_writing,
-    wait_for,
-)
 from tests.faults.test_event_workers import _message, _send
-from tests.scenario.discourse.conftest import payload as forum_payload
-from tests.scenario.discourse.conftest import signature
-from tests.scenario.slack.conftest import RunningApp, payload, sign
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.concurrency import all_at_once, wait_for
+from tests.support.discourse import payload as forum_payload
+from tests.support.discourse import signature
+from tests.support.processes import Creditbot, Process, free_port
+from tests.support.serving import RunningApp
+from tests.support.slack import payload, sign
+from tests.support.sqlite import sqlite_runtime, sqlite_statement, sqlite_writing
 
 LINES = 80_000  # long enough to be caught writing, however fast the import
 COMMANDS = 6

@@ -12,8 +12,9 @@ import pytest
 
 from bot.runtime import Runtime
 from storage.engine import beside_sqlite_file
-from tests.conftest import database_url
-from tests.faults.conftest import Creditbot, wait_for
+from tests.support.concurrency import wait_for
+from tests.support.databases import database_url
+from tests.support.processes import Creditbot
 
 
 def test_a_command_waiting_for_the_writer_lock_says_which_process_holds_it(

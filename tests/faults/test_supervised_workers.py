@@ -10,9 +10,10 @@ import signal
 import httpx
 
 from bot.runtime import Runtime
-from tests.faults.conftest import Creditbot, wait_for
 from tests.faults.test_event_workers import _done, _gone, _message, _send, _serve, _workers_of
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.concurrency import wait_for
+from tests.support.processes import Creditbot
 
 
 def _health(url: str) -> httpx.Response:

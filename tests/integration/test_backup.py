@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
 from storage.tables import CreditRow
-from tests.conftest import CliResult
+from tests.support.cli import CliResult
 
 Cli = Callable[..., CliResult]
 

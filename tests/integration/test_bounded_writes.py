@@ -24,7 +24,7 @@ from storage.engine import make_engine, share_writer_turns
 from storage.errors import DatabaseBusy
 from storage.tables import MemberRow
 from storage.write_deadline import bounded_write_wait
-from tests.conftest import FixedClock
+from tests.support.clock import FixedClock
 
 WAIT = 0.3  # seconds: short, the holder never lets go while it is waited for
 

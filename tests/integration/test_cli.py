@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from bot.config import load_config
 from storage.engine import make_engine
 from storage.tables import CreditRow
-from tests.conftest import CliResult, database_url
+from tests.support.cli import CliResult
+from tests.support.databases import database_url
 
 Cli = Callable[..., CliResult]
 

@@ -25,7 +25,9 @@ from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
 from storage.repositories.credits import credit_values
 from storage.tables import CreditRow, IdentityRow, MemberRow
-from tests.conftest import BASE_CONFIG, FixedClock, database_url
+from tests.support.clock import FixedClock
+from tests.support.config import BASE_CONFIG
+from tests.support.databases import database_url
 
 T = TypeVar("T")
 WORKERS = 4

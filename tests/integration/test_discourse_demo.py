@@ -6,7 +6,7 @@ from bot.demo.discourse import run_discourse_demo
 from bot.runtime import Runtime
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
-from tests.conftest import FixedClock
+from tests.support.clock import FixedClock
 
 
 def test_the_demo_turns_a_signed_accepted_solution_into_one_support_credit(

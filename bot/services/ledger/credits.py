@@ -11,7 +11,7 @@ from bot.services.organisations import known_organisation
 from scoring.attribution import resolve_organisation
 from scoring.bounds import check_moment
 from scoring.models import Credit, Member
-from storage.uow import UnitOfWork
+from storage.protocols import LedgerWork
 
 
 def content_ref(*parts: object) -> str:
@@ -38,7 +38,7 @@ def check_credit(
 
 
 def record_credit(
-    uow: UnitOfWork,
+    uow: LedgerWork,
     config: ProgrammeConfig,
     member: Member,
     type_name: str,
@@ -82,7 +82,7 @@ def record_credit(
 
 
 def withdraw_credit(
-    uow: UnitOfWork, source: str, source_ref: str, now: datetime, by: str | None, reason: str
+    uow: LedgerWork, source: str, source_ref: str, now: datetime, by: str | None, reason: str
 ) -> Credit | None:
     """Withdraw a credit (it stays on record); None if there was nothing live to withdraw."""
     return uow.credits.withdraw(source, source_ref, now, by, reason)

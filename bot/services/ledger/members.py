@@ -19,12 +19,13 @@ from scoring.bounds import record_id
 from scoring.email_address import EMAIL_RULE, is_email_address
 from scoring.models import Affiliation, AffiliationSource, Identity, IdentityKind, Member
 from storage.errors import IdentityTaken
+from storage.protocols import LedgerWork
 from storage.repositories.members import guess_identity, normalise_identity
 from storage.uow import UnitOfWork
 
 
 def ensure_member(
-    uow: UnitOfWork,
+    uow: LedgerWork,
     config: ProgrammeConfig,
     identities: Sequence[Identity],
     name: str,
@@ -74,7 +75,7 @@ def check_email(address: str, where: str = "") -> None:
 
 
 def _affiliate_by_email(
-    uow: UnitOfWork, config: ProgrammeConfig, member_id: int, email: str, now: datetime
+    uow: LedgerWork, config: ProgrammeConfig, member_id: int, email: str, now: datetime
 ) -> None:
     """Keep the member's domain affiliation in step with their e-mail address."""
     host = email_domain(email)
@@ -133,7 +134,7 @@ def set_affiliation(
 
 
 def _store_affiliations(
-    uow: UnitOfWork,
+    uow: LedgerWork,
     config: ProgrammeConfig,
     member_id: int,
     affiliations: list[Affiliation],

@@ -15,11 +15,11 @@ from bot.services.partners.notices import tell_managers
 from scoring.admission import Eligibility, eligibility
 from scoring.months import Month
 from scoring.standing import StandingEvaluation
-from storage.uow import UnitOfWork
+from storage.protocols import StandingWork
 
 
 def eligible_organisations(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month
+    uow: StandingWork, config: ProgrammeConfig, month: Month
 ) -> list[Eligibility]:
     """Every organisation that is not a partner and qualifies at the end of ``month``."""
     candidates = [o for o in uow.organisations.all() if not o.partner and not o.staff]
@@ -35,7 +35,7 @@ def eligible_organisations(
 
 
 def report_eligible(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month, now: datetime
+    uow: StandingWork, config: ProgrammeConfig, month: Month, now: datetime
 ) -> list[str]:
     """Tell programme managers, once per organisation, that it now qualifies."""
     keys: list[str] = []

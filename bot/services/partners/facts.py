@@ -23,7 +23,7 @@ from scoring.standing import (
     evaluate_partner,
 )
 from scoring.tiers import TierRules
-from storage.uow import UnitOfWork
+from storage.protocols import StandingWork
 
 
 # -- rules from the configuration ------------------------------------------------------
@@ -61,13 +61,13 @@ def inactivity_rules(config: ProgrammeConfig) -> InactivityRules:
 
 
 # -- gathering the facts -----------------------------------------------------------------
-def partners(uow: UnitOfWork) -> list[Organisation]:
+def partners(uow: StandingWork) -> list[Organisation]:
     """The partner organisations, by slug."""
     return [o for o in uow.organisations.all() if o.partner]
 
 
 def monthly_points(
-    uow: UnitOfWork, config: ProgrammeConfig, months: tuple[Month, ...]
+    uow: StandingWork, config: ProgrammeConfig, months: tuple[Month, ...]
 ) -> dict[str, dict[Month, int]]:
     out: dict[str, dict[Month, int]] = defaultdict(dict)
     by_month = uow.monthly.organisation_points_in([str(m) for m in months])
@@ -82,7 +82,7 @@ MAX_PAYMENT_MONTHS = 36
 
 
 def payments_by_month(
-    uow: UnitOfWork, months: tuple[Month, ...], slugs: list[str]
+    uow: StandingWork, months: tuple[Month, ...], slugs: list[str]
 ) -> dict[str, dict[Month, float]]:
     """US dollars covering each of ``months`` per organisation (spread payments included)."""
     out: dict[str, dict[Month, float]] = defaultdict(lambda: defaultdict(float))
@@ -101,7 +101,7 @@ def payments_by_month(
     return out
 
 
-def _conduct_dates(uow: UnitOfWork, month: Month, rules: PartnerRules) -> dict[str, list[date]]:
+def _conduct_dates(uow: StandingWork, month: Month, rules: PartnerRules) -> dict[str, list[date]]:
     """Days of records against each organisation or anyone who belonged to it that day."""
     out: dict[str, list[date]] = defaultdict(list)
     if rules.conduct_window_months <= 0:
@@ -125,7 +125,7 @@ def configured_since(config: ProgrammeConfig, slug: str) -> Month | None:
 
 
 def evaluate_month(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month, orgs: list[Organisation] | None = None
+    uow: StandingWork, config: ProgrammeConfig, month: Month, orgs: list[Organisation] | None = None
 ) -> list[tuple[Organisation, StandingEvaluation]]:
     """Each partner's (or each of ``orgs``') evaluation of ``month`` from the records dated
     up to its end (nothing stored). Never raises for a missing Big Mac figure."""

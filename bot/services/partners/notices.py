@@ -21,11 +21,11 @@ from bot.services.partners.facts import evaluate_month, partners
 from scoring.bigmac import RELEASE_LABEL
 from scoring.months import Month
 from scoring.standing import StandingEvaluation
-from storage.uow import UnitOfWork
+from storage.protocols import StandingWork
 
 
 def tell_managers(
-    uow: UnitOfWork, config: ProgrammeConfig, key: str, text: str, now: datetime
+    uow: StandingWork, config: ProgrammeConfig, key: str, text: str, now: datetime
 ) -> list[str]:
     """One private message per programme manager under ``key``; the keys written."""
     written: list[str] = []
@@ -37,7 +37,7 @@ def tell_managers(
 
 
 def missing_bigmac_figures(
-    uow: UnitOfWork,
+    uow: StandingWork,
     config: ProgrammeConfig,
     evaluations: Sequence[StandingEvaluation],
     now: datetime,
@@ -67,7 +67,7 @@ LATE_LOOKBACK_MONTHS = 12
 
 
 def late_records(
-    uow: UnitOfWork, config: ProgrammeConfig, latest: Month, now: datetime
+    uow: StandingWork, config: ProgrammeConfig, latest: Month, now: datetime
 ) -> list[str]:
     """Tell managers once about a credit or payment recorded after a month was evaluated
     short (and not waived) that would change its figures, with the waive command."""

@@ -34,6 +34,7 @@ from scoring.ladder import LadderChange, Move, next_step
 from scoring.months import Month
 from scoring.standing import StandingEvaluation
 from scoring.tiers import Tier
+from storage.protocols import StandingWork
 from storage.repositories.standing import StoredStanding
 from storage.uow import UnitOfWork
 
@@ -175,7 +176,7 @@ def partner_statuses(uow: UnitOfWork, config: ProgrammeConfig, month: Month) -> 
 
 # -- running -----------------------------------------------------------------------------
 def run_standing(
-    uow: UnitOfWork, config: ProgrammeConfig, month: Month, now: datetime
+    uow: StandingWork, config: ProgrammeConfig, month: Month, now: datetime
 ) -> StandingRun:
     """Evaluate ``month`` for every partner, record the steps and queue the messages.
 

@@ -19,19 +19,19 @@ from scoring.ladder import TOP_LEVEL, LadderChange, Move
 from scoring.models import Organisation
 from scoring.months import Month
 from scoring.standing import StandingEvaluation
-from storage.uow import UnitOfWork
+from storage.protocols import StandingWork
 
 if TYPE_CHECKING:
     from bot.messages.standing import PartnerResult
 
 
-def _enqueue_dm(uow: UnitOfWork, key: str, user: str, text: str, now: datetime) -> str | None:
+def _enqueue_dm(uow: StandingWork, key: str, user: str, text: str, now: datetime) -> str | None:
     payload = {"text": text, "blocks": None}
     return key if uow.outbox.enqueue(key, "slack", "dm", user, payload, now) else None
 
 
 def partner_messages(
-    uow: UnitOfWork,
+    uow: StandingWork,
     config: ProgrammeConfig,
     org: Organisation,
     evaluation: StandingEvaluation,
@@ -57,7 +57,7 @@ def partner_messages(
 
 
 def _announce(
-    uow: UnitOfWork,
+    uow: StandingWork,
     config: ProgrammeConfig,
     org: Organisation,
     month: Month,
@@ -82,7 +82,7 @@ def _announce(
 
 
 def summary_messages(
-    uow: UnitOfWork,
+    uow: StandingWork,
     config: ProgrammeConfig,
     month: Month,
     results: Sequence[PartnerResult],

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.runtime import Runtime
-from tests.conftest import CliResult, FixedClock
-from tests.integration.distinguished.conftest import PANEL, cast, decide_at, nominate_now, person
+from tests.support.builders.distinguished import PANEL, cast, decide_at, nominate_now, person
+from tests.support.cli import CliResult
+from tests.support.clock import FixedClock
 
 Cli = Callable[..., CliResult]
 

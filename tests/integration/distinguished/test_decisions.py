@@ -9,8 +9,7 @@ import pytest
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
 from bot.services.distinguished.cycle import decide
-from tests.conftest import FixedClock
-from tests.integration.distinguished.conftest import (
+from tests.support.builders.distinguished import (
     PANEL,
     cast,
     decide_at,
@@ -19,6 +18,7 @@ from tests.integration.distinguished.conftest import (
     outbox_keys,
     person,
 )
+from tests.support.clock import FixedClock
 
 
 def posted_panel_message(runtime: Runtime, nomination_id: int, ts: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.demo.distinguished import run_distinguished_demo
 from bot.runtime import Runtime
-from tests.integration.distinguished.conftest import person
+from tests.support.builders.distinguished import person
 
 
 def test_the_demo_step_runs_a_cycle_and_prints_counts_never_voters(runtime: Runtime) -> None:

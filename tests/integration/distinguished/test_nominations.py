@@ -8,8 +8,8 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
-from tests.conftest import FixedClock
-from tests.integration.distinguished.conftest import credit, nominate_now, outbox, person
+from tests.support.builders.distinguished import credit, nominate_now, outbox, person
+from tests.support.clock import FixedClock
 
 
 def stored(runtime: Runtime) -> int:

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
-from tests.conftest import database_url
+from tests.support.databases import database_url
 
 DC_TABLES = {"dc_nomination", "dc_vote", "dc_membership", "dc_badge"}
 

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 from bot.runtime import Runtime
 from bot.services.distinguished.terms import TermsOutcome, review_terms
 from scoring.models import Member
-from tests.conftest import FixedClock
-from tests.integration.distinguished.conftest import (
+from tests.support.builders.distinguished import (
     PANEL,
     cast,
     credit,
@@ -17,6 +16,7 @@ from tests.integration.distinguished.conftest import (
     outbox,
     person,
 )
+from tests.support.clock import FixedClock
 
 
 def approve(runtime: Runtime, clock: FixedClock, *slack_ids: str) -> None:

@@ -11,8 +11,8 @@ import pytest
 from bot.errors import InvalidInput
 from bot.runtime import Runtime
 from bot.services.distinguished.cycle import VoteResult, vote
-from tests.conftest import FixedClock
-from tests.integration.distinguished.conftest import PANEL, cast, nominate_now, person
+from tests.support.builders.distinguished import PANEL, cast, nominate_now, person
+from tests.support.clock import FixedClock
 
 
 def vote_now(runtime: Runtime, nomination_id: int, voter: str, value: str) -> VoteResult:
@@ -125,7 +125,7 @@ def test_an_unknown_vote_or_nomination_is_refused(in_window: Runtime, nomination
 def test_nothing_logged_names_a_voter_or_a_vote(
     in_window: Runtime, clock: FixedClock, nomination_id: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.integration.distinguished.conftest import decide_at
+    from tests.support.builders.distinguished import decide_at
 
     caplog.set_level(logging.DEBUG)
     cast(in_window, nomination_id, PANEL[1], "approve")

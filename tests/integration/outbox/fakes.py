@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.errors import ExternalServiceError
-from tests.conftest import FixedClock
+from tests.support.clock import FixedClock
 
 
 def rate_limited(seconds: float) -> ExternalServiceError:

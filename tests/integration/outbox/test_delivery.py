@@ -9,7 +9,6 @@ import pytest
 
 from bot.outbox.worker import Pacer, deliver_due, deliver_keys
 from bot.runtime import Runtime
-from tests.conftest import FixedClock
 from tests.integration.outbox.fakes import (
     ClockSleep,
     FakeDiscourse,
@@ -18,6 +17,7 @@ from tests.integration.outbox.fakes import (
     refused,
     server_error,
 )
+from tests.support.clock import FixedClock
 
 
 def post(runtime: Runtime, key: str, channel: str = "C01SHOUT") -> None:

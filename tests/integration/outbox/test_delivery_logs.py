@@ -14,8 +14,8 @@ from bot.gateways import Gateways
 from bot.jobs.scheduler import Scheduler
 from bot.outbox.worker import Pacer, deliver_due
 from bot.runtime import Runtime
-from tests.conftest import FixedClock
 from tests.integration.outbox.fakes import ClockSleep, FakeSlack, server_error
+from tests.support.clock import FixedClock
 
 WARNING_KEY = "standing:beta:2027-07:dm:U01BETA"
 

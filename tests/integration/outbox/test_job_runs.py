@@ -12,7 +12,7 @@ from bot.jobs.runs import JobOutcome, JobSpec, RunStatus, run_job
 from bot.owners import worker_id
 from bot.runtime import Runtime
 from storage.uow import UnitOfWork
-from tests.conftest import FixedClock
+from tests.support.clock import FixedClock
 
 
 def test_a_period_is_claimed_once_and_a_done_run_is_never_taken_over(

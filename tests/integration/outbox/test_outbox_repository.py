@@ -10,7 +10,7 @@ import pytest
 
 from bot.runtime import Runtime
 from storage.repositories.outbox import OutboxMessage, retry_delay
-from tests.conftest import FixedClock
+from tests.support.clock import FixedClock
 
 
 def enqueue(runtime: Runtime, key: str, target: str = "C01SHOUT", channel: str = "slack") -> bool:

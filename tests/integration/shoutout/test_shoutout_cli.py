@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from storage.engine import make_engine
-from tests.conftest import CliResult, database_url
+from tests.support.cli import CliResult
+from tests.support.databases import database_url
 
 Cli = Callable[..., CliResult]
 

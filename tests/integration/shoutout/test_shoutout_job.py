@@ -14,15 +14,9 @@ from bot.jobs.shoutout import set_note
 from bot.runtime import Runtime
 from bot.services.ledger.published import report_for
 from storage.repositories.outbox import OutboxMessage
-from tests.conftest import FixedClock
-from tests.integration.shoutout.conftest import (
-    NOV,
-    OCT,
-    SEP,
-    give,
-    september_and_october,
-    withdraw,
-)
+from tests.support.builders.shoutout import give, september_and_october, withdraw
+from tests.support.clock import FixedClock
+from tests.support.months import NOV, OCT, SEP
 
 
 def run(runtime: Runtime, job: str, period: str) -> RunResult:

@@ -9,7 +9,8 @@ from bot.services.ledger.members import ensure_member
 from bot.services.partners.inactivity import InactivityRun, run_inactivity
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow
-from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit, outbox
+from tests.support.builders.partners import credit, outbox
+from tests.support.months import AUG, JUL, OCT, SEP
 
 AT = datetime(2026, 11, 1, 10, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.jobs.registry import JOBS
 from bot.jobs.runs import RunStatus, run_job
 from bot.runtime import Runtime
-from tests.integration.standing.conftest import outbox
+from tests.support.builders.partners import outbox
 
 
 def test_the_runner_refuses_the_month_in_progress_and_records_nothing(runtime: Runtime) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from tests.conftest import CliResult
-from tests.integration.standing.conftest import OCT, SEP, credit, evaluate, meet, outbox
+from tests.support.builders.partners import credit, evaluate, meet, outbox
+from tests.support.cli import CliResult
+from tests.support.months import OCT, SEP
 
 Cli = Callable[..., CliResult]
 

@@ -11,8 +11,9 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.services.ledger.conduct import add_conduct_record
-from tests.conftest import CliResult
-from tests.integration.standing.conftest import AUG, NOV, OCT, SEP, credit, evaluate, outbox
+from tests.support.builders.partners import credit, evaluate, outbox
+from tests.support.cli import CliResult
+from tests.support.months import AUG, NOV, OCT, SEP
 
 Cli = Callable[..., CliResult]
 

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from tests.integration.standing.conftest import OCT, SEP, evaluate, outbox
+from tests.support.builders.partners import evaluate, outbox
+from tests.support.months import OCT, SEP
 
 
 @pytest.fixture

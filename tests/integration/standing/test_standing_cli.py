@@ -10,8 +10,9 @@ import pytest
 
 from bot.runtime import Runtime
 from scoring.months import Month
-from tests.conftest import CliResult
-from tests.integration.standing.conftest import AUG, OCT, SEP, credit, evaluate, meet
+from tests.support.builders.partners import credit, evaluate, meet
+from tests.support.cli import CliResult
+from tests.support.months import AUG, OCT, SEP
 
 Cli = Callable[..., CliResult]
 

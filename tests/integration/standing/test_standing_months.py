@@ -7,16 +7,8 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from tests.integration.standing.conftest import (
-    AUG,
-    DEC,
-    NOV,
-    OCT,
-    SEP,
-    credit,
-    evaluate,
-    outbox,
-)
+from tests.support.builders.partners import credit, evaluate, outbox
+from tests.support.months import AUG, DEC, NOV, OCT, SEP
 
 
 def _levels(runtime: Runtime, slug: str) -> list[tuple[str, int, bool]]:

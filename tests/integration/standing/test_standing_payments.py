@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from bot.runtime import Runtime
-from tests.conftest import CliResult
-from tests.integration.standing.conftest import AUG, JUL, NOV, OCT, SEP, evaluate, meet
+from tests.support.builders.partners import evaluate, meet
+from tests.support.cli import CliResult
+from tests.support.months import AUG, JUL, NOV, OCT, SEP
 
 Cli = Callable[..., CliResult]
 

@@ -10,20 +10,8 @@ import pytest
 from bot.runtime import Runtime
 from bot.services.ledger.conduct import add_conduct_record
 from scoring.errors import LadderOutOfOrder
-from tests.integration.standing.conftest import (
-    AUG,
-    DEC,
-    JAN,
-    JUL,
-    NOV,
-    OCT,
-    SEP,
-    credit,
-    evaluate,
-    meet,
-    outbox,
-    outbox_count,
-)
+from tests.support.builders.partners import credit, evaluate, meet, outbox, outbox_count
+from tests.support.months import AUG, DEC, JAN, JUL, NOV, OCT, SEP
 
 
 def _dm_targets(runtime: Runtime, prefix: str) -> set[str]:

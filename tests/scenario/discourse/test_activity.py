@@ -10,15 +10,10 @@ from bot.runtime import Runtime
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from storage.tables import ActivityRow, CreditRow, InboxRow, MemberRow
-from tests.conftest import CliResult
-from tests.scenario.discourse.conftest import (
-    Deliver,
-    count_rows,
-    forum_member,
-    payload,
-    solution_credit,
-)
 from tests.standins.discourse_api import StandinDiscourse
+from tests.support.cli import CliResult
+from tests.support.discourse import Deliver, payload
+from tests.support.stored import count, forum_member, solution_credit
 
 
 def _activity(runtime: Runtime, username: str, day: date) -> dict[str, int]:
@@ -42,7 +37,7 @@ def test_a_new_forum_user_becomes_a_member_affiliated_by_the_email_in_the_webhoo
         assert uow.members.organisation_on(nadia.id, date(2026, 10, 20)) == "acme"
     assert _activity(forum_runtime, "nadia_p", date(2026, 10, 20)) == {"forum_join": 1}
     assert forum.requests == []  # the user webhook carries the e-mail: no API call
-    assert count_rows(forum_runtime, CreditRow) == 0
+    assert count(forum_runtime, CreditRow) == 0
 
 
 def test_topics_and_posts_are_counted_per_day_as_activity_not_credit(
@@ -59,7 +54,7 @@ def test_topics_and_posts_are_counted_per_day_as_activity_not_credit(
         "forum_topic": 1,
         "forum_post": 2,
     }
-    assert count_rows(forum_runtime, CreditRow) == 0
+    assert count(forum_runtime, CreditRow) == 0
     assert len(forum.calls("/emails.json")) == 1  # looked up once, then known
 
 
@@ -75,9 +70,9 @@ def test_a_private_message_a_whisper_and_a_system_post_are_ignored_and_not_store
     ]
 
     assert [a.json()["status"] for a in answers] == ["ignored"] * 5
-    assert count_rows(forum_runtime, InboxRow) == 0
-    assert count_rows(forum_runtime, MemberRow) == 0
-    assert count_rows(forum_runtime, ActivityRow) == 0
+    assert count(forum_runtime, InboxRow) == 0
+    assert count(forum_runtime, MemberRow) == 0
+    assert count(forum_runtime, ActivityRow) == 0
     assert forum.requests == []
 
 
@@ -105,7 +100,7 @@ def test_the_same_person_on_slack_and_on_the_forum_is_one_member_in_the_report(
     deliver("post_created", payload("post_created", username="esther_o", user_id=57))
     deliver("accepted_solution", payload("accepted_solution"))
 
-    assert count_rows(forum_runtime, MemberRow) == 1
+    assert count(forum_runtime, MemberRow) == 1
     credit = solution_credit(forum_runtime, 2211)
     assert credit is not None
     report = cli("report", "--month", "2026-10", "--format", "json")

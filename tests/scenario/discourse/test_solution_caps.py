@@ -10,8 +10,9 @@ from bot.services.ledger.members import ensure_member
 from bot.services.ledger.suggestions import decide
 from scoring.models import Identity, IdentityKind
 from storage.tables import CreditRow
-from tests.scenario.discourse.conftest import Deliver, count_rows, payload, solution_credit
 from tests.standins.discourse_api import StandinDiscourse
+from tests.support.discourse import Deliver, payload
+from tests.support.stored import count, solution_credit
 
 pytestmark = pytest.mark.usefixtures("esther_answers_marco")
 
@@ -31,7 +32,7 @@ def test_a_third_solution_for_the_same_asker_in_a_month_is_held_for_the_team_lea
     for n, topic in enumerate((871, 872, 873)):
         _accept(deliver, 2211 + n, topic, 400 + n)
 
-    assert count_rows(forum_runtime, CreditRow) == 2
+    assert count(forum_runtime, CreditRow) == 2
     assert solution_credit(forum_runtime, 2213) is None
     with forum_runtime.reader() as uow:
         (held,) = uow.suggestions.open()
@@ -70,7 +71,7 @@ def test_solutions_for_different_askers_are_not_capped_by_the_pair_rule(
     for n, topic in enumerate((871, 872, 873)):
         _accept(deliver, 2211 + n, topic, 500 + n)
 
-    assert count_rows(forum_runtime, CreditRow) == 3
+    assert count(forum_runtime, CreditRow) == 3
 
 
 def test_an_accepted_solution_is_told_to_the_answerer_by_slack_dm_with_its_link(

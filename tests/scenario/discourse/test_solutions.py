@@ -13,16 +13,11 @@ from bot.discourse.solutions import solution_credits as _solution_credits
 from bot.runtime import Runtime
 from scoring.models import Credit, IdentityKind
 from storage.tables import CreditRow, InboxRow
-from tests.conftest import CliResult, FixedClock
-from tests.scenario.discourse.conftest import (
-    Deliver,
-    count_rows,
-    forum_member,
-    inbox_entry,
-    payload,
-    solution_credit,
-)
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
+from tests.support.cli import CliResult
+from tests.support.clock import FixedClock
+from tests.support.discourse import Deliver, payload
+from tests.support.stored import count, forum_member, inbox_entry, solution_credit
 
 pytestmark = pytest.mark.usefixtures("esther_answers_marco")
 
@@ -75,7 +70,7 @@ def test_a_retried_delivery_with_a_new_event_id_credits_once(
     assert first.json()["status"] == "accepted"
     assert again.status_code == 200
     assert again.json() == {"status": "duplicate", "key": "accepted_solution:2211"}
-    assert count_rows(forum_runtime, CreditRow) == 1
+    assert count(forum_runtime, CreditRow) == 1
     assert len(forum.calls("/emails.json")) == 1
 
 
@@ -92,7 +87,7 @@ def test_an_unaccepted_solution_withdraws_the_credit_but_keeps_it_on_record(
     assert response.json()["status"] == "accepted"
     credit = solution_credit(forum_runtime, 2211)
     assert credit is not None and credit.withdrawn
-    assert count_rows(forum_runtime, CreditRow) == 1
+    assert count(forum_runtime, CreditRow) == 1
     report = cli("report", "--month", "2026-10", "--format", "json")
     assert report.code == 0
     assert '"members": []' in report.out
@@ -120,8 +115,8 @@ def test_a_solution_in_a_private_message_earns_nothing_and_is_not_stored(
     response = deliver("accepted_solution", body)
 
     assert response.json()["status"] == "ignored"
-    assert count_rows(forum_runtime, InboxRow) == 0
-    assert count_rows(forum_runtime, CreditRow) == 0
+    assert count(forum_runtime, InboxRow) == 0
+    assert count(forum_runtime, CreditRow) == 0
     assert forum.requests == []
 
 
@@ -131,7 +126,7 @@ def test_a_solution_outside_the_support_categories_earns_nothing(
     response = deliver("accepted_solution", payload("accepted_solution", category_id=4))
 
     assert response.json()["status"] == "ignored"
-    assert count_rows(forum_runtime, CreditRow) == 0
+    assert count(forum_runtime, CreditRow) == 0
 
 
 def test_when_the_forum_drops_the_email_lookup_the_event_waits_and_is_credited_once_later(
@@ -160,7 +155,7 @@ def test_when_the_forum_drops_the_email_lookup_the_event_waits_and_is_credited_o
     assert deliver("accepted_solution", payload("accepted_solution")).json()["status"] == (
         "duplicate"
     )
-    assert count_rows(forum_runtime, CreditRow) == 1
+    assert count(forum_runtime, CreditRow) == 1
 
 
 def test_when_the_forum_is_down_the_scheduled_retry_credits_once_it_is_back(
@@ -182,7 +177,7 @@ def test_when_the_forum_is_down_the_scheduled_retry_credits_once_it_is_back(
 
     again = process_pending_discourse(forum_runtime, gateway, received + timedelta(hours=3))
     assert again.outcomes == []
-    assert count_rows(forum_runtime, CreditRow) == 1
+    assert count(forum_runtime, CreditRow) == 1
 
 
 def test_a_429_keeps_the_event_until_the_wait_discourse_asked_for_has_passed(

@@ -12,15 +12,10 @@ from bot.discourse.ratelimit import TokenBucket
 from bot.discourse.sync import sync_forum
 from bot.runtime import Runtime
 from storage.tables import CreditRow
-from tests.conftest import CliResult
-from tests.scenario.discourse.conftest import (
-    Deliver,
-    count_rows,
-    forum_member,
-    payload,
-    solution_credit,
-)
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
+from tests.support.cli import CliResult
+from tests.support.discourse import Deliver, payload
+from tests.support.stored import count, forum_member, solution_credit
 
 
 @pytest.fixture
@@ -93,7 +88,7 @@ def test_the_sync_credits_the_periods_accepted_solutions_and_records_its_posts(
     assert solution_credit(forum_runtime, 2241) is not None  # Marco, on Nadia's topic
     assert solution_credit(forum_runtime, 2231) is None  # Nadia answered herself
     assert solution_credit(forum_runtime, 2100) is None  # September: before the period
-    assert count_rows(forum_runtime, CreditRow) == 2
+    assert count(forum_runtime, CreditRow) == 2
     nadia = forum_member(forum_runtime, "nadia_p")
     assert nadia is not None
     with forum_runtime.reader() as uow:
@@ -120,7 +115,7 @@ def test_a_second_sync_and_an_earlier_webhook_add_nothing(
     assert first.already_known == 1  # the webhook's accepted_solution:2211
     assert second.outcomes == []
     assert second.already_known == first.already_known + len(first.outcomes)
-    assert count_rows(forum_runtime, CreditRow) == 2
+    assert count(forum_runtime, CreditRow) == 2
 
 
 def test_the_sync_command_reports_what_it_did(
@@ -139,7 +134,7 @@ def test_the_sync_command_reports_what_it_did(
     assert result.code == 0, result.err
     assert "forum since 2026-10-01T00:00:00+00:00" in result.out
     assert "3 accepted solutions read" in result.out
-    assert count_rows(forum_runtime, CreditRow) == 2
+    assert count(forum_runtime, CreditRow) == 2
 
 
 def test_the_sync_command_names_the_missing_setting(

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from bot.http import build_app
 from bot.runtime import Runtime
 from storage.tables import CreditRow, InboxRow
-from tests.scenario.discourse.conftest import AppClient, Deliver, payload, signature
+from tests.support.discourse import Deliver, payload, signature
+from tests.support.serving import AppClient
 
 
 def _stored(runtime: Runtime) -> tuple[int, int]:

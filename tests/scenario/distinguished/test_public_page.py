@@ -15,16 +15,16 @@ import pytest
 from bot.runtime import Runtime
 from bot.web.export import build_site
 from storage.repositories.distinguished import org_key
-from tests.conftest import FixedClock
-from tests.scenario.distinguished.conftest import (
+from tests.scenario.web.html import read, section
+from tests.support.builders.recognition import (
     NOMINATOR,
     PANEL,
     PEOPLE,
     SECRET_JUSTIFICATION,
     decide_2026,
 )
-from tests.scenario.web.conftest import RunningSite
-from tests.scenario.web.html import read, section
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningSite
 
 
 @pytest.fixture

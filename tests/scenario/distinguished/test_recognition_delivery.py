@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from bot.gateways import Gateways
 from bot.runtime import Runtime
-from tests.conftest import FixedClock
-from tests.scenario.distinguished.conftest import DECIDED_AT, decide_2026, deliver
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.recognition import DECIDED_AT, decide_2026
+from tests.support.clock import FixedClock
+from tests.support.delivery import deliver
 
 
 def _texts(post: dict[str, object]) -> str:

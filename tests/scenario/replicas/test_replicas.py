@@ -33,11 +33,13 @@ from scoring.months import Month
 from storage.engine import make_engine
 from storage.repositories.outbox import OutboxMessage
 from storage.tables import CreditRow, JobRunRow, PublishedReportRow, SuggestionRow
-from tests.conftest import BASE_CONFIG
-from tests.scenario.replicas.conftest import CREDITBOT, Replica, wait_for
-from tests.scenario.slack.conftest import REVIEW, answer_body, payload, thank_alice_event
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.concurrency import wait_for
+from tests.support.config import BASE_CONFIG
+from tests.support.processes import PYTHON_CREDITBOT
+from tests.support.replicas import Replica
+from tests.support.slack import REVIEW, answer_body, payload, thank_alice_event
 
 HELP = "C0HELP"
 SHOUT = "C01SHOUT"
@@ -152,7 +154,8 @@ def test_replicas_on_one_postgresql_credit_each_event_once_and_deliver_everythin
     (tmp_path / "creditbot.yml").write_text(yaml.safe_dump(config_data), encoding="utf-8")
     env = replicas("migrator", False).env
     upgrades = [
-        subprocess.Popen([*CREDITBOT, "db", "upgrade"], env=env, cwd=tmp_path) for _ in range(2)
+        subprocess.Popen([*PYTHON_CREDITBOT, "db", "upgrade"], env=env, cwd=tmp_path)
+        for _ in range(2)
     ]
     assert [p.wait(timeout=120) for p in upgrades] == [0, 0]
 

@@ -6,21 +6,17 @@ runtime's settings) both point at them, with obviously fake credentials.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from pydantic import SecretStr
 
 from bot.gateways import Gateways, open_gateways
 from bot.runtime import Runtime
-from tests.conftest import CliResult
 from tests.integration.outbox.fakes import ClockSleep
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
-
-Cli = Callable[..., CliResult]
-BOT_TOKEN = "xoxb-test-token"
+from tests.support.slack import BOT_TOKEN
+from tests.support.wiring import wire
 
 
 @pytest.fixture
@@ -42,20 +38,6 @@ def forum(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandinDiscourse]:
     standin.stop()
 
 
-def wire(runtime: Runtime, slack: SlackApiStandIn, forum: StandinDiscourse) -> Runtime:
-    """A runtime like ``runtime`` (same database, config and clock) talking to the stand-ins."""
-    settings = runtime.settings.model_copy(
-        update={
-            "slack_bot_token": SecretStr(BOT_TOKEN),
-            "slack_api_url": slack.url,
-            "discourse_url": forum.url,
-            "discourse_api_key": SecretStr(API_KEY),
-            "discourse_api_username": API_USERNAME,
-        }
-    )
-    return Runtime(settings, runtime.config, runtime.engine, runtime.clock)
-
-
 @pytest.fixture
 def wired(runtime: Runtime, slack: SlackApiStandIn, forum: StandinDiscourse) -> Runtime:
     return wire(runtime, slack, forum)
@@ -71,11 +53,3 @@ def gateways(wired: Runtime) -> Gateways:
 @pytest.fixture
 def sleep(runtime: Runtime) -> ClockSleep:
     return ClockSleep(runtime.clock)  # type: ignore[arg-type]
-
-
-def shoutout_posts(slack: SlackApiStandIn, channel: str = "C01SHOUT") -> list[dict[str, Any]]:
-    return slack.posts_to(channel)
-
-
-def shoutout_topics(forum: StandinDiscourse) -> list[Any]:
-    return [t for t in forum.topics.values() if t.external_id]

@@ -15,9 +15,10 @@ from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
-from tests.scenario.shoutout.conftest import Cli, shoutout_posts
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.cli import Cli
+from tests.support.slack import shoutout_posts
 
 #: (name, Slack id or None, e-mail)
 HOSTILE = (

@@ -14,12 +14,15 @@ from bot.jobs.scheduler import build_scheduler
 from bot.outbox.worker import Pacer, deliver_due
 from bot.runtime import Runtime
 from storage.engine import make_engine
-from tests.conftest import FixedClock
 from tests.integration.outbox.fakes import ClockSleep
-from tests.integration.shoutout.conftest import OCT, SEP, give, september_and_october
-from tests.scenario.shoutout.conftest import Cli, shoutout_posts, shoutout_topics
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.shoutout import give, september_and_october
+from tests.support.cli import Cli
+from tests.support.clock import FixedClock
+from tests.support.discourse import shoutout_topics
+from tests.support.months import OCT, SEP
+from tests.support.slack import shoutout_posts
 
 
 def block_texts(post: dict[str, object]) -> str:

@@ -9,10 +9,12 @@ import pytest
 
 from bot.runtime import Runtime
 from scoring.models import Identity, IdentityKind
-from tests.integration.shoutout.conftest import NOV, OCT, PEOPLE, give, september_and_october
-from tests.scenario.shoutout.conftest import Cli, shoutout_posts
 from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.shoutout import PEOPLE, give, september_and_october
+from tests.support.cli import Cli
+from tests.support.months import NOV, OCT
+from tests.support.slack import shoutout_posts
 
 MALLORY = "<!channel> Mallory @everyone http://evil.example"
 

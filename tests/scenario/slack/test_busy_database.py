@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from bot.runtime import Runtime
 from scoring.models import Identity, IdentityKind
 from storage.engine import make_engine
-from tests.scenario.slack.conftest import RunningApp
 from tests.scenario.slack.test_export_and_erasure import _button
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.serving import RunningApp
 
 BUSY = "The bot is busy right now; nothing was changed. Please try again in a minute."
 ALICE = Identity(IdentityKind.SLACK, "U0ALICE")

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import text as sql
 
 from scoring.models import Identity, IdentityKind
-from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.stored import stored
 
 NOTHING = {"credits": 0, "suggestions": 0, "outbox": 0, "inbox": 0}
 

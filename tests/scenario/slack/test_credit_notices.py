@@ -7,14 +7,10 @@ from datetime import timedelta
 
 from bot.outbox.worker import deliver_due
 from bot.services.people.notices import BATCH
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import (
-    RunningApp,
-    add_help_thread,
-    answer_body,
-    thank_alice_event,
-)
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import add_help_thread, answer_body, thank_alice_event
 
 FIRST_NOTE = (
     "I send you a message like this each time you are credited; "

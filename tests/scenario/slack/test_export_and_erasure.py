@@ -14,16 +14,11 @@ from sqlalchemy import text as sql
 
 from bot.jobs.shoutout import post_monthly_shoutout
 from scoring.models import Identity, IdentityKind
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import (
-    RunningApp,
-    add_help_thread,
-    answer_body,
-    payload,
-    stored,
-    thank_alice_event,
-)
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import add_help_thread, answer_body, payload, thank_alice_event
+from tests.support.stored import stored
 
 OCTOBER = datetime(2026, 10, 20, 15, 0, tzinfo=UTC)
 NOVEMBER = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ import json
 
 from bot.app import build_process
 from bot.runtime import Runtime
-from tests.scenario.slack.conftest import thank_alice_event
+from tests.support.slack import thank_alice_event
 
 
 def test_healthz_reports_the_backlog_and_is_a_503_only_when_events_cannot_be_stored(

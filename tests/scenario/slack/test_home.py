@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.scenario.slack.conftest import (
-    ANSWER_TS,
-    HELP,
-    RunningApp,
-    add_help_thread,
-    payload,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import ANSWER_TS, HELP, add_help_thread, payload, thank_alice_event
 
 
 def _open_home(app: RunningApp, user: str, event_id: str = "Ev0HOME00001") -> dict[str, Any]:

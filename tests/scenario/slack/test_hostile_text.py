@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import re
 
-from tests.scenario.slack.conftest import (
-    ANSWER_TS,
-    HELP,
-    PARENT_TS,
-    REVIEW,
-    RunningApp,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import ANSWER_TS, HELP, PARENT_TS, REVIEW, thank_alice_event
 
 # As Slack sends a message's text: its markup in <...>, what was typed as "<" escaped.
 HOSTILE = (

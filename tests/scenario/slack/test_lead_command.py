@@ -7,8 +7,9 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.services.partners.profiles import parse_profile, set_profile
-from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.stored import stored
 
 PM = "U01PM"
 PROFILES = {

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.services.ledger.conduct import add_conduct_record
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import RunningApp, add_help_thread, thank_alice_event
 from tests.scenario.slack.test_home import _open_home, _texts
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import add_help_thread, thank_alice_event
 
 CONDUCT_NOTE = "PRIVATE-CONDUCT-8812 harassed a speaker"
 

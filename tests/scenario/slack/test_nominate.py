@@ -18,9 +18,11 @@ import pytest
 
 from bot.runtime import Runtime
 from storage.tables import DcNominationRow, DcVoteRow, OutboxRow
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import RunningApp, count, payload
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import payload
+from tests.support.stored import count
 
 PANEL = "C0PANEL"
 IN_THE_WINDOW = datetime(2026, 10, 15, 10, 0, tzinfo=UTC)

@@ -12,9 +12,10 @@ from bot.jobs.shoutout import post_monthly_shoutout
 from bot.outbox.worker import deliver_due
 from bot.services.people.notices import BATCH
 from scoring.models import Identity, IdentityKind
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.stored import stored
 
 OCTOBER = datetime(2026, 10, 20, 15, 0, tzinfo=UTC)
 NOVEMBER = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

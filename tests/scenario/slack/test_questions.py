@@ -10,18 +10,17 @@ import pytest
 from scoring.models import Identity, IdentityKind
 from scoring.suggestions import Suggestion, SuggestionStatus
 from storage.tables import CreditRow
-from tests.scenario.slack.conftest import (
+from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import (
     ANSWER_TS,
     HELP,
     REVIEW,
-    RunningApp,
     add_help_thread,
     answer_body,
-    count,
-    stored,
     thank_alice_event,
 )
-from tests.standins.slack_api import SlackApiStandIn
+from tests.support.stored import count, stored
 
 
 @pytest.fixture

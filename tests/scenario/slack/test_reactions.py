@@ -7,17 +7,10 @@ from typing import Any
 
 from scoring.models import Identity, IdentityKind
 from scoring.suggestions import SuggestionStatus
-from tests.scenario.slack.conftest import (
-    ANSWER_TS,
-    HELP,
-    REVIEW,
-    RunningApp,
-    add_help_thread,
-    payload,
-    stored,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import ANSWER_TS, HELP, REVIEW, add_help_thread, payload, thank_alice_event
+from tests.support.stored import stored
 
 NOTHING = {"credits": 0, "suggestions": 0, "outbox": 0, "inbox": 0}
 

@@ -20,16 +20,10 @@ from bot.slack.handlers.events import CLAIM_SECONDS, EventOutcome
 from bot.slack.handlers.services import process_pending_slack
 from storage.spool import EventSpool
 from storage.tables import ActivityRow, InboxRow, columns
-from tests.scenario.slack.conftest import (
-    HELP,
-    REVIEW,
-    RunningApp,
-    add_help_thread,
-    payload,
-    stored,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import HELP, REVIEW, add_help_thread, payload, thank_alice_event
+from tests.support.stored import stored
 
 _inbox = columns(InboxRow)
 _activity = columns(ActivityRow)

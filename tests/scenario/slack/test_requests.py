@@ -11,14 +11,10 @@ import httpx
 from bot.http import build_app
 from bot.runtime import Runtime
 from bot.slack.http import slack_app_of
-from tests.scenario.slack.conftest import (
-    RunningApp,
-    add_help_thread,
-    sign,
-    stored,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import add_help_thread, sign, thank_alice_event
+from tests.support.stored import stored
 
 NOTHING = {"credits": 0, "suggestions": 0, "outbox": 0, "inbox": 0}
 

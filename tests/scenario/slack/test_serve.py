@@ -16,8 +16,11 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import BASE_CONFIG, CliResult, database_url
-from tests.scenario.slack.conftest import (
+from tests.standins.slack_api import SlackApiStandIn
+from tests.support.cli import CliResult
+from tests.support.config import BASE_CONFIG
+from tests.support.databases import database_url
+from tests.support.slack import (
     BOT_TOKEN,
     REVIEW,
     SIGNING_SECRET,
@@ -26,7 +29,6 @@ from tests.scenario.slack.conftest import (
     sign,
     thank_alice_event,
 )
-from tests.standins.slack_api import SlackApiStandIn
 
 Cli = Callable[..., CliResult]
 

@@ -11,13 +11,9 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.runtime import Runtime
 from bot.slack.app import SlackApp
-from tests.scenario.slack.conftest import (
-    REVIEW,
-    add_help_thread,
-    stored,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.slack import REVIEW, add_help_thread, thank_alice_event
+from tests.support.stored import stored
 
 APP_TOKEN = "xapp-test-token"
 

@@ -10,9 +10,10 @@ import pytest
 
 from bot.services.ledger.conduct import add_conduct_record
 from bot.services.partners.finance import add_payment
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.stored import stored
 
 CONDUCT_NOTE = "PRIVATE-CONDUCT-5521 shouted at a volunteer"
 ACME_LINE = (

@@ -9,20 +9,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from scoring.models import Identity, IdentityKind
 from storage.tables import SuggestionRow
-from tests.conftest import FixedClock
-from tests.scenario.slack.conftest import (
+from tests.standins.slack_api import SlackApiStandIn
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import (
     ANSWER_TS,
     HELP,
     REVIEW,
     THANKS_TS,
-    RunningApp,
     add_help_thread,
-    count,
     payload,
-    stored,
     thank_alice_event,
 )
-from tests.standins.slack_api import SlackApiStandIn
+from tests.support.stored import count, stored
 
 
 def _member(app: RunningApp, slack_id: str):  # type: ignore[no-untyped-def]

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.conftest import CliResult
-from tests.scenario.slack.conftest import (
-    HELP,
-    RunningApp,
-    add_help_thread,
-    answer_body,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.cli import CliResult
+from tests.support.serving import RunningApp
+from tests.support.slack import HELP, add_help_thread, answer_body, thank_alice_event
 
 OTHER_PARENT, OTHER_ANSWER, OTHER_THANKS = (
     "1793530000.000100",

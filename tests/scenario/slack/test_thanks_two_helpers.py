@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from scoring.models import Identity, IdentityKind
-from tests.scenario.slack.conftest import (
+from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import (
     HELP,
     PARENT_TS,
     REVIEW,
-    RunningApp,
     add_help_thread,
     answer_body,
     thank_alice_event,
 )
-from tests.standins.slack_api import SlackApiStandIn
 
 BOB_TS = "1793521500.000250"
 

@@ -11,15 +11,10 @@ from bot.errors import ExternalServiceError
 from bot.slack.gateway import WebClientSlackGateway
 from bot.slack.handlers.services import process_pending_slack
 from storage.tables import InboxRow
-from tests.scenario.slack.conftest import (
-    BOT_TOKEN,
-    REVIEW,
-    RunningApp,
-    add_help_thread,
-    stored,
-    thank_alice_event,
-)
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import BOT_TOKEN, REVIEW, add_help_thread, thank_alice_event
+from tests.support.stored import stored
 
 
 def test_a_rate_limited_read_is_retried_after_the_wait_slack_asked_for(

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from bot.runtime import Runtime
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
-from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit
-from tests.scenario.standing.conftest import Cli, dm_texts, public_texts
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import credit
+from tests.support.cli import Cli
+from tests.support.months import AUG, JUL, OCT, SEP
+from tests.support.slack import dm_texts, public_texts
 
 
 def test_a_quiet_member_is_nudged_once_and_managers_hear_of_a_decline(

@@ -12,10 +12,12 @@ import pytest
 from bot.runtime import Runtime
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
-from tests.integration.standing.conftest import JUL, OCT, credit
-from tests.scenario.standing.conftest import Cli, dm_texts
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import credit
+from tests.support.cli import Cli
+from tests.support.months import JUL, OCT
+from tests.support.slack import dm_texts
 
 
 @pytest.fixture

@@ -11,9 +11,11 @@ import pytest
 
 from bot.runtime import Runtime
 from scoring.months import Month
-from tests.integration.standing.conftest import AUG, SEP, credit, outbox
-from tests.scenario.standing.conftest import Cli, everything_sent
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import credit, outbox
+from tests.support.cli import Cli
+from tests.support.months import AUG, SEP
+from tests.support.slack import everything_sent
 
 
 def _this_month() -> Month:

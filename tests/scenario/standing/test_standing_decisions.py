@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from bot.runtime import Runtime
-from tests.integration.standing.conftest import AUG, NOV, OCT, SEP, credit, evaluate
-from tests.scenario.standing.conftest import Cli, dm_texts, public_texts
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import credit, evaluate
+from tests.support.cli import Cli
+from tests.support.months import AUG, NOV, OCT, SEP
+from tests.support.slack import dm_texts, public_texts
 
 
 def _levels(runtime: Runtime) -> list[tuple[str, int, bool]]:

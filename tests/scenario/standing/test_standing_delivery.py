@@ -11,9 +11,11 @@ from datetime import date
 
 from bot.runtime import Runtime
 from bot.services.ledger.conduct import add_conduct_record
-from tests.integration.standing.conftest import AUG, JUL, OCT, SEP, credit, meet
-from tests.scenario.standing.conftest import Cli, dm_texts, everything_sent, public_texts
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import credit, meet
+from tests.support.cli import Cli
+from tests.support.months import AUG, JUL, OCT, SEP
+from tests.support.slack import dm_texts, everything_sent, public_texts
 
 
 def test_a_warning_reaches_the_partner_contacts_and_nobody_else(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot.runtime import Runtime
 from scoring.months import Month
-from tests.integration.standing.conftest import AUG, OCT, SEP, credit, evaluate
-from tests.scenario.standing.conftest import Cli, dm_texts
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.builders.partners import credit, evaluate
+from tests.support.cli import Cli
+from tests.support.months import AUG, OCT, SEP
+from tests.support.slack import dm_texts
 
 
 def _tier_line(cli: Cli, month: str) -> str:

@@ -8,24 +8,22 @@ The pages only read, so most tests share one community per module and database
 from __future__ import annotations
 
 import copy
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.config import Settings, parse_config
-from bot.http import build_app
 from bot.runtime import Runtime
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from tests.conftest import BACKENDS, BASE_CONFIG, FixedClock
 from tests.integration.web.community import NOW, build_community, community_config
+from tests.support.clock import FixedClock
+from tests.support.config import BASE_CONFIG
+from tests.support.databases import BACKENDS
+from tests.support.serving import RunningSite
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -78,36 +76,6 @@ def shared_community(
     runtime.close()
     if server is not None:
         server.drop_database(url)
-
-
-class RunningSite:
-    """The app in a uvicorn thread on 127.0.0.1 and a free port."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(
-            build_app(runtime), log_level="warning", lifespan="off", ws="none", access_log=False
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-
-    def start(self) -> RunningSite:
-        self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,11 @@ from bot.config import Settings, parse_config
 from bot.runtime import Runtime
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from tests.conftest import BASE_CONFIG, FixedClock
 from tests.integration.web.community import NOW, build_community, community_config
-from tests.scenario.web.conftest import RunningSite
 from tests.scenario.web.webdriver import Browser, chromedriver_binary, chromium_binary
+from tests.support.clock import FixedClock
+from tests.support.config import BASE_CONFIG
+from tests.support.serving import RunningSite
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 

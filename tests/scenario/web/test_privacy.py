@@ -15,10 +15,10 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.services.distinguished.cycle import decide, nominate, vote
-from tests.conftest import FixedClock
 from tests.integration.web.community import EMAILS, PRIVATE, SLACK_IDS
-from tests.scenario.web.conftest import RunningSite
 from tests.scenario.web.html import links
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningSite
 
 START = [
     "/partners",

@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 from storage.engine import make_engine
 from storage.migrate import upgrade
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CLUSTER_SCRIPT = ROOT / "scripts" / "pg-test-cluster.sh"
 
 
@@ -171,3 +171,26 @@ class PostgresServer:
                 capture_output=True,
                 check=False,
             )
+
+
+# -- which database a test runs on -------------------------------------------------------
+
+#: The databases the database tests run on (``pytest --db`` picks one, or both).
+BACKENDS = ("sqlite", "postgresql")
+
+#: The PostgreSQL database each running test got from ``db_backend``, by its tmp_path.
+_POSTGRES_DATABASES: dict[Path, str] = {}
+
+
+def use_postgres_database(tmp_path: Path, url: str) -> None:
+    """Make ``url`` the database of the test whose tmp_path is ``tmp_path``."""
+    _POSTGRES_DATABASES[tmp_path] = url
+
+
+def forget_postgres_database(tmp_path: Path) -> None:
+    del _POSTGRES_DATABASES[tmp_path]
+
+
+def database_url(tmp_path: Path) -> str:
+    """This test's database: its PostgreSQL database (see ``db_backend``), else a SQLite file."""
+    return _POSTGRES_DATABASES.get(tmp_path) or f"sqlite:///{tmp_path / 'creditbot.db'}"

@@ -1,4 +1,4 @@
-"""Builders for the shout-out tests: people with Slack and forum identities, and credits."""
+"""People with Slack and forum identities, and their credits (the shout-out tests)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from bot.services.ledger.credits import record_credit, withdraw_credit
 from bot.services.ledger.members import ensure_member
 from scoring.models import Identity, IdentityKind
 from scoring.months import Month
-
-SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
+from tests.support.months import OCT, SEP
 
 # name -> (Slack id, forum username, e-mail)
 PEOPLE: dict[str, tuple[str | None, str | None, str]] = {
