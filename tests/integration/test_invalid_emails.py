@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from storage.tables import CreditRow, IdentityRow, MemberRow
-from tests.conftest import CliResult
+from tests.support.cli import CliResult
 
 Cli = Callable[..., CliResult]
 

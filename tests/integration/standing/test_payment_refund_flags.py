@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.runtime import Runtime
-from tests.conftest import CliResult
+from tests.support.cli import CliResult
 
 Cli = Callable[..., CliResult]
 

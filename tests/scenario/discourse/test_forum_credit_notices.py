@@ -13,9 +13,11 @@ from bot.discourse.gateway import make_discourse_gateway
 from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
 from bot.services.people.notices import BATCH
-from tests.conftest import CliResult, FixedClock
-from tests.scenario.discourse.conftest import Deliver, payload, solution_credit
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
+from tests.support.cli import CliResult
+from tests.support.clock import FixedClock
+from tests.support.discourse import Deliver, payload
+from tests.support.stored import solution_credit
 
 pytestmark = pytest.mark.usefixtures("esther_answers_marco")
 

@@ -10,8 +10,9 @@ import pytest
 
 from bot.runtime import Runtime
 from scoring.models import IdentityKind
-from tests.scenario.discourse.conftest import Deliver, forum_member, payload
 from tests.standins.discourse_api import StandinDiscourse
+from tests.support.discourse import Deliver, payload
+from tests.support.stored import forum_member
 
 NOT_ADDRESSES = ["nadia@", "@acme.example", "n@a@acme.example", "nadia p@acme.example"]
 

@@ -19,10 +19,12 @@ from bot.discourse.gateway import make_discourse_gateway
 from bot.jobs.shoutout import post_monthly_shoutout
 from bot.outbox.worker import deliver_due
 from bot.ports import DiscourseSender
-from tests.conftest import CliResult, FixedClock
-from tests.scenario.slack.conftest import RunningApp, payload
 from tests.standins.discourse_api import API_KEY, API_USERNAME, StandinDiscourse
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.cli import CliResult
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import payload
 
 Cli = Callable[..., CliResult]
 OCTOBER = datetime(2026, 10, 20, 15, 0, tzinfo=UTC)

@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import CliResult, FixedClock
-from tests.scenario.slack.conftest import BOT_TOKEN, RunningApp
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.cli import CliResult
+from tests.support.clock import FixedClock
+from tests.support.serving import RunningApp
+from tests.support.slack import BOT_TOKEN
 
 Cli = Callable[..., CliResult]
 

@@ -9,7 +9,8 @@ import logging
 import pytest
 
 from scoring.models import Identity, IdentityKind
-from tests.scenario.slack.conftest import RunningApp, payload
+from tests.support.serving import RunningApp
+from tests.support.slack import payload
 
 
 @pytest.mark.parametrize(

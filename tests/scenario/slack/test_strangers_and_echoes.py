@@ -5,8 +5,9 @@ requests, the replies read from the Slack stand-in."""
 from __future__ import annotations
 
 from scoring.models import Identity, IdentityKind
-from tests.scenario.slack.conftest import RunningApp, stored
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.stored import stored
 
 STRANGER = "U0DMITRI"  # in the workspace, never seen by the bot
 
