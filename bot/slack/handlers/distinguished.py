@@ -37,8 +37,9 @@ from bot.services.distinguished.common import (
     track_name,
     window_message,
 )
-from bot.slack.handlers.inbox import in_transaction
-from bot.slack.handlers.people import read_profiles, slack_member
+from bot.services.ledger.slack_people import slack_member
+from bot.services.transactions import in_transaction
+from bot.slack.handlers.people import read_profiles
 from scoring.distinguished import Track, cycle_of_year, local_day
 from scoring.errors import CommandError, ScoringError
 from scoring.nominations import (
