@@ -128,6 +128,49 @@ def _status(error: DiscourseError) -> int | None:
     return None if response is None else int(response.status_code)
 
 
+def _our_error(action: str, error: Exception, allow_missing: bool) -> Exception:
+    """A failed request as our error (:class:`_NotFound` for a 404/410 that may be
+    missing); transient when trying again later may work."""
+    if isinstance(error, _NoContentType):
+        return ExternalServiceError(SERVICE, f"could not {action}: {error}", transient=True)
+    if isinstance(error, DiscourseClientError):
+        status = _status(error)
+        if status in (404, 410) and allow_missing:
+            return _NotFound(action)
+        return ExternalServiceError(
+            SERVICE,
+            f"could not {action}: HTTP {status} {error}",
+            transient=status in (408, 409),
+        )
+    if isinstance(error, DiscourseServerError):
+        return ExternalServiceError(
+            SERVICE, f"could not {action}: HTTP {_status(error)} {error}", transient=True
+        )
+    if isinstance(error, DiscourseError):  # a redirect, or a response that is not JSON
+        status = _status(error)
+        redirected = status is not None and 300 <= status < 400
+        return ExternalServiceError(
+            SERVICE,
+            f"could not {action}: {error}"
+            + (" (check DISCOURSE_URL and DISCOURSE_API_KEY)" if redirected else ""),
+            transient=not redirected,
+        )
+    if isinstance(error, requests.Timeout):
+        return ExternalServiceError(
+            SERVICE, f"could not {action}: the forum did not answer in time", transient=True
+        )
+    if isinstance(error, requests.RequestException):
+        return ExternalServiceError(
+            SERVICE,
+            f"could not {action}: the forum cannot be reached ({error.__class__.__name__})",
+            transient=True,
+        )
+    # pydiscourse reading a response it did not expect (a KeyError)
+    return ExternalServiceError(
+        SERVICE, f"could not {action}: unexpected response (no {error})", transient=True
+    )
+
+
 class PydiscourseGateway:
     """The Discourse gateway over ``pydiscourse.DiscourseClient``."""
 
@@ -372,62 +415,27 @@ class PydiscourseGateway:
             try:
                 return request()
             except _RateLimited as limited:
-                if retries >= self._rate_limit_retries or limited.wait > self._max_wait:
-                    raise ExternalServiceError(
-                        SERVICE,
-                        f"rate limited while trying to {action}; "
-                        f"Discourse asks to wait {limited.wait:g}s",
-                        retry_after=limited.wait,
-                        transient=True,
-                    ) from None
+                self._wait_out(limited, action, retries)
                 retries += 1
-                log.info(
-                    "discourse rate limit (%s): waiting %gs to %s",
-                    limited.limit or "unknown",
-                    limited.wait,
-                    action,
-                )
-                self._sleep(limited.wait)
-            except _NoContentType as missing:
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: {missing}", transient=True
-                ) from None
-            except DiscourseClientError as error:
-                status = _status(error)
-                if status in (404, 410) and allow_missing:
-                    raise _NotFound(action) from None
-                raise ExternalServiceError(
-                    SERVICE,
-                    f"could not {action}: HTTP {status} {error}",
-                    transient=status in (408, 409),
-                ) from None
-            except DiscourseServerError as error:
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: HTTP {_status(error)} {error}", transient=True
-                ) from None
-            except DiscourseError as error:  # a redirect, or a response that is not JSON
-                status = _status(error)
-                redirected = status is not None and 300 <= status < 400
-                raise ExternalServiceError(
-                    SERVICE,
-                    f"could not {action}: {error}"
-                    + (" (check DISCOURSE_URL and DISCOURSE_API_KEY)" if redirected else ""),
-                    transient=not redirected,
-                ) from None
-            except requests.Timeout:
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: the forum did not answer in time", transient=True
-                ) from None
-            except requests.RequestException as error:
-                raise ExternalServiceError(
-                    SERVICE,
-                    f"could not {action}: the forum cannot be reached ({error.__class__.__name__})",
-                    transient=True,
-                ) from None
-            except KeyError as error:  # pydiscourse reading a response it did not expect
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: unexpected response (no {error})", transient=True
-                ) from None
+            except (_NoContentType, DiscourseError, requests.RequestException, KeyError) as error:
+                raise _our_error(action, error, allow_missing) from None
+
+    def _wait_out(self, limited: _RateLimited, action: str, retries: int) -> None:
+        """Sleep as a 429 asks, or give up when it asks too much (or too often)."""
+        if retries >= self._rate_limit_retries or limited.wait > self._max_wait:
+            raise ExternalServiceError(
+                SERVICE,
+                f"rate limited while trying to {action}; Discourse asks to wait {limited.wait:g}s",
+                retry_after=limited.wait,
+                transient=True,
+            ) from None
+        log.info(
+            "discourse rate limit (%s): waiting %gs to %s",
+            limited.limit or "unknown",
+            limited.wait,
+            action,
+        )
+        self._sleep(limited.wait)
 
     def _take_turn(self, action: str) -> None:
         if not self._never_wait:

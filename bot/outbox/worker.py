@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -318,41 +318,66 @@ def deliver_keys(
         drained.sent += result.sent
         with runtime.reader() as uow:
             states = uow.outbox.by_keys(keys)
-        open_ones = [
-            m
-            for m in states
-            if m.status in (PENDING, SENDING)
-            and not (m.channel == SLACK and slack is None)
-            and not (m.channel == DISCOURSE and discourse is None)
-        ]
+        open_ones = _still_open(states, slack, discourse)
         if not open_ones:
             break
-        now = clock()
-        wait = min(
-            max((m.next_attempt_at - now).total_seconds(), 0.0)
-            if m.status == PENDING
-            else 1.0  # being sent by another worker: look again shortly
-            for m in open_ones
-        )
-        if result.nothing_done:
-            wait = max(wait, 0.5)  # held up by another message or worker: no busy loop
+        wait = _wait_for(open_ones, clock(), result.nothing_done)
         rounds += 1
         if waited + wait > max_wait or rounds >= MAX_ROUNDS:
             break
         sleep(wait)
         waited += wait
     for m in states:
-        if m.status == SENT:
-            continue
-        if m.status == FAILED:
-            why = f"gave up: {m.last_error}"
-        elif m.channel in missing and (
-            (m.channel == SLACK and slack is None) or (m.channel == DISCOURSE and discourse is None)
-        ):
-            why = missing[m.channel]
-        elif m.status == SENDING:
-            why = "being sent by another process"
-        else:
-            why = f"{m.last_error or 'not sent yet'}; next try {m.next_attempt_at:%H:%M:%S} UTC"
-        drained.undelivered.append(Undelivered(m.key, why, m.next_attempt_at))
+        if m.status != SENT:
+            why = _why_undelivered(m, missing, slack, discourse)
+            drained.undelivered.append(Undelivered(m.key, why, m.next_attempt_at))
     return drained
+
+
+def _configured(
+    message: OutboxMessage, slack: SlackSender | None, discourse: DiscourseSender | None
+) -> bool:
+    """Whether the service this message goes to is configured in this process."""
+    return not (
+        (message.channel == SLACK and slack is None)
+        or (message.channel == DISCOURSE and discourse is None)
+    )
+
+
+def _still_open(
+    states: Sequence[OutboxMessage], slack: SlackSender | None, discourse: DiscourseSender | None
+) -> list[OutboxMessage]:
+    """The messages still to send (or being sent) that this process could send."""
+    return [
+        m for m in states if m.status in (PENDING, SENDING) and _configured(m, slack, discourse)
+    ]
+
+
+def _wait_for(open_ones: Sequence[OutboxMessage], now: datetime, nothing_done: bool) -> float:
+    """Seconds until the next of these messages is due again."""
+    wait = min(
+        max((m.next_attempt_at - now).total_seconds(), 0.0)
+        if m.status == PENDING
+        else 1.0  # being sent by another worker: look again shortly
+        for m in open_ones
+    )
+    if nothing_done:
+        wait = max(wait, 0.5)  # held up by another message or worker: no busy loop
+    return wait
+
+
+def _why_undelivered(
+    message: OutboxMessage,
+    missing: Mapping[str, str],
+    slack: SlackSender | None,
+    discourse: DiscourseSender | None,
+) -> str:
+    """Why a message was not sent, in a few words for the person who ran the command."""
+    if message.status == FAILED:
+        return f"gave up: {message.last_error}"
+    if message.channel in missing and not _configured(message, slack, discourse):
+        return missing[message.channel]
+    if message.status == SENDING:
+        return "being sent by another process"
+    last = message.last_error or "not sent yet"
+    return f"{last}; next try {message.next_attempt_at:%H:%M:%S} UTC"
