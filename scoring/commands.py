@@ -1,5 +1,8 @@
 """The ``/credit`` command: its text in, a request or a clear :class:`CommandError` out.
 
+(Over 300 lines: the grammar of one command, ``/credit``, and its usage text stay
+together so that they cannot disagree.)
+
 Grammar (Slack sends users escaped as ``<@U123|name>`` because the manifest sets
 ``should_escape: true``)::
 

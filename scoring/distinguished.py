@@ -1,5 +1,8 @@
 """The Distinguished Contributor programme's rules: cycles, the panel's tally, terms.
 
+(Over 300 lines: the programme's rules (cycle dates, the tally, terms) are read together
+by its use cases and tests.)
+
 Pure: dates and moments arrive as arguments, rules as :class:`ProgrammeRules`.
 
 - A *cycle* is a calendar year: nominations are open from ``opens`` to ``closes``

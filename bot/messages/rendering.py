@@ -1,5 +1,8 @@
 """Text and Markdown renderings of a month's report and of its shout-out.
 
+(Over 300 lines: one report's wording in two media (text and Markdown), kept side by
+side so they say the same.)
+
 Block Kit lives in bot/slack/ (``blocks.py``; the shout-out's in ``shoutout_blocks.py``).
 """
 

@@ -1,5 +1,8 @@
 """The Distinguished Contributor programme: nominations, the panel's votes, memberships, badges.
 
+(Over 300 lines: the programme's tables are read and written together (a vote needs its
+nomination, a term its membership), so their repository is one.)
+
 Votes are private. The read API gives counts (:meth:`DistinguishedRepository.vote_counts`)
 and tallies; who voted how is read only by :meth:`DistinguishedRepository.ballots`, for
 the tally itself, and never leaves the service that counts it.
