@@ -1,5 +1,8 @@
 """The Distinguished Contributor programme in Slack: ``/nominate``, its form, the votes.
 
+(Over 300 lines: the command, its form and the panel's buttons are one programme's
+Slack side, sharing the panel message they post and update.)
+
 A nomination made in Slack reads the nominee's profile first (``users.info``: a person
 who never wrote anything yet becomes a member, a bot or someone who left is refused),
 then stores the nomination and its panel message in one transaction
