@@ -100,11 +100,6 @@ def cycle_of_year(year: int, rules: ProgrammeRules) -> Cycle:
     )
 
 
-def nomination_window_open(day: date, rules: ProgrammeRules) -> bool:
-    """Whether nominations are accepted on ``day`` (a calendar day in the programme zone)."""
-    return cycle_for(day, rules).accepts_nominations(day)
-
-
 def local_day(moment: datetime, tz: tzinfo) -> date:
     """The calendar day of an aware moment in ``tz``."""
     return moment.astimezone(tz).date()

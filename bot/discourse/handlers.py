@@ -68,10 +68,6 @@ class PendingResult:
     def counts(self) -> Counter[str]:
         return Counter(o.status for o in self.outcomes)
 
-    @property
-    def still_pending(self) -> int:
-        return self.counts["retry"]
-
 
 def record_event(uow: UnitOfWork, event: ForumEvent, now: datetime) -> int | None:
     """Put an event in the inbox; its entry id, or None if this delivery was seen (an

@@ -117,17 +117,6 @@ class DistinguishedRepository:
         rows = self._session.execute(query.order_by(_nomination.cycle, _nomination.id))
         return [_to_nomination(r) for r in rows.scalars()]
 
-    def find_nomination(self, cycle: int, track: str, nominee_key: str) -> Nomination | None:
-        """The nomination of ``nominee_key`` in ``track`` for ``cycle``, if any."""
-        row = self._session.execute(
-            select(DcNominationRow).where(
-                _nomination.cycle == cycle,
-                _nomination.track == track,
-                _nomination.nominee_key == nominee_key,
-            )
-        ).scalar_one_or_none()
-        return None if row is None else _to_nomination(row)
-
     def add_nomination(
         self,
         *,
