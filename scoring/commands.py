@@ -1,5 +1,8 @@
 """The ``/credit`` command: its text in, a request or a clear :class:`CommandError` out.
 
+(Over 300 lines: the grammar of one command, ``/credit``, and its usage text stay
+together so that they cannot disagree.)
+
 Grammar (Slack sends users escaped as ``<@U123|name>`` because the manifest sets
 ``should_escape: true``)::
 
@@ -211,6 +214,11 @@ def parse_credit_command(
             "with a reaction so the team leads are asked about it.",
             "Type `/credit help` for everything /credit can do.",
         )
+    return _credit_request(text, matches, invoker, type_names, max_points, how)
+
+
+def _credited_users(matches: Sequence[re.Match[str]], how: str) -> tuple[list[str], int]:
+    """The people a credit names first (each once), and the index of the token after them."""
     users: list[str] = []
     index = 0
     while index < len(matches):
@@ -226,6 +234,19 @@ def parse_credit_command(
         if user.group(1) not in users:
             users.append(user.group(1))
         index += 1
+    return users, index
+
+
+def _credit_request(
+    text: str,
+    matches: Sequence[re.Match[str]],
+    invoker: str,
+    type_names: Sequence[str],
+    max_points: int,
+    how: str,
+) -> CreditRequest:
+    """``/credit @person [@more] <type> [points] [note]`` from a team lead."""
+    users, index = _credited_users(matches, how)
     if not users:
         token = matches[0].group()
         if token.startswith("@"):

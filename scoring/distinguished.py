@@ -1,5 +1,8 @@
 """The Distinguished Contributor programme's rules: cycles, the panel's tally, terms.
 
+(Over 300 lines: the programme's rules (cycle dates, the tally, terms) are read together
+by its use cases and tests.)
+
 Pure: dates and moments arrive as arguments, rules as :class:`ProgrammeRules`.
 
 - A *cycle* is a calendar year: nominations are open from ``opens`` to ``closes``
@@ -95,11 +98,6 @@ def cycle_of_year(year: int, rules: ProgrammeRules) -> Cycle:
         closes=date(year, *rules.closes),
         decides=date(year, *rules.decides),
     )
-
-
-def nomination_window_open(day: date, rules: ProgrammeRules) -> bool:
-    """Whether nominations are accepted on ``day`` (a calendar day in the programme zone)."""
-    return cycle_for(day, rules).accepts_nominations(day)
 
 
 def local_day(moment: datetime, tz: tzinfo) -> date:

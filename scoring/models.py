@@ -137,13 +137,13 @@ class RankedMember:
     discourse_username: str | None
 
 
-@dataclass(frozen=True)
-class RankedOrganisation:
-    slug: str
-    name: str
+class Movement:
+    """Points and place against last month's, for a ranked organisation (the fields
+    are the dataclass's that inherits this)."""
+
     points: int
-    rank: int | None
     previous_points: int
+    rank: int | None
     previous_rank: int | None
 
     @property
@@ -152,10 +152,21 @@ class RankedOrganisation:
 
     @property
     def rank_change(self) -> int | None:
-        """Places gained (positive) or lost (negative) since last month; None if new or gone."""
+        """Places gained (positive) or lost (negative) since last month; None if not
+        ranked in one of the two months."""
         if self.rank is None or self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+
+@dataclass(frozen=True)
+class RankedOrganisation(Movement):
+    slug: str
+    name: str
+    points: int
+    rank: int | None
+    previous_points: int
+    previous_rank: int | None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from scoring.models import Movement
+
 
 @dataclass(frozen=True)
 class PointsChange:
@@ -73,22 +75,13 @@ class ShoutoutMember:
 
 
 @dataclass(frozen=True)
-class ShoutoutOrganisation:
+class ShoutoutOrganisation(Movement):
     rank: int
     slug: str
     name: str
     points: int
     previous_points: int
     previous_rank: int | None
-
-    @property
-    def delta_points(self) -> int:
-        return self.points - self.previous_points
-
-    @property
-    def rank_change(self) -> int | None:
-        """Places gained (positive) or lost since last month; None if not ranked then."""
-        return None if self.previous_rank is None else self.previous_rank - self.rank
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """The built-in words of thank-you detection in languages other than English.
 
+(Over 300 lines: word lists only, by language and role, one entry a line as
+``ruff format`` lays them out.)
+
 Written from a speaker's knowledge of each language, with the slang and short forms
 people type in chat. Matching ignores accents and case (``tokenise``), so "dziekuje"
 is "dziękuję" and "cam on" is "cảm ơn"; Chinese, Japanese and Korean match inside a

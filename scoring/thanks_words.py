@@ -1,5 +1,7 @@
 """The built-in words of thank-you detection (``ThanksRules``' defaults).
 
+(Over 300 lines: word lists only, one entry a line as ``ruff format`` lays them out.)
+
 Every entry is matched as whole words after :func:`scoring.slack_text.tokenise`, so
 case, punctuation, emoji between words and repeated letters do not matter, and "didnt"
 is "didn't". A programme adds or removes entries in ``creditbot.yml`` (``thanks:``).

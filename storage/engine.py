@@ -1,5 +1,8 @@
 """Engine and session factories, called by the app (never at import time).
 
+(Over 300 lines: the engine, its SQLite and PostgreSQL tuning and the session factories
+depend on each other's settings and stay together.)
+
 SQLite is tuned for a bot that writes from several threads and processes: WAL
 (readers never wait for the writer), a busy timeout, foreign keys on, and write
 transactions that start with ``BEGIN IMMEDIATE`` so that two writers queue on the

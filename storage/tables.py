@@ -1,5 +1,8 @@
 """SQLModel tables. These are rows, not domain objects: repositories convert them.
 
+(Over 300 lines: every table in one module, so that the schema reads in one place beside
+the migrations.)
+
 Every datetime is an aware UTC datetime (``UTCDateTime``). Unique keys carry the
 exactly-once promises: ``credit(source, source_ref)``, ``inbox(source, key)``,
 ``outbox(key)``, ``job_run(job, period)``, ``suggestion(channel, message_ts)``.

@@ -8,7 +8,7 @@ import click
 
 from bot.config import Settings
 from bot.gateways import open_gateways
-from bot.outbox.worker import Drained, deliver_keys
+from bot.outbox.drain import Drained, deliver_keys
 from bot.runtime import Runtime
 from scoring.bounds import EARLIEST_MONTH, check_month
 from scoring.months import Month

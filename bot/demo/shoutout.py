@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.jobs.registry import JOBS
 from bot.jobs.runs import run_job
-from bot.outbox.worker import Pacer, deliver_keys
+from bot.outbox.drain import deliver_keys
+from bot.outbox.worker import Pacer
 from bot.runtime import Runtime
 
 Echo = Callable[[str], None]

@@ -1,6 +1,10 @@
 """Every Discourse API call goes through here, through pydiscourse.
 
-pydiscourse is used as it is, with three of its habits taken care of:
+(Over 300 lines: one method per API call the bot makes, so every request to the forum
+is found in one class.)
+
+pydiscourse is used as it is (through :mod:`bot.discourse.client`), with three of its
+habits taken care of:
 
 - it has no timeout by default: the client always gets one;
 - on a 429 it sleeps inside its own retry loop (up to four times): a response hook
@@ -17,115 +21,37 @@ Discourse's default 60 admin API requests per minute.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
-from pydiscourse import DiscourseClient
-from pydiscourse.exceptions import DiscourseClientError, DiscourseError, DiscourseServerError
+from pydiscourse.exceptions import DiscourseClientError, DiscourseError
 
 from bot.config import Settings
+from bot.discourse.client import (
+    SERVICE,
+    HookedClient,
+    NoContentType,
+    NotFound,
+    RateLimited,
+    our_error,
+    status_of,
+)
 from bot.discourse.ratelimit import TokenBucket
 from bot.errors import ExternalServiceError
 from bot.logs import quiet_payload_loggers
 
 log = logging.getLogger("creditbot.discourse")
 
-SERVICE = "discourse"
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 20.0)  # (connect, read) seconds
-DEFAULT_RATE_LIMIT_WAIT = 10.0  # when a 429 says nothing about how long to wait
 EXTERNAL_ID = re.compile(r"[\w-]{1,50}")  # what Discourse's Topic validation accepts
 
 T = TypeVar("T")
-
-
-class _RateLimited(Exception):
-    def __init__(self, wait: float, limit: str | None) -> None:
-        super().__init__(f"rate limited for {wait:g}s")
-        self.wait = wait
-        self.limit = limit
-
-
-class _NoContentType(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(f"HTTP {status} response without a Content-Type")
-        self.status = status
-
-
-class _NotFound(Exception):
-    """404/410 from the forum; the public methods turn it into None."""
-
-
-def _wait_seconds(response: requests.Response) -> float:
-    """How long Discourse asks us to wait: ``Retry-After``, else ``extras.wait_seconds``."""
-    header = response.headers.get("Retry-After")
-    if header:
-        try:
-            return max(float(header), 0.0)
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(header)
-            except (TypeError, ValueError):
-                when = None
-            if when is not None:
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=UTC)
-                return max((when - datetime.now(UTC)).total_seconds(), 0.0)
-    try:
-        extras = response.json().get("extras") or {}
-        return max(float(extras["wait_seconds"]), 0.0)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return DEFAULT_RATE_LIMIT_WAIT
-
-
-def _inspect_response(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
-    """A ``requests`` response hook: stop what pydiscourse would mishandle."""
-    if response.status_code == 429:
-        _ = response.content  # read it, so the connection goes back to the pool
-        raise _RateLimited(
-            _wait_seconds(response), response.headers.get("Discourse-Rate-Limit-Error-Code")
-        )
-    if 200 <= response.status_code < 300 and not response.headers.get("Content-Type"):
-        _ = response.content
-        raise _NoContentType(response.status_code)
-
-
-class _HookedClient(DiscourseClient):  # type: ignore[misc]
-    """pydiscourse's client with our response hook on every request it makes."""
-
-    def _request(
-        self,
-        verb: str,
-        path: str,
-        params: Any = None,
-        files: Any = None,
-        data: Any = None,
-        json: Any = None,
-        override_request_kwargs: dict[str, Any] | None = None,
-    ) -> Any:
-        extra: dict[str, Any] = {"hooks": {"response": [_inspect_response]}}
-        extra.update(override_request_kwargs or {})
-        return super()._request(
-            verb,
-            path,
-            params=params,
-            files=files,
-            data=data,
-            json=json,
-            override_request_kwargs=extra,
-        )
-
-
-def _status(error: DiscourseError) -> int | None:
-    response = getattr(error, "response", None)
-    return None if response is None else int(response.status_code)
 
 
 class PydiscourseGateway:
@@ -147,7 +73,7 @@ class PydiscourseGateway:
         quiet_payload_loggers()  # pydiscourse would log e-mail addresses at DEBUG
         if not timeout:
             raise ValueError("a Discourse gateway always needs a timeout")
-        self._client = _HookedClient(
+        self._client = HookedClient(
             base_url.rstrip("/"), api_username=api_username, api_key=api_key, timeout=timeout
         )
         self._sleep = sleep
@@ -237,7 +163,7 @@ class PydiscourseGateway:
                 lambda: self._client.user_emails(quote(username, safe="")),
                 allow_missing=True,
             )
-        except _NotFound:
+        except NotFound:
             return None
         address = (emails or {}).get("email")
         return str(address) if address else None
@@ -250,7 +176,7 @@ class PydiscourseGateway:
                 lambda: self._client.user(quote(username, safe="")),
                 allow_missing=True,
             )
-        except _NotFound:
+        except NotFound:
             raise ExternalServiceError(
                 SERVICE, f"no forum user named '{username}'", transient=False
             ) from None
@@ -298,7 +224,7 @@ class PydiscourseGateway:
                 extra = {"reason": reason} if reason else {}
                 return self._client.grant_badge_to(username, int(badge_id), **extra)
             except DiscourseClientError as error:
-                if _status(error) == 422 and "already" in str(error).lower():
+                if status_of(error) == 422 and "already" in str(error).lower():
                     return None  # an older forum's answer to a second grant
                 raise
 
@@ -326,7 +252,7 @@ class PydiscourseGateway:
                 ),
                 allow_missing=True,
             )
-        except _NotFound:
+        except NotFound:
             return None
         return dict(found) if found else None
 
@@ -337,7 +263,7 @@ class PydiscourseGateway:
                 lambda: self._client.post_by_number(int(topic_id), int(post_number)),
                 allow_missing=True,
             )
-        except _NotFound:
+        except NotFound:
             return None
         return dict(found) if found else None
 
@@ -364,7 +290,7 @@ class PydiscourseGateway:
                 lambda: self._client._get(path, override_request_kwargs={"allow_redirects": True}),
                 allow_missing=True,
             )
-        except _NotFound:
+        except NotFound:
             return None
         if not found or "id" not in found:
             return None
@@ -375,7 +301,7 @@ class PydiscourseGateway:
     def _call(self, action: str, request: Callable[[], T], *, allow_missing: bool = False) -> T:
         """One API request: rate-limited, with 429 waits honoured and errors made ours.
 
-        With ``allow_missing``, a 404/410 raises :class:`_NotFound` for the caller to
+        With ``allow_missing``, a 404/410 raises :class:`NotFound` for the caller to
         turn into None; otherwise it is an error like any other refusal.
         """
         retries = 0
@@ -383,63 +309,28 @@ class PydiscourseGateway:
             self._take_turn(action)
             try:
                 return request()
-            except _RateLimited as limited:
-                if retries >= self._rate_limit_retries or limited.wait > self._max_wait:
-                    raise ExternalServiceError(
-                        SERVICE,
-                        f"rate limited while trying to {action}; "
-                        f"Discourse asks to wait {limited.wait:g}s",
-                        retry_after=limited.wait,
-                        transient=True,
-                    ) from None
+            except RateLimited as limited:
+                self._wait_out(limited, action, retries)
                 retries += 1
-                log.info(
-                    "discourse rate limit (%s): waiting %gs to %s",
-                    limited.limit or "unknown",
-                    limited.wait,
-                    action,
-                )
-                self._sleep(limited.wait)
-            except _NoContentType as missing:
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: {missing}", transient=True
-                ) from None
-            except DiscourseClientError as error:
-                status = _status(error)
-                if status in (404, 410) and allow_missing:
-                    raise _NotFound(action) from None
-                raise ExternalServiceError(
-                    SERVICE,
-                    f"could not {action}: HTTP {status} {error}",
-                    transient=status in (408, 409),
-                ) from None
-            except DiscourseServerError as error:
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: HTTP {_status(error)} {error}", transient=True
-                ) from None
-            except DiscourseError as error:  # a redirect, or a response that is not JSON
-                status = _status(error)
-                redirected = status is not None and 300 <= status < 400
-                raise ExternalServiceError(
-                    SERVICE,
-                    f"could not {action}: {error}"
-                    + (" (check DISCOURSE_URL and DISCOURSE_API_KEY)" if redirected else ""),
-                    transient=not redirected,
-                ) from None
-            except requests.Timeout:
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: the forum did not answer in time", transient=True
-                ) from None
-            except requests.RequestException as error:
-                raise ExternalServiceError(
-                    SERVICE,
-                    f"could not {action}: the forum cannot be reached ({error.__class__.__name__})",
-                    transient=True,
-                ) from None
-            except KeyError as error:  # pydiscourse reading a response it did not expect
-                raise ExternalServiceError(
-                    SERVICE, f"could not {action}: unexpected response (no {error})", transient=True
-                ) from None
+            except (NoContentType, DiscourseError, requests.RequestException, KeyError) as error:
+                raise our_error(action, error, allow_missing) from None
+
+    def _wait_out(self, limited: RateLimited, action: str, retries: int) -> None:
+        """Sleep as a 429 asks, or give up when it asks too much (or too often)."""
+        if retries >= self._rate_limit_retries or limited.wait > self._max_wait:
+            raise ExternalServiceError(
+                SERVICE,
+                f"rate limited while trying to {action}; Discourse asks to wait {limited.wait:g}s",
+                retry_after=limited.wait,
+                transient=True,
+            ) from None
+        log.info(
+            "discourse rate limit (%s): waiting %gs to %s",
+            limited.limit or "unknown",
+            limited.wait,
+            action,
+        )
+        self._sleep(limited.wait)
 
     def _take_turn(self, action: str) -> None:
         if not self._never_wait:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.discourse.effects import topic_owner
 from bot.discourse.events import (
     ACCEPTED,
     POST_CREATED,
@@ -25,7 +26,7 @@ from bot.discourse.events import (
     parse_post,
     parse_time,
 )
-from bot.discourse.handlers import Outcome, process_entry, record_event, topic_owner
+from bot.discourse.handlers import Outcome, process_entry, record_event
 from bot.ports import DiscourseReader
 from bot.runtime import Runtime
 

@@ -25,6 +25,7 @@ from bot.jobs.cadence import Cadence, Daily
 from bot.owners import owner_is_gone
 from bot.runtime import Runtime
 from storage.dry_run import DryRunLog
+from storage.repositories.jobs import JobRun
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("creditbot.jobs")
@@ -114,6 +115,21 @@ def run_job(
     not_due = period_not_due(runtime, spec, period)
     if not_due is not None:
         return RunResult(spec.id, period, RunStatus.NOT_DUE, error=not_due)
+    claimed, existing = _claim(runtime, spec, period, owner, lease_seconds)
+    if not claimed:
+        if existing is not None and existing.status == "done":
+            return RunResult(
+                spec.id, period, RunStatus.ALREADY_DONE, None, None, existing.finished_at
+            )
+        return RunResult(spec.id, period, RunStatus.RUNNING_ELSEWHERE)
+    return _run_claimed(runtime, spec, period, owner)
+
+
+def _claim(
+    runtime: Runtime, spec: JobSpec, period: str, owner: str, lease_seconds: float
+) -> tuple[bool, JobRun | None]:
+    """Claim the run (taking over one whose process died); whether it is ours, and the
+    run as stored when it is not."""
     now = runtime.now()
     with runtime.uow() as uow:
         claimed = uow.jobs.claim(spec.id, period, owner, now, lease_seconds)
@@ -135,13 +151,12 @@ def run_job(
                 spec.id, period, owner, now, lease_seconds, gone_owner=existing.claimed_by
             )
         uow.commit()
-    if not claimed:
-        if existing is not None and existing.status == "done":
-            return RunResult(
-                spec.id, period, RunStatus.ALREADY_DONE, None, None, existing.finished_at
-            )
-        return RunResult(spec.id, period, RunStatus.RUNNING_ELSEWHERE)
+    return claimed, existing
 
+
+def _run_claimed(runtime: Runtime, spec: JobSpec, period: str, owner: str) -> RunResult:
+    """Run a claimed job: its writes and the finished claim commit together; a failure
+    is recorded on the claim (never raised)."""
     log.info("job %s for %s: started (%s)", spec.id, period, owner)
     try:
         with runtime.uow() as uow:

@@ -29,7 +29,8 @@ from bot.gateways import Gateways
 from bot.jobs.registry import JOBS, run_all_due, run_due
 from bot.jobs.runs import JobSpec, RunStatus
 from bot.logs import quiet_scheduler_logs
-from bot.outbox.worker import Pacer, deliver_due, deliver_keys
+from bot.outbox.drain import deliver_keys
+from bot.outbox.worker import Pacer, deliver_due
 from bot.owners import worker_id
 from bot.runtime import Runtime
 

@@ -102,17 +102,3 @@ def announcement_markdown(announcement: Announcement) -> str:
         _closing(announcement),
     ]
     return "\n".join(out)
-
-
-def announcement_text(announcement: Announcement) -> str:
-    """The announcement as plain text (previews in the terminal)."""
-    lines = [f"Distinguished Contributors {announcement.cycle}", ""]
-    for track in announcement.tracks:
-        lines.append(track.name)
-        for person in track.people:
-            org = f" ({person.organisation})" if person.organisation else ""
-            lines.append(f"  - {person.name}{org}")
-    if announcement.unnamed:
-        lines.append(f"  …and {unnamed_line(announcement.unnamed)}")
-    lines += ["", _closing(announcement)]
-    return "\n".join(lines)

@@ -1,5 +1,8 @@
 """Text and Markdown renderings of a month's report and of its shout-out.
 
+(Over 300 lines: one report's wording in two media (text and Markdown), kept side by
+side so they say the same.)
+
 Block Kit lives in bot/slack/ (``blocks.py``; the shout-out's in ``shoutout_blocks.py``).
 """
 
@@ -11,23 +14,12 @@ from typing import Protocol
 
 from bot.messages.escaping import discourse_markdown_text, discourse_mention
 from bot.messages.names import neutral_name, welcome_sentence
-from scoring.models import MonthlyReport
+from scoring.models import MonthlyReport, Movement
 from scoring.months import Month
 from scoring.shoutout import Correction, PointsChange, ShoutoutContent, ShoutoutMember
 
 
-class _Ranked(Protocol):
-    @property
-    def rank(self) -> int | None: ...
-
-    @property
-    def previous_rank(self) -> int | None: ...
-
-    @property
-    def rank_change(self) -> int | None: ...
-
-
-def movement(org: _Ranked) -> str:
+def movement(org: Movement) -> str:
     """``▲ 2`` / ``▼ 1`` / ``=`` / ``new`` / ``–`` for the rank change since last month."""
     if org.rank is None:
         return "–"

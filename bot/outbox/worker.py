@@ -37,12 +37,11 @@ from bot.outbox.discourse import UnsendableMessage, send_discourse
 from bot.owners import worker_id
 from bot.ports import DiscourseSender, SlackSender
 from bot.runtime import Clock, Runtime
-from storage.repositories.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
+from storage.repositories.outbox import OutboxMessage
 
 log = logging.getLogger("creditbot.outbox")
 
 SLACK, DISCOURSE = "slack", "discourse"
-MAX_ROUNDS = 100
 
 
 class Pacer:
@@ -271,88 +270,3 @@ def _record_failure(
             record.next_attempt_at.isoformat(),
         )
     return record
-
-
-@dataclass
-class Drained:
-    """What ``deliver_keys`` achieved: sent, and not (with why)."""
-
-    sent: list[Delivered] = field(default_factory=list)
-    undelivered: list[Undelivered] = field(default_factory=list)
-
-
-def deliver_keys(
-    runtime: Runtime,
-    slack: SlackSender | None,
-    discourse: DiscourseSender | None,
-    keys: Sequence[str],
-    *,
-    missing: dict[str, str] | None = None,
-    max_wait: float = 120.0,
-    clock: Clock | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    pacer: Pacer | None = None,
-    rng: random.Random | None = None,
-) -> Drained:
-    """Deliver these messages now, waiting for their retries up to ``max_wait`` seconds.
-
-    What ``creditbot jobs run`` does before it exits. A message whose service is not
-    configured (``missing`` says why), or still not sent after ``max_wait``, stays in
-    the outbox for the worker.
-    """
-    clock = clock or runtime.clock
-    pacer = pacer or Pacer(
-        runtime.config.outbox.slack_interval_seconds,
-        sleep=sleep,
-        monotonic=lambda: clock().timestamp(),
-    )
-    missing = dict(missing or {})
-    owner = worker_id()
-    waited = 0.0
-    rounds = 0
-    drained = Drained()
-    while True:
-        result = deliver_due(
-            runtime, slack, discourse, clock(), keys, owner=owner, pacer=pacer, rng=rng, clock=clock
-        )
-        drained.sent += result.sent
-        with runtime.reader() as uow:
-            states = uow.outbox.by_keys(keys)
-        open_ones = [
-            m
-            for m in states
-            if m.status in (PENDING, SENDING)
-            and not (m.channel == SLACK and slack is None)
-            and not (m.channel == DISCOURSE and discourse is None)
-        ]
-        if not open_ones:
-            break
-        now = clock()
-        wait = min(
-            max((m.next_attempt_at - now).total_seconds(), 0.0)
-            if m.status == PENDING
-            else 1.0  # being sent by another worker: look again shortly
-            for m in open_ones
-        )
-        if result.nothing_done:
-            wait = max(wait, 0.5)  # held up by another message or worker: no busy loop
-        rounds += 1
-        if waited + wait > max_wait or rounds >= MAX_ROUNDS:
-            break
-        sleep(wait)
-        waited += wait
-    for m in states:
-        if m.status == SENT:
-            continue
-        if m.status == FAILED:
-            why = f"gave up: {m.last_error}"
-        elif m.channel in missing and (
-            (m.channel == SLACK and slack is None) or (m.channel == DISCOURSE and discourse is None)
-        ):
-            why = missing[m.channel]
-        elif m.status == SENDING:
-            why = "being sent by another process"
-        else:
-            why = f"{m.last_error or 'not sent yet'}; next try {m.next_attempt_at:%H:%M:%S} UTC"
-        drained.undelivered.append(Undelivered(m.key, why, m.next_attempt_at))
-    return drained

@@ -1,5 +1,7 @@
 """The public pages' routes in ``creditbot serve``.
 
+(Over 300 lines: the route table of the public pages, one short handler a route.)
+
 | route | what |
 |---|---|
 | ``/partners[?service=&region=&language=]`` | the directory |

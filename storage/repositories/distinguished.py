@@ -1,5 +1,8 @@
 """The Distinguished Contributor programme: nominations, the panel's votes, memberships, badges.
 
+(Over 300 lines: the programme's tables are read and written together (a vote needs its
+nomination, a term its membership), so their repository is one.)
+
 Votes are private. The read API gives counts (:meth:`DistinguishedRepository.vote_counts`)
 and tallies; who voted how is read only by :meth:`DistinguishedRepository.ballots`, for
 the tally itself, and never leaves the service that counts it.
@@ -113,17 +116,6 @@ class DistinguishedRepository:
             query = query.where(_nomination.status == status)
         rows = self._session.execute(query.order_by(_nomination.cycle, _nomination.id))
         return [_to_nomination(r) for r in rows.scalars()]
-
-    def find_nomination(self, cycle: int, track: str, nominee_key: str) -> Nomination | None:
-        """The nomination of ``nominee_key`` in ``track`` for ``cycle``, if any."""
-        row = self._session.execute(
-            select(DcNominationRow).where(
-                _nomination.cycle == cycle,
-                _nomination.track == track,
-                _nomination.nominee_key == nominee_key,
-            )
-        ).scalar_one_or_none()
-        return None if row is None else _to_nomination(row)
 
     def add_nomination(
         self,

@@ -1,4 +1,8 @@
-"""Members, their identities and their affiliations."""
+"""Members, their identities and their affiliations.
+
+(Over 300 lines: one aggregate's repository: a member with their identities and
+affiliations.)
+"""
 
 from __future__ import annotations
 

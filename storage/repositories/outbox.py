@@ -1,5 +1,8 @@
 """The outbox: every message the bot sends on its own, written with the change that caused it.
 
+(Over 300 lines: one table's repository, with the whole life of a row (claim, send,
+retry, park) and the retry delay it obeys.)
+
 A row goes ``pending`` -> ``sending`` (claimed by one worker until ``claimed_until``)
 -> ``sent`` (with ``sent_ref``: the Slack ``ts`` or the Discourse topic id). A
 transient failure puts it back to ``pending`` with a later ``next_attempt_at``; after

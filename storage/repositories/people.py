@@ -2,6 +2,9 @@
 members (hide, show, revoke, merge, erasure), and the merge itself (moved rows are
 recorded so that the merge can be undone).
 
+(Over 300 lines: the audit and the merge it records change the same rows and must be
+read together.)
+
 The audit never holds erased data: an erasure's record says who and when, not what.
 
 Over 300 lines on purpose: one repository for what a person controls about their record

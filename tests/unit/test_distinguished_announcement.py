@@ -9,7 +9,6 @@ from bot.messages.distinguished import (
     Recognised,
     TrackAnnouncement,
     announcement_markdown,
-    announcement_text,
     announcement_title,
 )
 from bot.messages.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
@@ -103,17 +102,6 @@ def test_the_forum_topic_mentions_forum_users_and_keeps_markdown_out_of_names() 
     assert "- **Acme \\| Learning\\***" in markdown
     assert "Membership lasts 2 years" in markdown
     assert "Each member gets the badge of their track here on the forum." in markdown
-
-
-def test_the_terminal_preview_lists_names_by_track() -> None:
-    text = announcement_text(_announcement(ENGINEERS, unnamed=1))
-    assert text.splitlines()[:4] == [
-        "Distinguished Contributors 2026",
-        "",
-        "Distinguished Engineer",
-        "  - Ann Archer (Acme Learning)",
-    ]
-    assert "  …and 1 more member who prefers not to be named publicly" in text
 
 
 def test_a_badge_describes_its_track_unless_the_track_says_otherwise() -> None:

@@ -1,5 +1,7 @@
 """The Distinguished Contributor panel's messages in Block Kit, within Slack's limits.
 
+(Over 300 lines: the panel's messages in Block Kit and the size limits they share.)
+
 :func:`nomination_message` is what the review panel sees in its private channel: who is
 nominated for which track and by whom, why, the evidence links, the nominee's credits of
 the last 12 months (by type and by month, from the snapshot taken at nomination time),

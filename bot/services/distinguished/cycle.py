@@ -12,6 +12,9 @@ messages to the outbox in the same transaction:
   ``dc:expired:...``: private messages to the member (for an organisation, to each of its
   contacts, the key ending in ``:<contact>``).
 
+What a nomination must be is checked by :mod:`bot.services.distinguished.nominees`;
+votes are counted and the approved admitted by :mod:`bot.services.distinguished.admission`.
+
 Votes are private: nothing here logs, prints or returns who voted how; a voter sees only
 their own vote, everyone else counts and tallies. Refusals are
 :class:`~bot.errors.InvalidInput` with one line fit for a private Slack reply.
@@ -20,13 +23,12 @@ their own vote, everyone else counts and tallies. Refusals are
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
+from bot.services.distinguished.admission import admit, count_votes
 from bot.services.distinguished.common import (
     credit_evidence,
     decided_payload,
@@ -35,31 +37,25 @@ from bot.services.distinguished.common import (
     panel_key,
     panel_message,
     track_or_error,
-    window_message,
+)
+from bot.services.distinguished.nominees import (
+    clean_links,
+    cycle_open_for_nominations,
+    justification_text,
+    member_nominee,
+    organisation_nominee,
+    own_nomination,
 )
 from bot.services.distinguished.recognition import enqueue_announcements
 from scoring.distinguished import (
     VOTES,
-    Cycle,
     Tally,
-    Track,
-    Vote,
-    add_years,
-    cycle_for,
     cycle_of_year,
-    local_day,
-    tally,
 )
-from scoring.models import Identity, IdentityKind
-from scoring.records import ACTIVE, APPROVED, LIFETIME, OPEN, Membership, Nomination
-from storage.repositories.distinguished import member_key, org_key
+from scoring.records import APPROVED, LIFETIME, OPEN, Membership, Nomination
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("creditbot.distinguished")
-
-MAX_LINKS = 20
-MAX_JUSTIFICATION = 3000
-_SLACK_USER = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 
 
 # -- results --------------------------------------------------------------------------
@@ -120,76 +116,6 @@ class DecideOutcome:
 # -- nominate -------------------------------------------------------------------------
 
 
-def _clean_links(links: Sequence[str]) -> list[str]:
-    seen: list[str] = []
-    for link in links:
-        text = link.strip().strip("<>")
-        if text and text not in seen:
-            seen.append(text)
-    if len(seen) > MAX_LINKS:
-        raise InvalidInput(f"Please give at most {MAX_LINKS} evidence links.")
-    return seen
-
-
-def _resolve_member_nominee(uow: UnitOfWork, track: Track, nominee: str) -> tuple[str, int, str]:
-    match = _SLACK_USER.match(nominee.strip())
-    if match is None:
-        raise InvalidInput(
-            f"Name the person you nominate for {track.name} as @someone (a Slack user)."
-        )
-    user = match.group(1)
-    member = uow.members.find(Identity(IdentityKind.SLACK, user))
-    if member is None:
-        raise InvalidInput(
-            f"I don't know <@{user}> yet: they can be nominated once they have been active here."
-        )
-    if member.is_bot:
-        raise InvalidInput("Bots cannot be nominated.")
-    return member_key(member.id), member.id, member.name
-
-
-def _resolve_org_nominee(uow: UnitOfWork, track: Track, nominee: str) -> tuple[str, str, str]:
-    slug = nominee.strip().lower()
-    if not slug or _SLACK_USER.match(nominee.strip()):
-        raise InvalidInput(
-            f"{track.name} is for organisations: name one by its slug (for example acme)."
-        )
-    org = uow.organisations.get(slug)
-    if org is None:
-        raise InvalidInput(f"There is no organisation '{slug}'; name one by its slug.")
-    return org_key(org.slug), org.slug, org.name
-
-
-def _justification(chosen: Track, justification: str) -> str:
-    text = justification.strip()
-    if not text:
-        raise InvalidInput(
-            f"Please say why they deserve {chosen.name}: the justification cannot be empty."
-        )
-    if len(text) > MAX_JUSTIFICATION:
-        raise InvalidInput(
-            f"Please keep the justification under {MAX_JUSTIFICATION} characters "
-            "(link to longer evidence instead)."
-        )
-    return text
-
-
-def _cycle_open_for_nominations(config: ProgrammeConfig, now: datetime) -> tuple[Cycle, str]:
-    """The cycle of ``now`` and the review panel's channel, when the cycle takes
-    nominations and they have a panel to go to."""
-    day = local_day(now, config.tz)
-    cycle = cycle_for(day, config.distinguished.rules)
-    if not cycle.accepts_nominations(day):
-        raise InvalidInput(window_message(config, now))
-    review_channel = config.distinguished.review_channel
-    if not review_channel:
-        raise InvalidInput(
-            "Nominations are not set up yet: distinguished.review_channel is missing "
-            "from creditbot.yml."
-        )
-    return cycle, review_channel
-
-
 def nominate(
     uow: UnitOfWork,
     config: ProgrammeConfig,
@@ -207,15 +133,15 @@ def nominate(
     panel's message. Self-nomination is allowed.
     """
     chosen = track_or_error(config, track)
-    text = _justification(chosen, justification)
-    clean_links = _clean_links(links)
-    cycle, review_channel = _cycle_open_for_nominations(config, now)
+    text = justification_text(chosen, justification)
+    evidence_links = clean_links(links)
+    cycle, review_channel = cycle_open_for_nominations(config, now)
     member_id: int | None = None
     org: str | None = None
     if chosen.nominee == "organisation":
-        key, org, name = _resolve_org_nominee(uow, chosen, nominee)
+        key, org, name = organisation_nominee(uow, chosen, nominee)
     else:
-        key, member_id, name = _resolve_member_nominee(uow, chosen, nominee)
+        key, member_id, name = member_nominee(uow, chosen, nominee)
     existing = uow.distinguished.membership(key, chosen.key)
     if existing is not None and existing.status == LIFETIME:
         raise InvalidInput(f"{name} is already a lifetime {chosen.name}.")
@@ -228,7 +154,7 @@ def nominate(
         nominee_org=org,
         nominator=nominator,
         justification=text,
-        links=clean_links,
+        links=evidence_links,
         evidence=evidence,
         review_channel=review_channel,
         now=now,
@@ -251,28 +177,6 @@ def nominate(
 # -- vote -----------------------------------------------------------------------------
 
 
-def _own_nomination(
-    uow: UnitOfWork, config: ProgrammeConfig, nomination: Nomination, voter: str
-) -> bool:
-    if nomination.nominee_member_id is not None:
-        member = uow.members.get(nomination.nominee_member_id)
-        return member is not None and any(
-            i.kind == IdentityKind.SLACK and i.value == voter for i in member.identities
-        )
-    if nomination.nominee_org is not None:
-        contacts = set(
-            next(
-                (o.contacts for o in config.organisations if o.slug == nomination.nominee_org),
-                [],
-            )
-        )
-        org = uow.organisations.get(nomination.nominee_org)
-        if org is not None:
-            contacts.update(org.contacts)
-        return voter in contacts
-    return False
-
-
 def vote(
     uow: UnitOfWork,
     config: ProgrammeConfig,
@@ -291,7 +195,7 @@ def vote(
     nomination = uow.distinguished.nomination(nomination_id)
     if nomination is None:
         raise InvalidInput(f"There is no nomination {nomination_id}.")
-    if _own_nomination(uow, config, nomination, voter):
+    if own_nomination(uow, config, nomination, voter):
         raise InvalidInput("You cannot vote on your own nomination.")
     cycle = cycle_of_year(nomination.cycle, config.distinguished.rules)
     if nomination.status != OPEN:
@@ -312,53 +216,6 @@ def vote(
 
 
 # -- decide ---------------------------------------------------------------------------
-
-
-def _count(uow: UnitOfWork, config: ProgrammeConfig, nomination: Nomination) -> Tally:
-    seats = set(config.distinguished.panel_users)
-    ballots = uow.distinguished.ballots(nomination.id)
-    votes: list[Vote] = []
-    for voter, value in ballots.items():
-        if voter in seats and value in VOTES:
-            votes.append(value)
-    programme = config.distinguished
-    return tally(votes, len(seats), programme.quorum, programme.majority)
-
-
-def _admit(
-    uow: UnitOfWork, config: ProgrammeConfig, nomination: Nomination, cycle: Cycle
-) -> Membership | None:
-    programme = config.distinguished
-    started = cycle.decides
-    ends = add_years(started, programme.term_years)
-    existing = uow.distinguished.membership(nomination.nominee_key, nomination.track)
-    if existing is not None and existing.status == LIFETIME:
-        return existing
-    consecutive = (
-        existing is not None
-        and existing.ends is not None
-        and existing.ends >= started
-        and existing.started <= started
-    )
-    first_started, renewed_count = started, 0
-    if existing is not None and consecutive:
-        assert existing.ends is not None
-        ends = max(ends, existing.ends)
-        first_started = existing.first_started or existing.started
-        renewed_count = existing.renewed_count + 1
-    uow.distinguished.save_membership(
-        nominee_key=nomination.nominee_key,
-        member_id=nomination.nominee_member_id,
-        org=nomination.nominee_org,
-        track=nomination.track,
-        nomination_id=nomination.id,
-        started=started,
-        ends=ends,
-        status=ACTIVE,
-        first_started=first_started,
-        renewed_count=renewed_count,
-    )
-    return uow.distinguished.membership(nomination.nominee_key, nomination.track)
 
 
 def _recognise(
@@ -389,7 +246,7 @@ def decide_cycle(
     keys: list[str] = []
     approved: list[Nomination] = []
     for nomination in uow.distinguished.nominations(cycle=cycle, status=OPEN):
-        result = _count(uow, config, nomination)
+        result = count_votes(uow, config, nomination)
         if not uow.distinguished.record_outcome(
             nomination.id, result.outcome, result.as_dict(), now
         ):
@@ -397,7 +254,7 @@ def decide_cycle(
         decided = replace(nomination, status=result.outcome, tally=result.as_dict(), decided_at=now)
         membership = None
         if result.outcome == APPROVED:
-            membership = _admit(uow, config, decided, dates)
+            membership = admit(uow, config, decided, dates)
             approved.append(decided)
         where = panel_message(uow, decided)
         if where is not None:

@@ -26,12 +26,12 @@ forum profile.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.config import ProgrammeConfig
+from bot.config import DistinguishedConfig, ProgrammeConfig
 from bot.messages.distinguished import (
     Announcement,
     Recognised,
@@ -108,33 +108,61 @@ def build_announcement(
     """The announcement of ``approved``, and each recognised nominee (named or not) by key."""
     settings = config.distinguished
     decided = date(cycle, *settings.rules.decides)
+    by_key, hidden = _recognised(uow, approved, decided)
+    tracks, unnamed = _by_track(settings, approved, by_key, hidden)
+    announcement = Announcement(
+        cycle=cycle,
+        tracks=tracks,
+        unnamed=unnamed,
+        community=config.web.community_name,
+        term_years=settings.term_years,
+        next_opens=day_label(date(cycle + 1, *settings.rules.opens)),
+    )
+    return announcement, by_key
+
+
+def _recognised(
+    uow: UnitOfWork, approved: Sequence[ApprovedNomination], decided: date
+) -> tuple[dict[str, Recognised], set[str]]:
+    """Each nominee of ``approved`` once, by key (a member as on the day of the
+    decision, or an organisation); and the keys of members who are not shown publicly."""
     org_names = {o.slug: o.name for o in uow.organisations.all()}
     by_key: dict[str, Recognised] = {}
     hidden: set[str] = set()
     for nomination in approved:
-        if nomination.nominee_key in by_key or nomination.nominee_key in hidden:
+        key = nomination.nominee_key
+        if key in by_key or key in hidden:
             continue
-        if nomination.nominee_member_id is not None:
-            member = uow.members.get(nomination.nominee_member_id)
-            if member is None:
-                continue
-            slug = uow.members.organisation_on(member.id, decided)
-            by_key[nomination.nominee_key] = Recognised(
-                nominee_key=nomination.nominee_key,
-                name=member.name,
-                organisation=org_names.get(slug, slug) if slug else None,
-                slack_user=member.identity(IdentityKind.SLACK),
-                discourse_username=member.identity(IdentityKind.DISCOURSE),
-            )
-            if not member.show_publicly:
-                hidden.add(nomination.nominee_key)
-        else:
+        if nomination.nominee_member_id is None:
             slug = nomination.nominee_org or ""
-            by_key[nomination.nominee_key] = Recognised(
-                nominee_key=nomination.nominee_key,
-                name=org_names.get(slug, slug),
-                is_organisation=True,
+            by_key[key] = Recognised(
+                nominee_key=key, name=org_names.get(slug, slug), is_organisation=True
             )
+            continue
+        member = uow.members.get(nomination.nominee_member_id)
+        if member is None:
+            continue
+        organisation = uow.members.organisation_on(member.id, decided)
+        by_key[key] = Recognised(
+            nominee_key=key,
+            name=member.name,
+            organisation=org_names.get(organisation, organisation) if organisation else None,
+            slack_user=member.identity(IdentityKind.SLACK),
+            discourse_username=member.identity(IdentityKind.DISCOURSE),
+        )
+        if not member.show_publicly:
+            hidden.add(key)
+    return by_key, hidden
+
+
+def _by_track(
+    settings: DistinguishedConfig,
+    approved: Sequence[ApprovedNomination],
+    by_key: Mapping[str, Recognised],
+    hidden: set[str],
+) -> tuple[tuple[TrackAnnouncement, ...], int]:
+    """The named nominees of each track (in the configuration's order, by name), and
+    how many recognitions stay unnamed."""
     by_track: dict[str, list[Recognised]] = {}
     unnamed = 0
     for nomination in approved:
@@ -154,15 +182,7 @@ def build_announcement(
         for key, track in settings.tracks.items()
         if by_track.get(key)
     )
-    announcement = Announcement(
-        cycle=cycle,
-        tracks=tracks,
-        unnamed=unnamed,
-        community=config.web.community_name,
-        term_years=settings.term_years,
-        next_opens=day_label(date(cycle + 1, *settings.rules.opens)),
-    )
-    return announcement, by_key
+    return tracks, unnamed
 
 
 def enqueue_announcements(

@@ -1,5 +1,8 @@
 """``creditbot import FILE``: credits from outside chat, in bulk (JSON Lines or CSV).
 
+(Over 300 lines: one file format's import, from reading a line to the transaction that
+stores the file, reads best in one place.)
+
 Every line is validated first (a bad line is reported with its number and nothing is
 stored), then the credits are written inside one transaction, so a file is imported
 entirely or not at all. Re-importing a file adds nothing: a line's ``ref`` (or, without

@@ -1,5 +1,8 @@
 """Monthly reports on the web, and the community's health over the last twelve months.
 
+(Over 300 lines: the public monthly report and the health figures read from the same
+published copy and the same privacy filter.)
+
 A month's public report says what its shout-out said: the published copy when the
 shout-out went out (``published_report``), else the shout-out built now from the
 ledger. People who chose not to be shown publicly are left out by name even from a copy

@@ -102,11 +102,6 @@ def reset_standing(
     return _finish(uow, config, org, decision, latest, [new], now)
 
 
-def is_waived(stored: StoredStanding) -> bool:
-    """Whether a programme manager waived this month (it counts as good)."""
-    return _waived(stored)
-
-
 def _waived(stored: StoredStanding) -> bool:
     return "waived" in stored.details
 

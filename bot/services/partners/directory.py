@@ -1,5 +1,8 @@
 """The public partner directory, partner pages and partners by year.
 
+(Over 300 lines: one public view (the directory, a partner's page, a year) and the
+single filter of what may be public.)
+
 Only what may be public leaves this module: names, points, tiers and badges, the
 reviewed profile, the names of people who agreed to be shown. A partner appears when
 it is *listed* (its last standing evaluation did not remove it; a partner never

@@ -23,18 +23,13 @@ from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
 from bot.services.ledger.credits import record_credit
+from bot.services.ledger.slack_people import SlackProfile, may_earn, slack_member
 from bot.services.ledger.suggestions import SOURCE
 from bot.services.partners.leads import LeadResult, add_lead, lead_request
 from bot.services.people.notices import notify_credit
+from bot.services.transactions import in_transaction
 from bot.slack.handlers.home import credits_summary, organisation_text
-from bot.slack.handlers.inbox import in_transaction
-from bot.slack.handlers.people import (
-    SlackProfile,
-    change_own_record,
-    may_earn,
-    read_profiles,
-    slack_member,
-)
+from bot.slack.handlers.people import change_own_record, read_profiles
 from bot.slack.handlers.self_service import SelfService
 from bot.slack.handlers.standing import standing_reply
 from scoring.commands import (

@@ -1,5 +1,8 @@
 """The Distinguished Contributor programme in Slack: ``/nominate``, its form, the votes.
 
+(Over 300 lines: the command, its form and the panel's buttons are one programme's
+Slack side, sharing the panel message they post and update.)
+
 A nomination made in Slack reads the nominee's profile first (``users.info``: a person
 who never wrote anything yet becomes a member, a bot or someone who left is refused),
 then stores the nomination and its panel message in one transaction
@@ -37,8 +40,9 @@ from bot.services.distinguished.common import (
     track_name,
     window_message,
 )
-from bot.slack.handlers.inbox import in_transaction
-from bot.slack.handlers.people import read_profiles, slack_member
+from bot.services.ledger.slack_people import slack_member
+from bot.services.transactions import in_transaction
+from bot.slack.handlers.people import read_profiles
 from scoring.distinguished import Track, cycle_of_year, local_day
 from scoring.errors import CommandError, ScoringError
 from scoring.nominations import (

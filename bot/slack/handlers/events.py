@@ -11,7 +11,10 @@ steps, so that no database lock is held while Slack answers:
 3. after the commit, deliver the outbox messages this event produced.
 
 Bots, the app itself, deleted users and message subtypes (edits, joins, bot
-messages...) never earn credit; nobody can suggest or confirm their own message.
+messages...) never earn credit; nobody can suggest or confirm their own message. A
+message is translated once and handed to one use case
+(:func:`bot.services.ledger.messages.record_message`); reactions are
+:mod:`bot.slack.handlers.reactions`.
 
 Over HTTP the inbox row comes first: :meth:`SlackEvents.receive` records an event
 that :meth:`SlackEvents.triage` did not rule out (pending, before the ack), and
@@ -25,40 +28,32 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import ProgrammeConfig
 from bot.ports import SlackReader
 from bot.runtime import Runtime
-from bot.services.ledger.suggestions import (
-    already_credited,
-    confirm_message,
-    open_suggestion,
-    ts_problem,
-    ts_to_datetime,
-)
+from bot.services.inbox import DUPLICATE, EventOutcome
+from bot.services.inbox import ignored as _ignored
+from bot.services.ledger.messages import record_message
+from bot.services.ledger.slack_people import slack_member
+from bot.services.transactions import in_transaction
 from bot.slack.handlers.inbox import (
     INBOX_SOURCE,
-    already_handled,
+    delivery_of,
     event_key,
     event_kind,
-    in_transaction,
     record_failure,
     record_handled,
 )
-from bot.slack.handlers.messages import PERSON_SUBTYPES, is_bot_message, judge_thanks
-from bot.slack.handlers.people import (
-    SLACKBOT,
-    SlackProfile,
-    fresh_profiles,
-    may_earn,
-    slack_member,
+from bot.slack.handlers.messages import (
+    SlackMessageSource,
+    message_triage,
+    posted_message,
 )
-from scoring.models import Identity, IdentityKind, Member
-from scoring.months import local_date
-from scoring.suggestions import snippet
+from bot.slack.handlers.people import profile_from_user
+from bot.slack.handlers.reactions import SlackReactions
 from storage.spool import EventSpool
 from storage.uow import UnitOfWork
 
@@ -73,46 +68,6 @@ Deliver = Callable[[Sequence[str]], None]
 KINDS = frozenset({"message", "reaction_added", "team_join"})
 
 
-@dataclass(frozen=True)
-class _Reaction:
-    """A reaction to a message: where, which emoji, who reacted, who wrote it, its text."""
-
-    channel: str
-    ts: str
-    emoji: str
-    reactor: str
-    author: str
-    text: str
-
-    def message_of(self, member: Member) -> dict[str, Any]:
-        """The message reacted to, as the ledger's use cases take it."""
-        return {
-            "channel": self.channel,
-            "message_ts": self.ts,
-            "author": member,
-            "author_ref": self.author,
-            "snippet": snippet(self.text),
-        }
-
-
-@dataclass(frozen=True)
-class EventOutcome:
-    """What one event did: ``done``, ``duplicate`` or ``ignored`` (with why)."""
-
-    status: str
-    detail: str = ""
-    suggestion_id: int | None = None
-    credit_id: int | None = None
-    outbox_keys: tuple[str, ...] = ()
-
-
-def _ignored(why: str) -> EventOutcome:
-    return EventOutcome("ignored", why)
-
-
-DUPLICATE = EventOutcome("duplicate", "this event_id was already handled")
-
-
 class SlackEvents:
     """The use cases behind Slack's events, for one runtime and one workspace."""
 
@@ -120,6 +75,7 @@ class SlackEvents:
         self.runtime = runtime
         self.slack = slack
         self.deliver = deliver
+        self.reactions = SlackReactions(runtime, slack, deliver)
 
     @property
     def config(self) -> ProgrammeConfig:
@@ -145,9 +101,9 @@ class SlackEvents:
         event = envelope.get("event") or {}
         kind = event.get("type")
         if kind == "message":
-            return _message_triage(event, bot_user_id, self.runtime.now().date())
+            return message_triage(event, bot_user_id, self.runtime.now().date())
         if kind == "reaction_added":
-            return self._reaction_triage(event, bot_user_id)[0]
+            return self.reactions.triage(event, bot_user_id)[0]
         if kind == "team_join":
             user = event.get("user")
             return None if isinstance(user, Mapping) and user.get("id") else "no user"
@@ -258,208 +214,23 @@ class SlackEvents:
     def on_message(
         self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
     ) -> EventOutcome:
+        """A person's message: translated once, then the ledger's use case records it."""
         event = envelope.get("event") or {}
         today = self.runtime.now().date()
-        if (why := _message_triage(event, bot_user_id, today)) is not None:
+        if (why := message_triage(event, bot_user_id, today)) is not None:
             return _ignored(why)
-        user, channel, ts = event["user"], event["channel"], event["ts"]
-        if already_handled(self.runtime, envelope, entry_id):
-            return DUPLICATE
-        now = self.runtime.now()
-        text = str(event.get("text") or "")
-
-        verdict, helper_message, others_ts = judge_thanks(
-            self.slack, self.config.thanks_rules, event, bot_user_id
-        )
-        helper = verdict.helper if verdict is not None and verdict.is_thanks else None
-        if helper in (user, bot_user_id, SLACKBOT):
-            helper = None
-        target_ts = str(helper_message["ts"]) if helper_message else str(ts)
-        target_text = str(helper_message.get("text") or "") if helper_message else text
-        others = [o for o in (verdict.others if verdict and helper else ()) if o != user]
-        profiles = fresh_profiles(
-            self.runtime, self.slack, [user, *([helper] if helper else []), *others], now
-        )
-        permalink = self._permalink_if_new(channel, target_ts) if helper else None
-
-        def write(uow: UnitOfWork) -> EventOutcome:
-            if not record_handled(uow, envelope, now, entry_id):
-                return DUPLICATE
-            author = slack_member(uow, self.config, user, profiles, now)
-            if may_earn(author, profiles.get(user), bot_user_id):
-                assert author is not None
-                at = ts_to_datetime(str(ts))
-                uow.activity.record(author.id, "slack_message", at, local_date(at, self.config.tz))
-                uow.members.seen(author.id, at)
-            detail = verdict.reason if verdict is not None else "activity"
-            if helper is None or verdict is None:
-                return EventOutcome("done", detail)
-            helped = slack_member(uow, self.config, helper, profiles, now)
-            if not may_earn(helped, profiles.get(helper), bot_user_id):
-                return EventOutcome("done", f"{detail} (the helper cannot earn credit)")
-            assert helped is not None
-            also = also_thanked(uow, self.config, others, profiles, now, bot_user_id)
-            suggestion, key = open_suggestion(
-                uow,
-                self.config,
-                channel=channel,
-                message_ts=target_ts,
-                author=helped,
-                author_ref=helper,
-                reason=verdict.reason,
-                snippet=snippet(target_text),
-                permalink=permalink,
-                suggested_by=user,
-                now=now,
-                helpers=[(helper, helped.name), *also] if also else (),
-            )
-            suggestion_id = suggestion.id if suggestion else None
-            if suggestion is not None and verdict.rule:
-                who_else = [other for other, _ in also]
-                uow.thanks_triggers.record(
-                    suggestion.id, verdict.rule, verdict.phrase, who_else, others_ts
-                )
-            return EventOutcome("done", detail, suggestion_id, None, (key,) if key else ())
-
-        return self._finish(in_transaction(self.runtime, write))
-
-    def _permalink_if_new(self, channel: str, ts: str) -> str | None:
-        with self.runtime.reader() as uow:
-            if uow.suggestions.for_message(channel, ts) is not None:
-                return None
-        return self.slack.permalink(channel, ts)
+        message, delivery = posted_message(event), delivery_of(envelope, entry_id)
+        source = SlackMessageSource(self.slack, bot_user_id)
+        outcome = record_message(self.runtime, source, message, delivery, bot_user_id)
+        if outcome.outbox_keys:
+            self.deliver(outcome.outbox_keys)
+        return outcome
 
     # -- reactions ---------------------------------------------------------------------
     def on_reaction(
         self, envelope: Mapping[str, Any], bot_user_id: str | None, entry_id: int | None = None
     ) -> EventOutcome:
-        event = envelope.get("event") or {}
-        why, mode = self._reaction_triage(event, bot_user_id)
-        if why is not None:
-            return _ignored(why)
-        item = event["item"]
-        channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
-        if already_handled(self.runtime, envelope, entry_id):
-            return DUPLICATE
-        now = self.runtime.now()
-        message = self.slack.message(channel, ts)
-        reaction = _Reaction(
-            channel=channel,
-            ts=ts,
-            emoji=str(event.get("reaction") or "").split("::", 1)[0],
-            reactor=str(event.get("user") or ""),
-            author=str(event.get("item_user") or (message or {}).get("user") or ""),
-            text=str((message or {}).get("text") or ""),
-        )
-        why = self._why_reaction_earns_nothing(reaction, message, bot_user_id)
-        if why is not None:
-            return _ignored(why)
-        author = reaction.author
-        profiles = fresh_profiles(self.runtime, self.slack, [author], now)
-        permalink = self._permalink_if_new(channel, ts) if mode == "nominate" else None
-
-        def write(uow: UnitOfWork) -> EventOutcome:
-            if not record_handled(uow, envelope, now, entry_id):
-                return DUPLICATE
-            member = slack_member(uow, self.config, author, profiles, now)
-            if not may_earn(member, profiles.get(author), bot_user_id):
-                return _ignored("bots and deleted users never earn credit")
-            assert member is not None
-            if mode == "confirm":
-                return self._confirm(uow, reaction, member, now)
-            return self._nominate(uow, reaction, member, permalink, now)
-
-        return self._finish(in_transaction(self.runtime, write))
-
-    def _why_reaction_earns_nothing(
-        self, reaction: _Reaction, message: Mapping[str, Any] | None, bot_user_id: str | None
-    ) -> str | None:
-        """Why a reaction on this message credits or nominates nobody; None if it may."""
-        if message is not None and (
-            message.get("subtype") not in PERSON_SUBTYPES or is_bot_message(message, bot_user_id)
-        ):
-            return "a bot's message or not a person's message"
-        if not reaction.author or reaction.author in (bot_user_id, SLACKBOT):
-            return "no person wrote it"
-        if reaction.author == reaction.reactor:
-            return "nobody can nominate or confirm their own message"
-        with self.runtime.reader() as uow:
-            reacting = uow.members.find(Identity(IdentityKind.SLACK, reaction.reactor))
-            if reacting is not None and reacting.is_bot:
-                return "a bot's reaction"
-            if already_credited(uow, reaction.channel, reaction.ts, reaction.author):
-                return "already credited"
-        return None
-
-    def _confirm(
-        self, uow: UnitOfWork, reaction: _Reaction, member: Member, now: datetime
-    ) -> EventOutcome:
-        """A team lead's confirm emoji: the message's author is credited."""
-        credit, key = confirm_message(
-            uow,
-            self.config,
-            **reaction.message_of(member),
-            by=reaction.reactor,
-            emoji=reaction.emoji,
-            now=now,
-        )
-        return EventOutcome(
-            "done" if credit else "ignored",
-            "credited" if credit else "already credited",
-            credit_id=credit.id if credit else None,
-            outbox_keys=(key,) if key else (),
-        )
-
-    def _nominate(
-        self,
-        uow: UnitOfWork,
-        reaction: _Reaction,
-        member: Member,
-        permalink: str | None,
-        now: datetime,
-    ) -> EventOutcome:
-        """A nominating emoji: a question to the team leads about the message."""
-        suggestion, key = open_suggestion(
-            uow,
-            self.config,
-            **reaction.message_of(member),
-            reason=f"<@{reaction.reactor}> nominated it with :{reaction.emoji}:",
-            permalink=permalink,
-            suggested_by=reaction.reactor,
-            now=now,
-        )
-        if suggestion is None:
-            return _ignored("this message already has a question")
-        return EventOutcome("done", "nominated", suggestion.id, None, (key,) if key else ())
-
-    def _reaction_triage(
-        self, event: Mapping[str, Any], bot_user_id: str | None
-    ) -> tuple[str | None, str]:
-        """(why the reaction needs nothing, or None; "confirm" or "nominate")."""
-        item = event.get("item") or {}
-        if not isinstance(item, Mapping) or item.get("type") != "message":
-            return "not a reaction to a message", ""
-        emoji = str(event.get("reaction") or "").split("::", 1)[0]
-        reactor = str(event.get("user") or "")
-        slack = self.config.slack
-        if emoji == slack.confirm_emoji and self.config.is_team_lead(reactor):
-            mode = "confirm"
-        elif emoji == slack.nominate_emoji:
-            mode = "nominate"
-        else:
-            return f"reaction :{emoji}:", ""
-        if not reactor or reactor in (bot_user_id, SLACKBOT):
-            return "a bot's reaction", mode
-        if not (isinstance(item.get("channel"), str) and item["channel"] and item.get("ts")):
-            return "no message", mode
-        if (problem := ts_problem(item["ts"], self.runtime.now().date())) is not None:
-            return problem, mode
-        author = event.get("item_user")  # when Slack says who wrote it (else: read later)
-        if author and author in (bot_user_id, SLACKBOT):
-            return "no person wrote it", mode
-        if author and author == reactor:
-            return "nobody can nominate or confirm their own message", mode
-        return None, mode
+        return self.reactions.on_reaction(envelope, bot_user_id, entry_id)
 
     # -- joins ---------------------------------------------------------------------------
     def on_team_join(
@@ -469,7 +240,7 @@ class SlackEvents:
         user = event.get("user")
         if not isinstance(user, Mapping) or not user.get("id"):
             return _ignored("no user")
-        profile = SlackProfile.from_user(user)
+        profile = profile_from_user(user)
         now = self.runtime.now()
         joined = _event_time(envelope) or now
 
@@ -485,41 +256,9 @@ class SlackEvents:
         return in_transaction(self.runtime, write)
 
 
-def _message_triage(event: Mapping[str, Any], bot_user_id: str | None, today: date) -> str | None:
-    """Why a message event needs nothing (from the event alone), or None."""
-    subtype = event.get("subtype")
-    if subtype not in PERSON_SUBTYPES:
-        return f"message subtype {subtype}"
-    if event.get("hidden") or is_bot_message(event, bot_user_id):
-        return "a bot's message"
-    if not all(isinstance(event.get(key), str) and event[key] for key in ("user", "channel", "ts")):
-        return "no author"
-    if event.get("channel_type") in ("im", "mpim"):
-        return "a private conversation"
-    return ts_problem(event["ts"], today)
-
-
 def _event_time(envelope: Mapping[str, Any]) -> datetime | None:
     value = envelope.get("event_time")
     # 10**11 seconds is year 5138: beyond it (1e308...) there is no datetime to make
     if isinstance(value, int | float) and 0 < value < 10**11:
         return datetime.fromtimestamp(int(value), UTC)
     return None
-
-
-def also_thanked(
-    uow: UnitOfWork,
-    config: ProgrammeConfig,
-    others: Sequence[str],
-    profiles: Mapping[str, SlackProfile],
-    now: datetime,
-    bot_user_id: str | None,
-) -> list[tuple[str, str]]:
-    """The other people a thanks named ("thanks @ana and @bob") who may earn credit, as
-    (Slack id, name), made members so that a lead can credit one of them instead."""
-    found: list[tuple[str, str]] = []
-    for other in others:
-        member = slack_member(uow, config, other, profiles, now)
-        if member is not None and may_earn(member, profiles.get(other), bot_user_id):
-            found.append((other, member.name))
-    return found

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
-from storage.errors import ConflictingWrite
+from bot.services.inbox import Delivery, record_delivery, was_handled
 from storage.repositories.outbox import retry_delay
 from storage.uow import UnitOfWork
 
@@ -26,25 +26,6 @@ log = logging.getLogger("creditbot.slack.events")
 
 INBOX_SOURCE = "slack"
 MAX_ATTEMPTS = 8
-WRITE_ATTEMPTS = 3
-
-T = TypeVar("T")
-
-
-def in_transaction(runtime: Runtime, work: Callable[[UnitOfWork], T]) -> T:
-    """Run ``work`` in one transaction and commit it; again (from scratch) if a concurrent
-    writer created the same row first (two events about one new person, on PostgreSQL)."""
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
-        try:
-            with runtime.uow() as uow:
-                result = work(uow)
-                uow.commit()
-                return result
-        except ConflictingWrite:
-            if attempt == WRITE_ATTEMPTS:
-                raise
-            log.info("another writer got there first; trying the transaction again")
-    raise AssertionError("unreachable")
 
 
 def event_key(envelope: Mapping[str, Any]) -> str:
@@ -65,12 +46,16 @@ def _dump(envelope: Mapping[str, Any]) -> str:
     return json.dumps(envelope, ensure_ascii=False, sort_keys=True)
 
 
+def delivery_of(envelope: Mapping[str, Any], entry_id: int | None = None) -> Delivery:
+    """A Slack event envelope as the inbox keeps it (``entry_id``: its stored entry)."""
+    return Delivery(
+        INBOX_SOURCE, event_key(envelope), event_kind(envelope), _dump(envelope), entry_id
+    )
+
+
 def already_handled(runtime: Runtime, envelope: Mapping[str, Any], entry_id: int | None) -> bool:
     """Whether the event is in the inbox already (a stored event handled again is not)."""
-    if entry_id is not None:
-        return False
-    with runtime.reader() as uow:
-        return uow.inbox.seen(INBOX_SOURCE, event_key(envelope))
+    return was_handled(runtime, delivery_of(envelope, entry_id))
 
 
 def record_handled(
@@ -78,14 +63,7 @@ def record_handled(
 ) -> bool:
     """Record the event in the inbox, in the transaction of its effects; False if it was
     handled before (this transaction must then change nothing)."""
-    if entry_id is not None:
-        return uow.inbox_claims.complete(entry_id, now)
-    recorded = uow.inbox.record(
-        INBOX_SOURCE, event_key(envelope), event_kind(envelope), _dump(envelope), now, "done"
-    )
-    if recorded is not None:
-        uow.inbox.mark_done(recorded, now)
-    return recorded is not None
+    return record_delivery(uow, delivery_of(envelope, entry_id), now)
 
 
 def record_failure(

@@ -1,21 +1,20 @@
-"""Reading Slack messages: who wrote them, and whether a thread reply thanks someone."""
+"""Reading Slack messages: who wrote them; a message event and its thread, for the ledger."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from bot.errors import ExternalServiceError
 from bot.ports import SlackReader
-from bot.slack.handlers.people import SLACKBOT
-from scoring.thanks import (
-    ThanksRules,
-    ThanksVerdict,
-    ThreadMessage,
-    detect_thanks,
-    verdict_from_text,
-)
+from bot.services.ledger.messages import PostedMessage
+from bot.services.ledger.slack_people import SLACKBOT, SlackProfile
+from bot.services.ledger.suggestions import ts_problem
+from bot.slack.handlers.people import known_profiles
+from scoring.thanks import ThreadMessage
+from scoring.thanks_reading import Thread
 
 log = logging.getLogger("creditbot.slack.events")
 
@@ -30,6 +29,20 @@ def is_bot_message(message: Mapping[str, Any], bot_user_id: str | None) -> bool:
         or message.get("subtype") == "bot_message"
         or message.get("user") in (SLACKBOT, bot_user_id)
     )
+
+
+def message_triage(event: Mapping[str, Any], bot_user_id: str | None, today: date) -> str | None:
+    """Why a message event needs nothing (from the event alone), or None."""
+    subtype = event.get("subtype")
+    if subtype not in PERSON_SUBTYPES:
+        return f"message subtype {subtype}"
+    if event.get("hidden") or is_bot_message(event, bot_user_id):
+        return "a bot's message"
+    if not all(isinstance(event.get(key), str) and event[key] for key in ("user", "channel", "ts")):
+        return "no author"
+    if event.get("channel_type") in ("im", "mpim"):
+        return "a private conversation"
+    return ts_problem(event["ts"], today)
 
 
 MAX_NAME_LOOKUPS = 20
@@ -60,62 +73,64 @@ def participant_names(slack: SlackReader, users: set[str]) -> dict[str, tuple[st
     return names
 
 
-def judge_thanks(
-    slack: SlackReader,
-    rules: ThanksRules,
-    event: Mapping[str, Any],
-    bot_user_id: str | None,
-) -> tuple[ThanksVerdict | None, dict[str, Any] | None, dict[str, str]]:
-    """For a thread reply: is it a thanks, which earlier message helped, and the ts of
-    the latest message of each other person it thanks ("thanks @ana and @bob"), so that
-    a lead who credits one of them credits their own message.
+class SlackMessageSource:
+    """What Slack tells about a message, for :func:`bot.services.ledger.messages.record_message`:
+    the thread before a reply (``conversations.replies``, and ``users.info`` for the
+    names of its participants), profiles, a permalink."""
 
-    The thread is read only when the reply's text reads as a thank-you: most replies
-    are not, and ``conversations.replies`` is one of Slack's slower, rate-limited calls.
-    """
-    ts, thread_ts = str(event.get("ts")), event.get("thread_ts")
-    if not thread_ts or str(thread_ts) == ts:
-        return None, None, {}
-    message = ThreadMessage(str(event["user"]), str(event.get("text") or ""), ts)
-    if (decided := verdict_from_text(message, rules)) is not None:
-        return decided, None, {}
-    try:
-        earlier_raw = slack.thread_replies(str(event["channel"]), str(thread_ts), ts)
-    except ExternalServiceError as error:
-        if error.transient:
-            raise
-        log.warning("cannot read the thread of %s: %s", ts, error.detail)
-        earlier_raw = []  # a thanks that names the helper still counts
-    kept = [
-        m
-        for m in earlier_raw
-        if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
-    ]
-    names = participant_names(slack, {str(m["user"]) for m in kept if m.get("user")})
-    earlier = [
-        ThreadMessage(
-            user=(user := str(m.get("user") or m.get("bot_id") or "")),
-            text=str(m.get("text") or ""),
-            ts=str(m.get("ts")),
-            is_bot=is_bot_message(m, bot_user_id),
-            names=names.get(user, ()),
-        )
-        for m in kept
-    ]
-    verdict = detect_thanks(message, earlier, rules)
-    if not verdict.is_thanks or not verdict.helper:
-        return verdict, None, {}
-    others = {
-        other: str(found["ts"])
-        for other in verdict.others
-        if (found := last_message_of(earlier_raw, other, bot_user_id)) is not None
-    }
-    return verdict, last_message_of(earlier_raw, verdict.helper, bot_user_id), others
+    def __init__(self, slack: SlackReader, bot_user_id: str | None) -> None:
+        self.slack = slack
+        self.bot_user_id = bot_user_id
+
+    def thread_before(self, message: PostedMessage) -> Thread:
+        """The thread's messages before this reply, the people's with their names."""
+        try:
+            raw = self.slack.thread_replies(message.channel, str(message.thread_ts), message.ts)
+        except ExternalServiceError as error:
+            if error.transient:
+                raise
+            log.warning("cannot read the thread of %s: %s", message.ts, error.detail)
+            raw = []  # a thanks that names the helper still counts
+        kept = [
+            m for m in raw if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
+        ]
+        names = participant_names(self.slack, {str(m["user"]) for m in kept if m.get("user")})
+        earlier = [
+            ThreadMessage(
+                user=(user := str(m.get("user") or m.get("bot_id") or "")),
+                text=str(m.get("text") or ""),
+                ts=str(m.get("ts")),
+                is_bot=is_bot_message(m, self.bot_user_id),
+                names=names.get(user, ()),
+            )
+            for m in kept
+        ]
+        return Thread(earlier, self._latest_of_each(raw))
+
+    def _latest_of_each(self, messages: Sequence[Mapping[str, Any]]) -> dict[str, ThreadMessage]:
+        """Each person's latest message of a thread (oldest first); never a bot's."""
+        latest: dict[str, ThreadMessage] = {}
+        for m in messages:
+            if m.get("user") and not is_bot_message(m, self.bot_user_id):
+                user = str(m["user"])
+                latest[user] = ThreadMessage(user, str(m.get("text") or ""), str(m.get("ts")))
+        return latest
+
+    def profiles(self, user_ids: Sequence[str]) -> dict[str, SlackProfile]:
+        return known_profiles(self.slack, user_ids)
+
+    def permalink(self, channel: str, ts: str) -> str | None:
+        return self.slack.permalink(channel, ts)
 
 
-def last_message_of(
-    messages: Sequence[Mapping[str, Any]], user: str, bot_user_id: str | None
-) -> dict[str, Any] | None:
-    """The latest of ``messages`` (a thread, oldest first) that ``user`` wrote, if any."""
-    by_user = [m for m in messages if m.get("user") == user and not is_bot_message(m, bot_user_id)]
-    return dict(by_user[-1]) if by_user else None
+def posted_message(event: Mapping[str, Any]) -> PostedMessage:
+    """A message event (one :func:`bot.slack.handlers.events` triage let through), as
+    the ledger takes it."""
+    thread_ts = event.get("thread_ts")
+    return PostedMessage(
+        user=str(event["user"]),
+        channel=str(event["channel"]),
+        ts=str(event["ts"]),
+        text=str(event.get("text") or ""),
+        thread_ts=str(thread_ts) if thread_ts else None,
+    )

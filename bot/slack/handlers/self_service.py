@@ -20,7 +20,7 @@ from bot.runtime import Runtime
 from bot.services.people.accounts import EXPORT, revoke_credit, set_listing
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
-from bot.slack.handlers.inbox import in_transaction
+from bot.services.transactions import in_transaction
 from bot.slack.handlers.people import change_own_record
 from scoring.commands import CreditNoticesRequest, RevokeRequest, SelfServiceRequest
 from scoring.models import Identity, IdentityKind, Member

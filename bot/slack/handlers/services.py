@@ -15,10 +15,11 @@ from bot.messages.slack.blocks import home_view
 from bot.outbox.worker import deliver_due
 from bot.ports import SlackReader
 from bot.runtime import Runtime
+from bot.services.inbox import EventOutcome
 from bot.slack.handlers.answers import SlackAnswers
 from bot.slack.handlers.commands import SlackCommands
 from bot.slack.handlers.distinguished import SlackDistinguished
-from bot.slack.handlers.events import EventOutcome, SlackEvents
+from bot.slack.handlers.events import SlackEvents
 from bot.slack.handlers.home import home_content
 
 log = logging.getLogger("creditbot.slack")

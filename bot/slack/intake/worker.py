@@ -1,5 +1,8 @@
 """The Slack events received over HTTP: recorded by one thread, handled by a few.
 
+(Over 300 lines: the recorder thread and the event workers share one queue and one
+shutdown, and are easier to reason about together.)
+
 ``/slack/events`` hands an event to the :class:`EventRecorder` and answers once it is
 in the inbox. The recorder is one thread that writes whatever has arrived in one
 transaction: SQLite lets one writer in at a time, and writers from many threads would

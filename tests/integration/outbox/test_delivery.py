@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.outbox.worker import Pacer, deliver_due, deliver_keys
+from bot.outbox.drain import deliver_keys
+from bot.outbox.worker import Pacer, deliver_due
 from bot.runtime import Runtime
 from tests.integration.outbox.fakes import (
     ClockSleep,

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.slack.handlers.events import CLAIM_SECONDS, EventOutcome
+from bot.services.inbox import EventOutcome
+from bot.slack.handlers.events import CLAIM_SECONDS
 from bot.slack.handlers.services import process_pending_slack
 from storage.spool import EventSpool
 from storage.tables import ActivityRow, InboxRow, columns

@@ -14,7 +14,6 @@ from scoring.distinguished import (
     cycle_for,
     decide_term,
     local_day,
-    nomination_window_open,
     reminder_due,
     tally,
 )
@@ -99,28 +98,28 @@ def test_the_cycle_of_a_day_is_its_year_with_the_configured_dates() -> None:
     )
 
 
+def _accepts_nominations(day: date, rules: ProgrammeRules) -> bool:
+    return cycle_for(day, rules).accepts_nominations(day)
+
+
 def test_the_window_includes_its_first_and_last_day_and_nothing_around_them() -> None:
-    assert not nomination_window_open(date(2026, 8, 31), RULES)
-    assert nomination_window_open(date(2026, 9, 1), RULES)
-    assert nomination_window_open(date(2026, 10, 31), RULES)
-    assert not nomination_window_open(date(2026, 11, 1), RULES)
+    assert not _accepts_nominations(date(2026, 8, 31), RULES)
+    assert _accepts_nominations(date(2026, 9, 1), RULES)
+    assert _accepts_nominations(date(2026, 10, 31), RULES)
+    assert not _accepts_nominations(date(2026, 11, 1), RULES)
 
 
 def test_the_close_day_lasts_until_midnight_in_the_programme_timezone() -> None:
     tokyo = ZoneInfo("Asia/Tokyo")
     # 31 October 14:59 UTC is 23:59 in Tokyo: still the close day there.
-    assert nomination_window_open(
-        local_day(datetime(2026, 10, 31, 14, 59, tzinfo=UTC), tokyo), RULES
-    )
+    assert _accepts_nominations(local_day(datetime(2026, 10, 31, 14, 59, tzinfo=UTC), tokyo), RULES)
     # 15:00 UTC is already 1 November in Tokyo, though still 31 October in UTC.
-    assert not nomination_window_open(
+    assert not _accepts_nominations(
         local_day(datetime(2026, 10, 31, 15, 0, tzinfo=UTC), tokyo), RULES
     )
     honolulu = ZoneInfo("Pacific/Honolulu")
     # 1 November 09:00 UTC is 31 October 23:00 in Honolulu: still open there.
-    assert nomination_window_open(
-        local_day(datetime(2026, 11, 1, 9, 0, tzinfo=UTC), honolulu), RULES
-    )
+    assert _accepts_nominations(local_day(datetime(2026, 11, 1, 9, 0, tzinfo=UTC), honolulu), RULES)
 
 
 def test_voting_closes_at_midnight_starting_the_decision_day_in_the_programme_zone() -> None:
@@ -131,7 +130,7 @@ def test_voting_closes_at_midnight_starting_the_decision_day_in_the_programme_zo
 
 def test_a_window_may_span_a_leap_day() -> None:
     rules = ProgrammeRules(opens=(2, 1), closes=(3, 1), decides=(4, 1))
-    assert nomination_window_open(date(2028, 2, 29), rules)
+    assert _accepts_nominations(date(2028, 2, 29), rules)
     assert cycle_for(date(2028, 2, 29), rules).closes == date(2028, 3, 1)
 
 
