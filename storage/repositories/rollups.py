@@ -24,7 +24,7 @@ from sqlalchemy import case, delete, func, insert, literal, literal_column, sele
 from sqlmodel import Session
 
 from scoring.months import Month, month_of, months_between
-from storage.bulk import insert_rows, moment_param
+from storage.bulk import bulk_load, insert_rows, moment_param
 from storage.tables import (
     CreditRow,
     MemberMonthRow,
@@ -187,8 +187,9 @@ class RollupRepository:
                 cell[2] = max(cell[2], param(last_at))
             session.execute(delete(MemberMonthRow).where(_cell.month.in_(chosen)))
             session.execute(delete(OrganisationMonthRow).where(_org.month.in_(chosen)))
-        rows = [(*key, *cell) for key, cell in sorted(counted.items())]
-        insert_rows(session, table(MemberMonthRow), _CELL_KEYS, _CELL_KEYS[:3], rows)
+        rows = [(*key, *cell) for key, cell in counted.items()]
+        with bulk_load(session, table(MemberMonthRow), len(rows)):
+            insert_rows(session, table(MemberMonthRow), _CELL_KEYS, _CELL_KEYS[:3], rows)
         for i in range(0, len(keys), 500):
             self._insert_organisations((_cell.month.in_(keys[i : i + 500]),))
 

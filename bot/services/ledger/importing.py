@@ -29,7 +29,12 @@ from zoneinfo import ZoneInfo
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
-from bot.services.ledger.import_loops import MonthKeys, json_lines, rows_and_cells
+from bot.services.ledger.import_loops import (
+    MonthKeys,
+    collector_paused,
+    json_lines,
+    rows_and_cells,
+)
 from bot.services.ledger.members import ensure_member
 from scoring.attribution import resolve_organisation
 from scoring.bounds import (
@@ -269,7 +274,11 @@ def _points(raw: Any) -> int | None:
 
 def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
     """Validate the whole file, then store it in one transaction (all or nothing)."""
-    path = Path(path)
+    with collector_paused():
+        return _import(runtime, Path(path))
+
+
+def _import(runtime: Runtime, path: Path) -> ImportResult:
     parser = _LineParser(runtime, path)
     lines = _read(path, parser)
     now = runtime.now()
