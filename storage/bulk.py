@@ -1,6 +1,6 @@
 """Loading many rows at once on SQLite: a large page cache, secondary indexes built after.
 
-Inserting a million credits row by row into a table with three secondary indexes costs
+Inserting a million credits row by row into a table with secondary indexes costs
 SQLite a random B-tree walk per index per row, through a 2 MB page cache: most of the
 import's time (``bench/bench_import.py``). For a large load, :func:`bulk_load` raises
 the connection's page cache and drops the table's secondary (non-unique) indexes for

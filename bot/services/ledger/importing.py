@@ -7,10 +7,12 @@ one, a digest of its content) is the credit's unique source reference.
 
 A million lines must cost little more than the database's own insert
 (``bench/bench_import.py``), so the work per line is a few dictionary look-ups on plain
-tuples: JSON Lines are parsed by orjson, what repeats (members, types and points,
-dates) is validated once per distinct value, members are resolved and organisations
-attributed per member (a constant, or a bisection over the member's affiliation
-periods), and the monthly figures of the months touched are rebuilt once, in SQL.
+tuples: JSON Lines are parsed by orjson and the usual line checked in one loop
+(``import_loops``), what repeats (members, types and points) is validated once per
+distinct value, members are resolved and organisations attributed per member (a
+constant, or a bisection over the member's affiliation periods), and the monthly
+figures are counted while the rows are built and added to the stored ones when every
+line was new (else the months touched are rebuilt once, in SQL).
 Module over 300 lines: the line checks and the load are one pipeline.
 """
 
