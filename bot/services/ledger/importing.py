@@ -308,7 +308,7 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
             for start in range(0, len(rows), _CHUNK):
                 chunk = rows[start : start + _CHUNK]
                 added += uow.credits.add_rows(chunk)
-            if added == len(rows) and figures_tz is not None:
+            if added and added == len(rows) and figures_tz is not None:
                 # every line is a new credit: the figures counted with the rows are the change
                 uow.rollups.add_cells(cells)
             elif added:  # some lines were known: the months the file touched, once, in SQL
