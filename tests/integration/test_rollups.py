@@ -192,11 +192,11 @@ def test_a_bulk_import_that_fails_midway_stores_nothing_and_keeps_the_indexes(
     original = CreditRepository.add_rows
     calls = []
 
-    def add_then_fail(self: CreditRepository, rows: Any) -> int:
+    def add_then_fail(self: CreditRepository, rows: Any, *layout: Any) -> int:
         calls.append(len(rows))
         if len(calls) == 2:
             raise OSError("disk full")  # the process dies half-way through the file
-        return original(self, rows)
+        return original(self, rows, *layout)
 
     monkeypatch.setattr(CreditRepository, "add_rows", add_then_fail)
     _member(runtime, EMAILS[0])

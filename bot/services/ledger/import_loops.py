@@ -31,6 +31,23 @@ from storage.bulk import sqlite_text
 if TYPE_CHECKING:
     from bot.services.ledger.importing import Line, _Attribution, _LineParser
 
+#: The columns of a row when every line of the file is the usual one, and the values of
+#: the others (written into the statement once instead of bound for every row).
+SHORT_KEYS = (
+    "member_id",
+    "type",
+    "points",
+    "occurred_at",
+    "source",
+    "source_ref",
+    "organisation",
+    "created_at",
+)
+SHORT_CONSTANTS: dict[str, str | None] = {
+    "explicit_organisation": None,
+    "granted_by": "import",
+    "note": "",
+}
 #: A monthly figure being counted: (month, member id, organisation or "") ->
 #: [points, credits, the latest moment's driver value].
 Cells = dict[tuple[str, int, str], list[Any]]
@@ -190,9 +207,12 @@ def rows_and_cells(
     attribution: _Attribution,
     created_at: Any,
     month_key: MonthKeys,
+    short: bool,
 ) -> tuple[list[tuple[Any, ...]], dict[int, Any], Cells]:
-    """The credit rows (driver values in ``ROW_KEYS`` order), each member's earliest
-    moment in the file (its driver value), and the monthly figures of the lines."""
+    """The credit rows (driver values in ``ROW_KEYS`` order, or when ``short`` in
+    ``SHORT_KEYS`` order: every line usual, no explicit organisation and no note), each
+    member's earliest moment in the file (its driver value), and the monthly figures of
+    the lines."""
     constant, varying = attribution.constant, attribution.periods
     by_day = month_key.by_day
     rows: list[tuple[Any, ...]] = []
@@ -209,7 +229,9 @@ def rows_and_cells(
         else:
             organisation = constant[member_id]
         append(
-            (
+            (member_id, type_name, points, value, source, ref, organisation, created_at)
+            if short
+            else (
                 member_id,
                 type_name,
                 points,

@@ -32,6 +32,8 @@ from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
 from bot.services.ledger.import_loops import (
+    SHORT_CONSTANTS,
+    SHORT_KEYS,
     MonthKeys,
     collector_paused,
     json_lines,
@@ -49,6 +51,7 @@ from scoring.bounds import (
 from scoring.errors import OutOfRange
 from scoring.models import Affiliation, Identity, IdentityKind
 from storage.bulk import bulk_load, moment_param, sqlite_text
+from storage.repositories.credits import ROW_KEYS
 from storage.repositories.members import guess_identity
 from storage.tables import CreditRow, table
 
@@ -295,8 +298,9 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
         member_of = {raw: member_ids[who] for raw, who in parser.identities.items()}
         figures_tz = uow.rollups.timezone()
         months = MonthKeys(ZoneInfo(figures_tz or "UTC"))
+        short = all(line[7] is None and not line[8] for line in lines)
         rows, first_seen, cells = rows_and_cells(
-            lines, member_of, attribution, parser.param(now), months
+            lines, member_of, attribution, parser.param(now), months, short
         )
         del lines
         # In the unique key's order (stable: of two lines with one reference, the first
@@ -304,10 +308,11 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
         # (By the reference alone when the file has one source: no key tuples to build.)
         rows.sort(key=_BY_REF if len({row[4] for row in rows}) == 1 else _BY_KEY)
         added = 0
+        keys = (SHORT_KEYS, SHORT_CONSTANTS) if short else (ROW_KEYS, None)
         with bulk_load(uow.session, table(CreditRow), len(rows)):
             for start in range(0, len(rows), _CHUNK):
                 chunk = rows[start : start + _CHUNK]
-                added += uow.credits.add_rows(chunk)
+                added += uow.credits.add_rows(chunk, *keys)
             if added and added == len(rows) and figures_tz is not None:
                 # every line is a new credit: the figures counted with the rows are the change
                 uow.rollups.add_cells(cells)
