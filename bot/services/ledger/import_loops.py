@@ -27,22 +27,14 @@ from bot.errors import InvalidInput
 from scoring.bounds import EARLIEST_DATE, MAX_NUMBER_DIGITS
 from scoring.months import Month, month_of, months_between
 from storage.bulk import sqlite_text
+from storage.repositories.credits import ROW_KEYS
 
 if TYPE_CHECKING:
     from bot.services.ledger.importing import Line, _Attribution, _LineParser
 
 #: The columns of a row when every line of the file is the usual one, and the values of
 #: the others (written into the statement once instead of bound for every row).
-SHORT_KEYS = (
-    "member_id",
-    "type",
-    "points",
-    "occurred_at",
-    "source",
-    "source_ref",
-    "organisation",
-    "created_at",
-)
+SHORT_KEYS = (*ROW_KEYS[:6], "organisation", "created_at")
 SHORT_CONSTANTS: dict[str, str | None] = {
     "explicit_organisation": None,
     "granted_by": "import",
