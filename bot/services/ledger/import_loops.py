@@ -205,21 +205,23 @@ def rows_and_cells(
     ``SHORT_KEYS`` order: every line usual, no explicit organisation and no note), each
     member's earliest moment in the file (its driver value), and the monthly figures of
     the lines."""
-    constant, varying = attribution.constant, attribution.periods
+    varying = attribution.periods
+    # each member as written: their id, whether their organisation varies, and if not which
+    who = {
+        raw: (member_id, member_id in varying, attribution.constant.get(member_id))
+        for raw, member_id in member_of.items()
+    }
     by_day = month_key.by_day
     rows: list[tuple[Any, ...]] = []
     append = rows.append
     first: dict[int, Any] = {}
     cells: Cells = {}
     for member, type_name, at, value, points, ref, source, explicit, note in lines:
-        member_id = member_of[member]
-        organisation: str | None
+        member_id, varies, organisation = who[member]
         if explicit:
             organisation = explicit
-        elif member_id in varying:
+        elif varies:
             organisation = attribution.on(member_id, at)
-        else:
-            organisation = constant[member_id]
         append(
             (member_id, type_name, points, value, source, ref, organisation, created_at)
             if short
