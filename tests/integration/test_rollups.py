@@ -254,6 +254,11 @@ def test_an_import_adding_to_known_months_or_repeating_refs_keeps_the_figures_eq
         )
         return file
 
+    with runtime.uow() as uow:  # cy counts for acme from 20 February on
+        set_affiliation(
+            uow, runtime.config, members[2], "acme", date(2026, 2, 20), runtime.now(), "U01PM"
+        )
+        uow.commit()
     first = write(
         "first.jsonl",
         [
@@ -261,9 +266,19 @@ def test_an_import_adding_to_known_months_or_repeating_refs_keeps_the_figures_eq
             (1, "2026-01-31T12:00:00Z", "b"),  # 1 February in Auckland
             (2, "2026-02-28T11:00:00Z", "c"),  # 1 March in Auckland
             (1, "2026-02-10", "d"),
+            (2, "2026-02-12T08:00:00Z", "f"),
         ],
     )
-    assert import_credits(runtime, first).added == 4
+    assert import_credits(runtime, first).added == 5
+    with runtime.reader() as uow:
+        counted_for = dict(
+            uow.session.execute(
+                select(CreditRow.source_ref, CreditRow.organisation).where(
+                    CreditRow.member_id == members[2]
+                )
+            ).all()
+        )
+    assert counted_for == {"c": "acme", "f": None}
     assert _rollups(runtime) == _ledger(runtime)
     ledger_latest, kept_latest = _latest_per_cell(runtime)
     assert kept_latest == ledger_latest
