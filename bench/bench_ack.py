@@ -276,10 +276,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process tree so far (from /proc/<pid>/stat)."""
+def _cpu_seconds(pid: int, *, tree: bool = True) -> float:
+    """User + system CPU time of a process tree (or the process alone) so far (from
+    /proc/<pid>/stat)."""
     ticks = 0
-    for member in _tree(pid):
+    for member in _tree(pid) if tree else [pid]:
         try:
             fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
@@ -493,15 +494,22 @@ def _run(
                 sampler.start()
                 url = f"http://127.0.0.1:{port}/slack/events"
                 cpu = _cpu_seconds(serve.pid)
+                alone = _cpu_seconds(serve.pid, tree=False)
                 ours = asyncio.run(
                     _load("creditbot", url, args.rate, args.duration, args.connections, seed=1)
                 )
+                alone = _cpu_seconds(serve.pid, tree=False) - alone
                 backlog = _wait_for_background(database, WARM_UP + ours.sent)
                 ours.cpu_seconds = _cpu_seconds(serve.pid) - cpu
                 sampler.stop()
             finally:
                 _stop(serve)
         _print(ours)
+        print(
+            f"{'':>10}  serve alone (without its workers) during the load: CPU {alone:.1f} s, "
+            f"{alone / max(ours.sent, 1) * 1000:.2f} ms per request",
+            flush=True,
+        )
         handled, behind = backlog
         print(
             f"background: {handled[0]} of {WARM_UP + ours.sent} events handled when the load "

@@ -1,6 +1,6 @@
 """Loading many rows at once on SQLite: a large page cache, secondary indexes built after.
 
-Inserting a million credits row by row into a table with three secondary indexes costs
+Inserting a million credits row by row into a table with secondary indexes costs
 SQLite a random B-tree walk per index per row, through a 2 MB page cache: most of the
 import's time (``bench/bench_import.py``). For a large load, :func:`bulk_load` raises
 the connection's page cache and drops the table's secondary (non-unique) indexes for
@@ -16,12 +16,12 @@ makes a repeated reference a no-op. On PostgreSQL nothing changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, func, select
+from sqlalchemy import Column, Table, func, literal, literal_column, null, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -92,22 +92,39 @@ def insert_rows(
     keys: Sequence[str],
     conflict: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
+    constants: Mapping[str, str | None] | None = None,
 ) -> int:
     """Insert tuples of driver values (in the order of ``keys``), skipping those whose
     ``conflict`` key exists; returns how many were added.
 
     The statement is compiled once and the tuples go to the driver's ``executemany``
     as they are (reordered only if the dialect's placeholders are named), so the caller
-    converts each distinct value once (see :func:`moment_param`).
+    converts each distinct value once (see :func:`moment_param`). ``constants`` (text
+    or NULL, the same in every row) are written into the statement instead: each bound
+    value costs the driver a call per row.
     """
     if not rows:
         return 0
     connection = session.connection()
     dialect = connection.dialect
+    statement = insert_ignoring_conflicts(session, table, conflict)
+    if constants:
+        statement = statement.values(
+            {
+                key: null()
+                if value is None
+                else literal_column(
+                    str(
+                        literal(value).compile(
+                            dialect=dialect, compile_kwargs={"literal_binds": True}
+                        )
+                    )
+                )
+                for key, value in constants.items()
+            }
+        )
     # for_executemany: no implicit ``RETURNING id`` (PostgreSQL would send every id back).
-    compiled = insert_ignoring_conflicts(session, table, conflict).compile(
-        dialect=dialect, column_keys=list(keys), for_executemany=True
-    )
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
     params: Sequence[Any]
     if not compiled.positional:
         params = [dict(zip(keys, row, strict=True)) for row in rows]

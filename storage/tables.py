@@ -97,7 +97,6 @@ class CreditRow(SQLModel, table=True):
     __tablename__ = "credit"
     __table_args__ = (
         UniqueConstraint("source", "source_ref", name="uq_credit_source_ref"),
-        Index("ix_credit_occurred_at", "occurred_at"),
         Index("ix_credit_member_occurred", "member_id", "occurred_at"),
         Index("ix_credit_org_occurred", "organisation", "occurred_at"),
     )

@@ -6,7 +6,7 @@ Every write here also refreshes the maintained monthly figures it touched
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -91,13 +91,20 @@ class CreditRepository:
                 self._rollups.refresh(touched)
         return added
 
-    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        """Bulk append tuples of driver values in :data:`ROW_KEYS` order (datetimes from
-        :func:`storage.bulk.moment_param`); known references are skipped. Returns how
-        many rows were new. The caller rebuilds the monthly figures of the months it
-        touched (``RollupRepository.rebuild_moments``) before committing.
+    def add_rows(
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        keys: Sequence[str] = ROW_KEYS,
+        constants: Mapping[str, str | None] | None = None,
+    ) -> int:
+        """Bulk append tuples of driver values in ``keys`` order (:data:`ROW_KEYS` by
+        default; datetimes from :func:`storage.bulk.moment_param`), with ``constants``
+        for the columns every row shares; known references are skipped. Returns how
+        many rows were new. The caller brings the monthly figures of what it added up
+        to date (``RollupRepository.add_cells`` or ``rebuild_moments``) before committing.
         """
-        return insert_rows(self._session, table(CreditRow), ROW_KEYS, _CREDIT_KEY, rows)
+        credits = table(CreditRow)
+        return insert_rows(self._session, credits, keys, _CREDIT_KEY, rows, constants)
 
     def get(self, credit_id: int) -> Credit | None:
         row = self._session.get(CreditRow, credit_id)

@@ -17,18 +17,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, delete, func, insert, literal, literal_column, select, update
 from sqlmodel import Session
 
 from scoring.months import Month, month_of, months_between
+from storage.bulk import bulk_load, insert_rows, moment_param
 from storage.tables import (
     CreditRow,
     MemberMonthRow,
     OrganisationMonthRow,
     PublicStateRow,
     columns,
+    table,
 )
 
 _credit = columns(CreditRow)
@@ -37,6 +40,7 @@ _org = columns(OrganisationMonthRow)
 _state = columns(PublicStateRow)
 _LIVE = _credit.withdrawn_at.is_(None)
 INDEPENDENT = ""
+_CELL_KEYS = ("month", "member_id", "organisation", "points", "credits", "last_at")
 
 
 def bump_public_version(session: Session) -> None:
@@ -154,6 +158,40 @@ class RollupRepository:
                 ["month", "organisation", "points", "credits", "contributors"], query
             )
         )
+
+    def add_cells(self, counted: dict[tuple[str, int, str], list[Any]]) -> None:
+        """Add new credits, counted by the caller, to the member cells and recompute the
+        organisations' cells of their months (after a bulk append of credits that were
+        all new, in the stored timezone): ``(month, member id, organisation or "") ->
+        [points, credits, the latest moment's driver value]``. ``counted`` is updated."""
+        session = self._session
+        bump_public_version(session)
+        param = moment_param(session.connection().dialect, _cell.last_at)
+        keys = sorted({month for month, _, _ in counted})
+        for i in range(0, len(keys), 500):
+            chosen = keys[i : i + 500]
+            known = session.execute(
+                select(
+                    _cell.month,
+                    _cell.member_id,
+                    _cell.organisation,
+                    _cell.points,
+                    _cell.credits,
+                    _cell.last_at,
+                ).where(_cell.month.in_(chosen))
+            ).all()
+            for month, member_id, organisation, points, credits, last_at in known:
+                cell = counted.setdefault((month, member_id, organisation), [0, 0, param(last_at)])
+                cell[0] += points
+                cell[1] += credits
+                cell[2] = max(cell[2], param(last_at))
+            session.execute(delete(MemberMonthRow).where(_cell.month.in_(chosen)))
+            session.execute(delete(OrganisationMonthRow).where(_org.month.in_(chosen)))
+        rows = [(*key, *cell) for key, cell in counted.items()]
+        with bulk_load(session, table(MemberMonthRow), len(rows)):
+            insert_rows(session, table(MemberMonthRow), _CELL_KEYS, _CELL_KEYS[:3], rows)
+        for i in range(0, len(keys), 500):
+            self._insert_organisations((_cell.month.in_(keys[i : i + 500]),))
 
     def rebuild_moments(self, moments: Iterable[datetime]) -> int:
         """Rebuild the months these moments fall in (after a bulk append)."""

@@ -10,19 +10,20 @@ one, a digest of its content) is the credit's unique source reference.
 
 A million lines must cost little more than the database's own insert
 (``bench/bench_import.py``), so the work per line is a few dictionary look-ups on plain
-tuples: JSON Lines are parsed by orjson, what repeats (members, types and points,
-dates) is validated once per distinct value, members are resolved and organisations
-attributed per member (a constant, or a bisection over the member's affiliation
-periods), and the monthly figures of the months touched are rebuilt once, in SQL.
+tuples: JSON Lines are parsed by orjson and the usual line checked in one loop
+(``import_loops``), what repeats (members, types and points) is validated once per
+distinct value, members are resolved and organisations attributed per member (a
+constant, or a bisection over the member's affiliation periods), and the monthly
+figures are counted while the rows are built and added to the stored ones when every
+line was new (else the months touched are rebuilt once, in SQL).
 Module over 300 lines: the line checks and the load are one pipeline.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
@@ -30,16 +31,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
-
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
+from bot.services.ledger.import_loops import (
+    SHORT_CONSTANTS,
+    SHORT_KEYS,
+    MonthKeys,
+    collector_paused,
+    json_lines,
+    rows_and_cells,
+)
 from bot.services.ledger.members import check_email, ensure_member
 from scoring.attribution import resolve_organisation
 from scoring.bounds import (
     EARLIEST_DATE,
-    MAX_NUMBER_DIGITS,
     MAX_POINTS,
     check_moment,
     latest_date,
@@ -48,6 +54,7 @@ from scoring.bounds import (
 from scoring.errors import OutOfRange
 from scoring.models import Affiliation, Identity, IdentityKind
 from storage.bulk import bulk_load, moment_param, sqlite_text
+from storage.repositories.credits import ROW_KEYS
 from storage.repositories.members import guess_identity
 from storage.tables import CreditRow, table
 
@@ -104,45 +111,12 @@ def _read(path: Path, parser: _LineParser) -> list[Line]:
     with handle:
         try:
             if suffix == ".jsonl":
-                return _json_lines(path, handle, parse)
+                return json_lines(path, handle, parser)
             return [parse(number, record) for number, record in _csv_rows(path, handle)]
         except UnicodeDecodeError:
             raise InvalidInput(f"{path}: not UTF-8 text") from None
         except csv.Error as error:  # e.g. a field larger than the csv module's limit
             raise InvalidInput(f"{path}: not a CSV file creditbot can read ({error})") from None
-
-
-def _json_lines(
-    path: Path, handle: Any, parse: Callable[[int, dict[str, Any]], Line]
-) -> list[Line]:
-    """One plain loop (no generator between the file and the checks: a million lines)."""
-    loads = orjson.loads
-    lines: list[Line] = []
-    append = lines.append
-    number = 0
-    for raw in handle:
-        number += 1
-        try:
-            record = loads(raw)
-        except orjson.JSONDecodeError as error:
-            text = raw.decode("utf-8")  # raises UnicodeDecodeError first, if it is that
-            if not text.strip():
-                continue
-            record = _strict_json(path, number, text, error.msg)
-        if type(record) is not dict:
-            raise InvalidInput(f"{path}:{number}: expected a JSON object")
-        append(parse(number, record))
-    return lines
-
-
-def _strict_json(path: Path, number: int, text: str, why: str) -> Any:
-    """A line orjson refused, read again by the standard library, which keeps a number of
-    thousands of digits as text (for the line's checks to name it): only such lines pay
-    for the second reading; anything else is refused with orjson's reason."""
-    try:
-        return json.loads(text, parse_int=_json_int)
-    except (ValueError, RecursionError):
-        raise InvalidInput(f"{path}:{number}: not valid JSON ({why})") from None
 
 
 def _csv_rows(path: Path, handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -176,6 +150,11 @@ class _LineParser:
         #: The first line naming each member and each explicit organisation.
         self.member_lines: dict[Identity, int] = {}
         self.organisation_lines: dict[str, int] = {}
+        #: For the loop of :func:`json_lines`: (type, points) as written -> checked,
+        #: the latest date allowed, whether a moment's driver value is SQLite's text.
+        self.typed = self._points
+        self.latest = self._latest
+        self.stored_text = self._param is sqlite_text
 
     def param(self, moment: datetime) -> Any:
         """The database driver's value of a moment."""
@@ -290,12 +269,6 @@ class _LineParser:
         return identity
 
 
-def _json_int(text: str) -> int | str:
-    """A JSON integer; one too long to be a sane number stays text, for the line's checks
-    to refuse by name (Python refuses to convert 4,300 digits or more at all)."""
-    return int(text) if len(text) <= MAX_NUMBER_DIGITS else text
-
-
 def _points(raw: Any) -> int | None:
     if raw in (None, ""):
         return None
@@ -309,7 +282,11 @@ def _points(raw: Any) -> int | None:
 
 def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
     """Validate the whole file, then store it in one transaction (all or nothing)."""
-    path = Path(path)
+    with collector_paused():
+        return _import(runtime, Path(path))
+
+
+def _import(runtime: Runtime, path: Path) -> ImportResult:
     parser = _LineParser(runtime, path)
     lines = _read(path, parser)
     now = runtime.now()
@@ -322,24 +299,33 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
         ids = sorted(set(member_ids.values()))
         attribution = _Attribution(uow.members.affiliations_of(ids), runtime.config.tz)
         member_of = {raw: member_ids[who] for raw, who in parser.identities.items()}
-        rows, first_seen = _rows(lines, member_of, attribution, parser.param(now))
+        figures_tz = uow.rollups.timezone()
+        months = MonthKeys(ZoneInfo(figures_tz or "UTC"))
+        short = all(line[7] is None and not line[8] for line in lines)
+        rows, first_seen, cells = rows_and_cells(
+            lines, member_of, attribution, parser.param(now), months, short
+        )
         del lines
         # In the unique key's order (stable: of two lines with one reference, the first
         # in the file still wins), so the key's B-tree is walked once, left to right.
         # (By the reference alone when the file has one source: no key tuples to build.)
         rows.sort(key=_BY_REF if len({row[4] for row in rows}) == 1 else _BY_KEY)
         added = 0
+        keys = (SHORT_KEYS, SHORT_CONSTANTS) if short else (ROW_KEYS, None)
         with bulk_load(uow.session, table(CreditRow), len(rows)):
             for start in range(0, len(rows), _CHUNK):
                 chunk = rows[start : start + _CHUNK]
-                added += uow.credits.add_rows(chunk)
-            if added:  # the monthly figures of the months the file touched, once, in SQL
+                added += uow.credits.add_rows(chunk, *keys)
+            if added and added == len(rows) and figures_tz is not None:
+                # every line is a new credit: the figures counted with the rows are the change
+                uow.rollups.add_cells(cells)
+            elif added:  # some lines were known: the months the file touched, once, in SQL
                 # (before a large load's indexes are rebuilt: one scan of the table, not
                 # a million look-ups through the date index)
                 latest = max(rows, key=itemgetter(3))[3]
-                earliest = min(at for _, at in first_seen.values())
-                uow.rollups.rebuild_moments([earliest, _moment_of(latest)])
-        uow.members.seen_many({m: at for m, (_, at) in first_seen.items()})
+                earliest = min(first_seen.values())
+                uow.rollups.rebuild_moments([_moment_of(earliest), _moment_of(latest)])
+        uow.members.seen_many({m: _moment_of(value) for m, value in first_seen.items()})
         uow.commit()
     return ImportResult(len(rows), added, len(rows) - added, created)
 
@@ -390,48 +376,6 @@ class _Attribution:
     def on(self, member_id: int, moment: datetime) -> str | None:
         days, orgs = self.periods[member_id]
         return orgs[bisect_right(days, moment.astimezone(self.tz).toordinal())]
-
-
-def _rows(
-    lines: list[Line],
-    member_of: dict[str, int],
-    attribution: _Attribution,
-    created_at: Any,
-) -> tuple[list[tuple[Any, ...]], dict[int, tuple[Any, datetime]]]:
-    """The credit rows (driver values in ``ROW_KEYS`` order) and each member's earliest
-    moment in the file (as its driver value and as a datetime)."""
-    constant, varying = attribution.constant, attribution.periods
-    rows: list[tuple[Any, ...]] = []
-    append = rows.append
-    first: dict[int, tuple[Any, datetime]] = {}
-    for member, type_name, at, value, points, ref, source, explicit, note in lines:
-        member_id = member_of[member]
-        organisation: str | None
-        if explicit:
-            organisation = explicit
-        elif member_id in varying:
-            organisation = attribution.on(member_id, at)
-        else:
-            organisation = constant[member_id]
-        append(
-            (
-                member_id,
-                type_name,
-                points,
-                value,
-                source,
-                ref,
-                explicit,
-                organisation,
-                "import",
-                note,
-                created_at,
-            )
-        )
-        seen = first.get(member_id)
-        if seen is None or value < seen[0]:
-            first[member_id] = (value, at)
-    return rows, first
 
 
 def _moment_of(value: Any) -> datetime:

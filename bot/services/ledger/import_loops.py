@@ -1,0 +1,258 @@
+"""The per-line loops of ``creditbot import``: a million lines pass through each.
+
+:func:`json_lines` reads and validates JSON Lines with the checks of the usual line
+(text fields, a ``...T12:00:00Z`` moment, a member, type and points seen before)
+written out in one loop; any other line goes to the parser's general checks, which
+name a bad line by its number. :func:`rows_and_cells` turns the validated lines into
+the credit rows and, in the same pass, adds each credit to its monthly figure (the
+cell of its month, member and organisation), so a load whose every row is new writes
+its figures without asking the database to sort the million rows
+(``RollupRepository.add_cells``).
+
+Each loop is one function on purpose (``json_lines`` is longer than this project's usual
+60 lines): a function call per line would cost a million calls.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from bot.errors import InvalidInput
+from scoring.bounds import EARLIEST_DATE, MAX_NUMBER_DIGITS
+from scoring.months import Month, month_of, months_between
+from storage.bulk import sqlite_text
+from storage.repositories.credits import ROW_KEYS
+
+if TYPE_CHECKING:
+    from bot.services.ledger.importing import Line, _Attribution, _LineParser
+
+#: The columns of a row when every line of the file is the usual one, and the values of
+#: the others (written into the statement once instead of bound for every row).
+SHORT_KEYS = (*ROW_KEYS[:6], "organisation", "created_at")
+SHORT_CONSTANTS: dict[str, str | None] = {
+    "explicit_organisation": None,
+    "granted_by": "import",
+    "note": "",
+}
+#: A monthly figure being counted: (month, member id, organisation or "") ->
+#: [points, credits, the latest moment's driver value].
+Cells = dict[tuple[str, int, str], list[Any]]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the duration: a large import holds millions of
+    tuples (no cycles among them), and each full collection would walk them all again
+    (a third of the time of building the rows and the monthly figures of 1M credits)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def json_lines(path: Any, handle: Any, parser: _LineParser) -> list[Line]:
+    """Every line of a JSON Lines file, validated (the first bad one raises)."""
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    fromiso = datetime.fromisoformat
+    general, typed_of, known = parser.parse, parser.typed, parser.identities
+    days: dict[str, bool] = {}
+    earliest, latest = EARLIEST_DATE, parser.latest
+    stored_text = parser.stored_text
+    lines: list[Line] = []
+    append = lines.append
+    number = 0
+    for raw in handle:
+        number += 1
+        try:
+            record = loads(raw)
+        except decode_error as error:
+            text = raw.decode("utf-8")  # raises UnicodeDecodeError first, if it is that
+            if not text.strip():
+                continue
+            record = _strict_json(path, number, text, error.msg)
+        if type(record) is not dict:
+            raise InvalidInput(f"{path}:{number}: expected a JSON object")
+        get = record.get
+        member, type_name, at, ref = get("member"), get("type"), get("at"), get("ref")
+        points, source = get("points"), get("source")
+        # the usual line: exactly these fields (points and source optional), all text
+        # (points a whole number), a known member, type and points, the usual moment
+        if not (
+            type(at) is str
+            and len(at) == 20
+            and at[10] == "T"
+            and at[19] == "Z"
+            and type(type_name) is str
+            and (type(points) is int or type(points) is str or points is None)
+            and type(member) is str
+            and member in known
+            and type(ref) is str
+            and (type(source) is str or source is None)
+            and len(record) == 4 + (points is not None) + (source is not None)
+            and "\x00" not in ref
+            and (source is None or "\x00" not in source)
+        ):
+            append(general(number, record))
+            continue
+        typed = typed_of.get((type_name, points))
+        ref = ref.strip()
+        day = at[:10]
+        in_range = days.get(day)
+        if in_range is None:
+            try:
+                in_range = earliest <= date.fromisoformat(day) <= latest
+            except ValueError:
+                in_range = False
+            days[day] = in_range
+        if typed is None or not ref or not in_range:
+            append(general(number, record))
+            continue
+        try:
+            moment = fromiso(at)
+        except ValueError:
+            append(general(number, record))  # raises with the usual message
+            continue
+        value = f"{day} {at[11:19]}.000000" if stored_text else parser.param(moment)
+        append(
+            (
+                member,
+                typed[0],
+                moment,
+                value,
+                typed[1],
+                ref,
+                (source or "import").strip(),
+                None,
+                "",
+            )
+        )
+    return lines
+
+
+def _strict_json(path: Any, number: int, text: str, why: str) -> Any:
+    """A line orjson refused, read again by the standard library, which keeps a number of
+    thousands of digits as text (for the line's checks to name it): only such lines pay
+    for the second reading; anything else is refused with orjson's reason."""
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except (ValueError, RecursionError):
+        raise InvalidInput(f"{path}:{number}: not valid JSON ({why})") from None
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer; one too long to be a sane number stays text, for the line's checks
+    to refuse by name (Python refuses to convert 4,300 digits or more at all)."""
+    return int(text) if len(text) <= MAX_NUMBER_DIGITS else text
+
+
+class MonthKeys:
+    """The month (in the figures' timezone) of a credit's moment and driver value.
+
+    On SQLite the driver value is the UTC text: a UTC day at least a day from a month's
+    end lies in one month in any timezone, so the caller looks the month up by the
+    day's text (:attr:`by_day`, filled here); a moment near a month's end is placed by
+    a bisection over the months' starts, as text.
+    """
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.by_day: dict[str, str] = {}
+        self._starts: list[str] = []
+        self._names: list[str] = []
+        self._span: tuple[Month, Month] | None = None
+
+    def __call__(self, moment: datetime, value: Any) -> str:
+        if type(value) is not str:
+            return str(month_of(moment, self.tz))
+        starts = self._starts
+        if starts and starts[0] <= value < starts[-1]:
+            key = self._names[bisect_right(starts, value) - 1]
+        else:
+            month = month_of(moment, self.tz)
+            self._cover(month)
+            key = str(month)
+        if 2 <= int(value[8:10]) <= 27:
+            self.by_day[value[:10]] = key
+        return key
+
+    def _cover(self, month: Month) -> None:
+        first, last = (month, month) if self._span is None else self._span
+        first, last = min(first, month), max(last, month)
+        self._span = (first, last)
+        months = months_between(first, last.next())
+        self._starts = [sqlite_text(m.bounds(self.tz)[0]) for m in months]
+        self._names = [str(m) for m in months]
+
+
+def rows_and_cells(
+    lines: list[Line],
+    member_of: dict[str, int],
+    attribution: _Attribution,
+    created_at: Any,
+    month_key: MonthKeys,
+    short: bool,
+) -> tuple[list[tuple[Any, ...]], dict[int, Any], Cells]:
+    """The credit rows (driver values in ``ROW_KEYS`` order, or when ``short`` in
+    ``SHORT_KEYS`` order: every line usual, no explicit organisation and no note), each
+    member's earliest moment in the file (its driver value), and the monthly figures of
+    the lines."""
+    varying = attribution.periods
+    # each member as written: their id, whether their organisation varies, and if not which
+    who = {
+        raw: (member_id, member_id in varying, attribution.constant.get(member_id))
+        for raw, member_id in member_of.items()
+    }
+    by_day = month_key.by_day
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
+    first: dict[int, Any] = {}
+    cells: Cells = {}
+    for member, type_name, at, value, points, ref, source, explicit, note in lines:
+        member_id, varies, organisation = who[member]
+        if explicit:
+            organisation = explicit
+        elif varies:
+            organisation = attribution.on(member_id, at)
+        append(
+            (member_id, type_name, points, value, source, ref, organisation, created_at)
+            if short
+            else (
+                member_id,
+                type_name,
+                points,
+                value,
+                source,
+                ref,
+                explicit,
+                organisation,
+                "import",
+                note,
+                created_at,
+            )
+        )
+        seen = first.get(member_id)
+        if seen is None or value < seen:
+            first[member_id] = value
+        month = by_day.get(value[:10]) if type(value) is str else None
+        key = (month or month_key(at, value), member_id, organisation or "")
+        cell = cells.get(key)
+        if cell is None:
+            cells[key] = [points, 1, value]
+        else:
+            cell[0] += points
+            cell[1] += 1
+            if value > cell[2]:
+                cell[2] = value
+    return rows, first, cells
