@@ -123,6 +123,12 @@ def merge_members(uow: UnitOfWork, keep: Member, gone: Member, by: str, now: dat
         )
     if gone.is_bot != keep.is_bot:
         raise InvalidInput("a bot and a person cannot be merged; nothing was changed")
+    for record in (keep, gone):
+        if uow.people.erased_at(record.id) is not None:
+            raise InvalidInput(
+                f"member {record.id} was erased at their request: its anonymous credits "
+                "join no one, and no one joins it. Nothing was changed"
+            )
     moved = uow.people.merge(keep.id, gone.id)
     audit = uow.people.audit(MERGE, keep.id, by, now, other_member_id=gone.id, details=moved)
     return audit  # the merge refreshed both people's monthly figures and the pages

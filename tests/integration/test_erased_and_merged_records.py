@@ -1,0 +1,65 @@
+"""An erased member and a merge: an erasure is never undone or dodged through a merge.
+
+``creditbot member merge`` with an erased record, ``member forget`` of a record that
+others were merged into, and ``member unmerge`` after the erasure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def community(cli: Cli, tmp_path: Path) -> Cli:
+    assert cli("db", "upgrade").code == 0
+    lines = [
+        {"member": "alice@acme.example", "type": "code", "at": "2026-10-02", "ref": "pr-1"},
+        {"member": "alice.smith@gmail.com", "type": "docs", "at": "2026-10-09", "ref": "doc-1"},
+        {"member": "bob@beta.example", "type": "code", "at": "2026-10-10", "ref": "pr-2"},
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    return cli
+
+
+def _member_id(cli: Cli, reference: str) -> str:
+    first = cli("member", "info", reference).out.splitlines()[0]
+    return first.rsplit("(member ", 1)[1].rstrip(")")
+
+
+def _names(cli: Cli) -> list[str]:
+    result = cli("report", "--month", "2026-10", "--format", "json")
+    assert result.code == 0, result.err
+    return sorted(m["name"] for m in json.loads(result.out)["members"])
+
+
+def test_a_live_member_cannot_be_merged_into_an_erased_record(community: Cli) -> None:
+    erased = _member_id(community, "alice.smith@gmail.com")
+    assert community("member", "forget", erased).code == 0
+
+    result = community("member", "merge", erased, "bob@beta.example")
+
+    assert result.code == 1
+    assert f"member {erased} was erased" in result.err and "Nothing was changed" in result.err
+    assert "bob (member" in community("member", "info", "bob@beta.example").out
+    assert _names(community) == ["a former member", "alice", "bob"]
+
+
+def test_an_erased_record_cannot_be_merged_into_a_live_member(community: Cli) -> None:
+    erased = _member_id(community, "alice.smith@gmail.com")
+    assert community("member", "forget", erased).code == 0
+
+    result = community("member", "merge", "alice@acme.example", erased)
+
+    assert result.code == 1 and f"member {erased} was erased" in result.err
+    assert "credits: 1 (5 points)" in community("member", "info", "alice@acme.example").out
+
