@@ -63,3 +63,25 @@ def test_an_erased_record_cannot_be_merged_into_a_live_member(community: Cli) ->
     assert result.code == 1 and f"member {erased} was erased" in result.err
     assert "credits: 1 (5 points)" in community("member", "info", "alice@acme.example").out
 
+
+def test_forgetting_a_member_also_erases_the_record_merged_into_them(community: Cli) -> None:
+    gone = _member_id(community, "alice.smith@gmail.com")
+    assert community("member", "merge", "alice@acme.example", gone).code == 0
+
+    assert community("member", "forget", "alice@acme.example").code == 0
+
+    left = community("member", "info", gone).out
+    assert "alice" not in left and left.startswith("a former member")
+
+
+def test_a_merge_cannot_be_undone_after_the_erasure_so_no_credit_is_named_again(
+    community: Cli,
+) -> None:
+    kept = _member_id(community, "alice@acme.example")
+    assert community("member", "merge", kept, "alice.smith@gmail.com").code == 0
+    assert community("member", "forget", kept).code == 0
+
+    result = community("member", "unmerge", kept)
+
+    assert result.code == 1 and "was erased" in result.err
+    assert _names(community) == ["a former member", "bob"]

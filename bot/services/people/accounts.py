@@ -142,6 +142,11 @@ def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int
             f"no merge into {keep.name} (member {keep.id}) to undo; `creditbot member merge A B` "
             "records one"
         )
+    if uow.people.erased_at(keep.id) is not None:
+        raise InvalidInput(
+            f"member {keep.id} was erased at their request: undoing a merge would give "
+            "their anonymous credits a name again. Nothing was changed"
+        )
     last = merges[-1]
     assert last.other_member_id is not None
     if not uow.people.mark_undone(last.id, now):

@@ -13,13 +13,14 @@ wording through the outbox. The audit records that an erasure happened, never wh
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
-from bot.services.people.accounts import FORGET
+from bot.services.people.accounts import FORGET, MERGE
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
 from storage.repositories.rollups import bump_public_version
@@ -37,7 +38,8 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
     if uow.people.erased_at(member.id) is not None:
         return []
     slack_id = member.identity(IdentityKind.SLACK)
-    traces = _traces(member)
+    merged = _merged_into(uow, member.id)
+    traces = _traces(member, [m.name for m in merged])
     uow.erasure.pin_and_anonymise_credits(member.id, _hidden_ref)
     suggestions = uow.erasure.anonymise_suggestions(member.id, slack_id)
     if slack_id:
@@ -53,8 +55,9 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
         if row.status == "open":
             row.status = "rejected"
             row.decided_at = now
-    uow.erasure.erase_member(member.id, ANONYMOUS, now)
-    uow.erasure.delete_nudges(member.id)
+    for record in (member, *merged):  # a merged record kept the person's name
+        uow.erasure.erase_member(record.id, ANONYMOUS, now)
+        uow.erasure.delete_nudges(record.id)
     uow.people.audit(FORGET, member.id, by, now)
     bump_public_version(uow.session)  # the name is gone from every page
     return keys
@@ -77,11 +80,29 @@ def purge_spool(database_url: str, member: Member) -> int:
         spool.close()
 
 
-def _traces(member: Member) -> list[str]:
+def _merged_into(uow: UnitOfWork, member_id: int) -> list[Member]:
+    """The records merged into the member (and into those), not undone: other records of
+    the same person, which kept their name when everything else moved."""
+    found: dict[int, Member] = {}
+    waiting = [member_id]
+    while waiting:
+        into = waiting.pop()
+        for audit in uow.people.audits(into, MERGE):
+            other = audit.other_member_id
+            if audit.undone_at is None and other is not None and other not in found:
+                record = uow.members.get(other)
+                if record is not None and other != member_id:
+                    found[other] = record
+                    waiting.append(other)
+    return list(found.values())
+
+
+def _traces(member: Member, other_names: Sequence[str] = ()) -> list[str]:
     """What would name the person in a stored payload (longest first)."""
     values = {i.value for i in member.identities if len(i.value) >= 3}
-    if len(member.name.strip()) >= 3:
-        values.add(member.name.strip())
+    for name in (member.name, *other_names):
+        if len(name.strip()) >= 3:
+            values.add(name.strip())
     return sorted(values, key=len, reverse=True)
 
 
