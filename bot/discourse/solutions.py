@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.config import ProgrammeConfig
 from bot.discourse.events import ACCEPTED, UNACCEPTED, ForumEvent, ForumPost
+from bot.services.ledger.caps import solution_ref
 from bot.services.ledger.credits import record_credit, withdraw_credit
 from scoring.models import Credit, Member
 from storage.uow import UnitOfWork
@@ -29,11 +30,6 @@ from storage.uow import UnitOfWork
 SOURCE = "discourse"
 GRANTED_BY = "discourse"
 SOLUTION_EVENTS = (ACCEPTED, UNACCEPTED)
-
-
-def solution_ref(post_id: int, generation: int = 1) -> str:
-    """The source reference of the ``generation``-th credit of an accepted answer."""
-    return f"solution:{post_id}" if generation == 1 else f"solution:{post_id}:{generation}"
 
 
 def delivery_key(uow: UnitOfWork, event: ForumEvent) -> str:

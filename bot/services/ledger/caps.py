@@ -107,6 +107,23 @@ def hold_for_review(
     return key
 
 
+def solution_ref(post_id: int, generation: int = 1) -> str:
+    """The source reference of the ``generation``-th credit of an accepted answer."""
+    return f"solution:{post_id}" if generation == 1 else f"solution:{post_id}:{generation}"
+
+
+def held_solution_ref(uow: UnitOfWork, post_id: int) -> str:
+    """Where a lead's Yes on a held solution records its credit: the live credit's
+    reference if the solution has one, else the next unused generation (a solution
+    accepted, unaccepted and accepted again keeps its withdrawn credit on record)."""
+    generation = 1
+    while (credit := uow.credits.by_ref(FORUM_GRANTED_BY, solution_ref(post_id, generation))) and (
+        credit.withdrawn
+    ):
+        generation += 1
+    return solution_ref(post_id, generation)
+
+
 def held_solution(suggestion: Suggestion) -> int | None:
     """The forum post a held question is about, or None for a Slack message."""
     if suggestion.channel != FORUM_CHANNEL:

@@ -1,0 +1,49 @@
+"""A solution accepted, unaccepted, then accepted again over a cap: held for the team
+leads like any other, and a lead's Yes gives it a live credit of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.runtime import Runtime
+from bot.services.ledger.suggestions import decide
+from tests.scenario.discourse.conftest import Deliver, payload
+from tests.scenario.discourse.test_solutions import solution_credits
+from tests.standins.discourse_api import StandinDiscourse
+
+pytestmark = pytest.mark.usefixtures("esther_answers_marco")
+
+
+def _two_more_solutions_for_marco(deliver: Deliver, forum: StandinDiscourse) -> None:
+    for n, topic in enumerate((872, 873)):
+        forum.add_topic(topic, f"Another question {topic}", "marco")
+        forum.accept_answer(topic, 3, "esther_o")
+        body = payload("accepted_solution", id=2212 + n, topic_id=topic)
+        assert deliver("accepted_solution", body, event_id=710 + n).status_code == 200
+
+
+def test_a_leads_yes_credits_a_solution_held_when_it_was_accepted_again(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
+) -> None:
+    deliver("accepted_solution", payload("accepted_solution"), event_id=700)
+    forum.unaccept(871)
+    deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=701)
+    _two_more_solutions_for_marco(deliver, forum)
+    forum.accept_answer(871, 3, "esther_o")
+    deliver("accepted_solution", payload("accepted_solution"), event_id=702)
+    with forum_runtime.reader() as uow:
+        (held,) = uow.suggestions.open()
+
+    yes = {"by": "U01LEAD", "accept": True, "type_name": None, "now": forum_runtime.now()}
+    with forum_runtime.uow() as uow:
+        decision = decide(uow, forum_runtime.config, held.id, **yes)  # type: ignore[arg-type]
+        uow.commit()
+
+    first, second = solution_credits(forum_runtime, 2211)
+    assert first.withdrawn and not second.withdrawn
+    assert second.granted_by == "U01LEAD" and second.points == 2
+    assert decision.credit is not None and decision.credit.id == second.id
+    with forum_runtime.reader() as uow:
+        notices = [m for m in uow.outbox.list(limit=100) if m.key.startswith("credit-notice:")]
+    (notice,) = notices  # credits within minutes of each other are told in one message
+    assert notice.payload["lines"][-1].endswith("/871/3, confirmed by a team lead")
