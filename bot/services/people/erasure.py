@@ -23,6 +23,7 @@ from bot.messages.slack.shoutout import shoutout_message
 from bot.services.people.accounts import FORGET, MERGE
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
+from storage.repositories.erasure import trace_pattern
 from storage.repositories.rollups import bump_public_version
 from storage.spool import EventSpool, spool_path
 from storage.uow import UnitOfWork
@@ -69,11 +70,13 @@ def purge_spool(database_url: str, member: Member) -> int:
     path = spool_path(database_url)
     if path is None or not path.exists():
         return 0
-    traces = _traces(member)
+    pattern = trace_pattern(_traces(member))
+    if pattern is None:
+        return 0
     spool = EventSpool(path)
     try:
         waiting = spool.oldest(SPOOL_SCAN)
-        found = [i for i, payload in waiting if any(t in payload for t in traces)]
+        found = [i for i, payload in waiting if pattern.search(payload)]
         spool.remove(found)
         return len(found)
     finally:
