@@ -17,7 +17,7 @@ from bot.messages.slack.blocks import FORUM_CHANNEL as BLOCKS_FORUM_CHANNEL
 from bot.messages.slack.blocks import question_message
 from scoring.models import Member
 from scoring.months import Month
-from scoring.suggestions import Suggestion
+from scoring.suggestions import Suggestion, SuggestionStatus
 from storage.uow import UnitOfWork
 
 FORUM_CHANNEL = BLOCKS_FORUM_CHANNEL
@@ -79,9 +79,12 @@ def hold_for_review(
     now: datetime,
 ) -> str | None:
     """Ask the team leads about an accepted solution over a cap; the question's outbox key."""
+    asked = _question_for(uow, post_id)
+    if asked is None:
+        return None  # the leads were asked about this acceptance and have not answered yet
     suggestion = uow.suggestions.create(
         channel=FORUM_CHANNEL,
-        message_ts=f"{_HELD_PREFIX}{post_id}",
+        message_ts=asked,
         author_member_id=member.id,
         author_ref=username,
         suggested_type=config.discourse.solution_type,
@@ -124,9 +127,24 @@ def held_solution_ref(uow: UnitOfWork, post_id: int) -> str:
     return solution_ref(post_id, generation)
 
 
+def _question_for(uow: UnitOfWork, post_id: int) -> str | None:
+    """The reference of a new question about ``post_id``: ``solution-<post>``, or
+    ``solution-<post>:<n>`` when the leads already answered about an earlier acceptance
+    of it; None while a question about it is still open."""
+    generation = 1
+    while True:
+        ref = f"{_HELD_PREFIX}{post_id}" + ("" if generation == 1 else f":{generation}")
+        asked = uow.suggestions.for_message(FORUM_CHANNEL, ref)
+        if asked is None:
+            return ref
+        if asked.status == SuggestionStatus.OPEN:
+            return None
+        generation += 1
+
+
 def held_solution(suggestion: Suggestion) -> int | None:
     """The forum post a held question is about, or None for a Slack message."""
     if suggestion.channel != FORUM_CHANNEL:
         return None
-    raw = suggestion.message_ts.removeprefix(_HELD_PREFIX)
+    raw = suggestion.message_ts.removeprefix(_HELD_PREFIX).split(":")[0]
     return int(raw) if raw.isdigit() else None

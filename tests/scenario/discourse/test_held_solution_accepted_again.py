@@ -47,3 +47,27 @@ def test_a_leads_yes_credits_a_solution_held_when_it_was_accepted_again(
         notices = [m for m in uow.outbox.list(limit=100) if m.key.startswith("credit-notice:")]
     (notice,) = notices  # credits within minutes of each other are told in one message
     assert notice.payload["lines"][-1].endswith("/871/3, confirmed by a team lead")
+
+
+def test_a_solution_credited_by_a_lead_then_unaccepted_and_accepted_again_is_asked_again(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
+) -> None:
+    _two_more_solutions_for_marco(deliver, forum)
+    deliver("accepted_solution", payload("accepted_solution"), event_id=720)  # the third: held
+    with forum_runtime.reader() as uow:
+        (first,) = uow.suggestions.open()
+    yes = {"by": "U01LEAD", "accept": True, "type_name": None, "now": forum_runtime.now()}
+    with forum_runtime.uow() as uow:
+        decide(uow, forum_runtime.config, first.id, **yes)  # type: ignore[arg-type]
+        uow.commit()
+    forum.unaccept(871)
+    deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=721)
+
+    forum.accept_answer(871, 3, "esther_o")
+    deliver("accepted_solution", payload("accepted_solution"), event_id=722)
+
+    with forum_runtime.reader() as uow:
+        (again,) = uow.suggestions.open()
+        questions = [m.key for m in uow.outbox.list(limit=100) if m.key.startswith("question:")]
+    assert again.id != first.id and "over a cap" in again.reason
+    assert len(questions) == 2  # the leads are asked about the new acceptance too
