@@ -179,6 +179,12 @@ def _anonymise_record(record: dict[str, Any], member: Member, traces: list[str])
         if named & set(traces):
             entry.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
             changed = True
+    for correction in shout.get("corrections") or []:  # "October: alice 5 -> 10 points"
+        for change in correction.get("members") or []:
+            named = {change.get("slack_id"), change.get("discourse_username"), change.get("name")}
+            if change.get("key") == str(member.id) or named & set(traces):
+                change.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
+                changed = True
     # The welcome names new contributors by name only: the erased one leaves it (still
     # counted in new_contributors, so the welcome says "and 1 more").
     names = shout.get("new_contributor_names") or []
