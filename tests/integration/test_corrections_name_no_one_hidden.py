@@ -47,11 +47,23 @@ def _published(cli: Cli, *view: str) -> str:
 def test_an_erased_member_is_no_longer_named_in_a_published_correction(corrected: Cli) -> None:
     assert corrected("member", "forget", "alice@acme.example").code == 0
 
+    report = _published(corrected, "report", "--month", "2026-11", "--format", "markdown")
+    assert "alice" not in report and "Acme Learning 5 → 10 points (+5)" in report
     for view in (
-        ("report", "--month", "2026-11", "--format", "markdown"),
         ("shoutout", "preview", "--month", "2026-11", "--format", "markdown"),
         ("shoutout", "preview", "--month", "2026-11", "--format", "slack"),
     ):
         shown = _published(corrected, *view)
         assert "alice" not in shown, view
         assert "a former member 5 → 10 points (+5)" in shown, view
+
+
+def test_a_hidden_member_is_not_named_in_the_corrections_of_the_markdown_report(
+    corrected: Cli,
+) -> None:
+    assert corrected("member", "hide", "alice@acme.example").code == 0
+
+    shown = _published(corrected, "report", "--month", "2026-11", "--format", "markdown")
+
+    assert "alice" not in shown
+    assert "Acme Learning 5 → 10 points (+5)" in shown  # the organisation's totals stay

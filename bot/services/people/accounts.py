@@ -7,6 +7,7 @@ These use cases take a unit of work and never commit; Slack (``/credit``) and th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from bot.messages.inactivity import your_choices
 from bot.messages.words import plural
 from bot.services.people.private import tell_privately
 from scoring.models import Credit, IdentityKind, Member, MonthlyReport
+from scoring.shoutout import Correction
 from storage.uow import UnitOfWork
 
 HIDE, SHOW, REVOKE, MERGE, UNMERGE = "hide", "show", "revoke", "merge", "unmerge"
@@ -155,6 +157,24 @@ def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int
     uow.people.restore_first_seen(keep.id, (last.details.get("first_seen") or {}).get("keep"))
     uow.people.audit(UNMERGE, keep.id, by, now, other_member_id=last.other_member_id)
     return last.other_member_id
+
+
+def corrections_without_hidden(
+    uow: UnitOfWork, corrections: Sequence[Correction]
+) -> tuple[Correction, ...]:
+    """Corrections for the public: a hidden member's change is left out by name (the
+    organisations' changes stay; they come from every credit)."""
+    ids = [int(c.key) for corr in corrections for c in corr.members if c.key.isdigit()]
+    shown = uow.public.shown_publicly(ids)
+    return tuple(
+        replace(
+            corr,
+            members=tuple(
+                c for c in corr.members if not (c.key.isdigit() and not shown.get(int(c.key), True))
+            ),
+        )
+        for corr in corrections
+    )
 
 
 def without_hidden_members(uow: UnitOfWork, report: MonthlyReport) -> MonthlyReport:
