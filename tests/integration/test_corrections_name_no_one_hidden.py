@@ -67,3 +67,27 @@ def test_a_hidden_member_is_not_named_in_the_corrections_of_the_markdown_report(
 
     assert "alice" not in shown
     assert "Acme Learning 5 → 10 points (+5)" in shown  # the organisation's totals stay
+
+
+def test_the_shoutout_of_the_next_month_does_not_name_a_hidden_member_in_its_corrections(
+    cli: Cli, tmp_path: Path
+) -> None:
+    assert cli("db", "upgrade").code == 0
+    lines = [
+        {"member": "alice@acme.example", "type": "code", "at": "2026-10-02", "ref": "pr-1"},
+        {"member": "bob@beta.example", "type": "code", "at": "2026-11-10", "ref": "pr-3"},
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    assert cli("jobs", "run", "monthly-shoutout", "--month", "2026-10").code == 1
+    late = ("--type", "code", "--date", "2026-10-20", "--ref", "late-1")
+    assert cli("credit", "add", "--member", "alice@acme.example", *late).code == 0
+    assert cli("member", "hide", "alice@acme.example").code == 0
+
+    assert cli("jobs", "run", "monthly-shoutout", "--month", "2026-11").code == 1
+
+    for fmt in ("slack", "markdown"):
+        posted = _published(cli, "shoutout", "preview", "--month", "2026-11", "--format", fmt)
+        assert "alice" not in posted, fmt
+        assert "Acme Learning 5 → 10 points (+5)" in posted, fmt

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
-from bot.services.people.accounts import FORGET, MERGE
+from bot.services.people.accounts import FORGET, MERGE, corrections_without_hidden
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
 from storage.repositories.erasure import trace_pattern
@@ -163,6 +163,7 @@ def _without_hidden(uow: UnitOfWork, content: ShoutoutContent) -> ShoutoutConten
         members=listed,
         more_members=content.more_members + len(content.members) - len(listed),
         new_contributor_names=welcomed,
+        corrections=corrections_without_hidden(uow, content.corrections),
     )
 
 
