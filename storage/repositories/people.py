@@ -227,6 +227,7 @@ class PeopleRepository:
         ):
             kept.first_seen = lost.first_seen
         lost.first_seen = None  # one person is one new member, not two
+        moved["choices"] = _keep_stricter_choices(kept, lost)
         self._session.flush()
         # the monthly figures of both people change with the credits that moved
         RollupRepository(self._session).refresh([(m, at) for at in moments for m in (keep, gone)])
@@ -305,6 +306,10 @@ class PeopleRepository:
                 )
             )
         first_seen = moved.get("first_seen") or {}
+        kept = self._session.get(MemberRow, keep)
+        if kept is not None:  # the kept record's own choices, as they were before the merge
+            for flag, value in (moved.get("choices") or {}).items():
+                setattr(kept, flag, bool(value))
         lost = self._session.get(MemberRow, gone)
         if lost is not None:
             lost.first_seen = _from_iso(first_seen.get("gone"))
@@ -382,6 +387,20 @@ class PeopleRepository:
                 select(model).where(condition).order_by(columns(model).id)
             ).scalars()
         )
+
+
+#: A person's choices about their record: after a merge the stricter one holds (a record
+#: hidden, quiet or without credit messages keeps the joined record so).
+_CHOICES = {"show_publicly": False, "nudges_opted_out": True, "credit_notices_off": True}
+
+
+def _keep_stricter_choices(kept: MemberRow, lost: MemberRow) -> dict[str, bool]:
+    """Give ``kept`` the stricter of both records' choices; its own, to undo it."""
+    before = {flag: bool(getattr(kept, flag)) for flag in _CHOICES}
+    for flag, strict in _CHOICES.items():
+        if getattr(lost, flag) == strict:
+            setattr(kept, flag, strict)
+    return before  # the merge's refresh of the monthly figures bumps the pages
 
 
 def _iso(value: datetime | None) -> str | None:

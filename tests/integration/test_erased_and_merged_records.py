@@ -85,3 +85,17 @@ def test_a_merge_cannot_be_undone_after_the_erasure_so_no_credit_is_named_again(
 
     assert result.code == 1 and "was erased" in result.err
     assert _names(community) == ["a former member", "bob"]
+
+
+def test_a_merge_keeps_the_hidden_choice_of_either_record_and_unmerge_restores_it(
+    community: Cli,
+) -> None:
+    assert community("member", "hide", "alice.smith@gmail.com").code == 0
+
+    assert community("member", "merge", "alice@acme.example", "alice.smith@gmail.com").code == 0
+
+    markdown = community("report", "--month", "2026-10", "--format", "markdown").out
+    assert "alice" not in markdown and "| bob |" in markdown
+    assert community("member", "unmerge", "alice@acme.example").code == 0
+    markdown = community("report", "--month", "2026-10", "--format", "markdown").out
+    assert "| alice |" in markdown and "alice.smith" not in markdown
