@@ -24,6 +24,7 @@ from bot.config import ProgrammeConfig
 from bot.discourse.events import ACCEPTED, UNACCEPTED, ForumEvent, ForumPost
 from bot.services.ledger.caps import solution_ref
 from bot.services.ledger.credits import record_credit, withdraw_credit
+from bot.services.ledger.held import close_held_question
 from scoring.models import Credit, Member
 from storage.uow import UnitOfWork
 
@@ -93,6 +94,7 @@ def match_the_forum(
     credits = solution_credits(uow, post.id)
     live = next((c for c in credits if not c.withdrawn), None)
     if creditable is not None:
+        close_held_question(uow, post.id, now)  # a Yes would credit what is not accepted
         if live is None:
             return "done", f"no live credit for solution {post.id} ({creditable})"
         reason = f"the solution is no longer accepted on the forum ({creditable})"

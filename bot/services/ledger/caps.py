@@ -127,19 +127,33 @@ def held_solution_ref(uow: UnitOfWork, post_id: int) -> str:
     return solution_ref(post_id, generation)
 
 
+def _held_ref(post_id: int, generation: int) -> str:
+    return f"{_HELD_PREFIX}{post_id}" + ("" if generation == 1 else f":{generation}")
+
+
+def _held_questions(uow: UnitOfWork, post_id: int) -> list[Suggestion]:
+    """The questions asked about ``post_id``'s acceptances, oldest first."""
+    found: list[Suggestion] = []
+    while asked := uow.suggestions.for_message(FORUM_CHANNEL, _held_ref(post_id, len(found) + 1)):
+        found.append(asked)
+    return found
+
+
+def open_held_question(uow: UnitOfWork, post_id: int) -> Suggestion | None:
+    """The question about ``post_id`` the leads have not answered yet, if any."""
+    return next(
+        (q for q in _held_questions(uow, post_id) if q.status == SuggestionStatus.OPEN), None
+    )
+
+
 def _question_for(uow: UnitOfWork, post_id: int) -> str | None:
     """The reference of a new question about ``post_id``: ``solution-<post>``, or
     ``solution-<post>:<n>`` when the leads already answered about an earlier acceptance
     of it; None while a question about it is still open."""
-    generation = 1
-    while True:
-        ref = f"{_HELD_PREFIX}{post_id}" + ("" if generation == 1 else f":{generation}")
-        asked = uow.suggestions.for_message(FORUM_CHANNEL, ref)
-        if asked is None:
-            return ref
-        if asked.status == SuggestionStatus.OPEN:
-            return None
-        generation += 1
+    asked = _held_questions(uow, post_id)
+    if any(q.status == SuggestionStatus.OPEN for q in asked):
+        return None
+    return _held_ref(post_id, len(asked) + 1)
 
 
 def held_solution(suggestion: Suggestion) -> int | None:

@@ -71,3 +71,33 @@ def test_a_solution_credited_by_a_lead_then_unaccepted_and_accepted_again_is_ask
         questions = [m.key for m in uow.outbox.list(limit=100) if m.key.startswith("question:")]
     assert again.id != first.id and "over a cap" in again.reason
     assert len(questions) == 2  # the leads are asked about the new acceptance too
+
+
+def test_a_held_solution_unaccepted_before_the_leads_answer_leaves_nothing_to_decide(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
+) -> None:
+    _two_more_solutions_for_marco(deliver, forum)
+    deliver("accepted_solution", payload("accepted_solution"), event_id=730)  # the third: held
+    with forum_runtime.reader() as uow:
+        (held,) = uow.suggestions.open()
+    with forum_runtime.uow() as uow:  # posted to the review channel
+        posted = uow.outbox.by_key("question:forum:solution-2211")
+        assert posted is not None
+        uow.outbox.mark_sent(posted.id, "1793000000.000100", forum_runtime.now())
+        uow.commit()
+
+    forum.unaccept(871)
+    deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=731)
+
+    yes = {"by": "U01LEAD", "accept": True, "type_name": None, "now": forum_runtime.now()}
+    with forum_runtime.uow() as uow:
+        late = decide(uow, forum_runtime.config, held.id, **yes)  # type: ignore[arg-type]
+        uow.commit()
+        assert uow.suggestions.open() == []
+    assert not late.won and late.credit is None
+    assert solution_credits(forum_runtime, 2211) == []
+    with forum_runtime.reader() as uow:
+        update = uow.outbox.by_key(f"question-closed:{held.id}")
+    assert update is not None and update.target == "C01REVIEW"
+    assert update.payload["ts"] == "1793000000.000100"
+    assert "no longer accepted on the forum" in update.payload["text"]
