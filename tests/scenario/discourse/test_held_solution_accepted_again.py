@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
-from bot.services.ledger.suggestions import decide
+from bot.services.ledger.suggestions import Decision, decide
 from tests.scenario.discourse.conftest import Deliver, payload
 from tests.scenario.discourse.test_solutions import solution_credits
 from tests.standins.discourse_api import StandinDiscourse
@@ -22,6 +22,21 @@ def _two_more_solutions_for_marco(deliver: Deliver, forum: StandinDiscourse) -> 
         assert deliver("accepted_solution", body, event_id=710 + n).status_code == 200
 
 
+def _lead_says_yes(runtime: Runtime, suggestion_id: int) -> Decision:
+    with runtime.uow() as uow:
+        decision = decide(
+            uow,
+            runtime.config,
+            suggestion_id,
+            by="U01LEAD",
+            accept=True,
+            type_name=None,
+            now=runtime.now(),
+        )
+        uow.commit()
+    return decision
+
+
 def test_a_leads_yes_credits_a_solution_held_when_it_was_accepted_again(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
 ) -> None:
@@ -34,10 +49,7 @@ def test_a_leads_yes_credits_a_solution_held_when_it_was_accepted_again(
     with forum_runtime.reader() as uow:
         (held,) = uow.suggestions.open()
 
-    yes = {"by": "U01LEAD", "accept": True, "type_name": None, "now": forum_runtime.now()}
-    with forum_runtime.uow() as uow:
-        decision = decide(uow, forum_runtime.config, held.id, **yes)  # type: ignore[arg-type]
-        uow.commit()
+    decision = _lead_says_yes(forum_runtime, held.id)
 
     first, second = solution_credits(forum_runtime, 2211)
     assert first.withdrawn and not second.withdrawn
@@ -56,10 +68,7 @@ def test_a_solution_credited_by_a_lead_then_unaccepted_and_accepted_again_is_ask
     deliver("accepted_solution", payload("accepted_solution"), event_id=720)  # the third: held
     with forum_runtime.reader() as uow:
         (first,) = uow.suggestions.open()
-    yes = {"by": "U01LEAD", "accept": True, "type_name": None, "now": forum_runtime.now()}
-    with forum_runtime.uow() as uow:
-        decide(uow, forum_runtime.config, first.id, **yes)  # type: ignore[arg-type]
-        uow.commit()
+    _lead_says_yes(forum_runtime, first.id)
     forum.unaccept(871)
     deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=721)
 
@@ -89,10 +98,8 @@ def test_a_held_solution_unaccepted_before_the_leads_answer_leaves_nothing_to_de
     forum.unaccept(871)
     deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=731)
 
-    yes = {"by": "U01LEAD", "accept": True, "type_name": None, "now": forum_runtime.now()}
-    with forum_runtime.uow() as uow:
-        late = decide(uow, forum_runtime.config, held.id, **yes)  # type: ignore[arg-type]
-        uow.commit()
+    late = _lead_says_yes(forum_runtime, held.id)
+    with forum_runtime.reader() as uow:
         assert uow.suggestions.open() == []
     assert not late.won and late.credit is None
     assert solution_credits(forum_runtime, 2211) == []
