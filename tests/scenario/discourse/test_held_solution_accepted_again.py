@@ -37,6 +37,15 @@ def _lead_says_yes(runtime: Runtime, suggestion_id: int) -> Decision:
     return decision
 
 
+def _posted_to_the_review_channel(runtime: Runtime) -> None:
+    """The held question about post 2211 as if the outbox worker had posted it."""
+    with runtime.uow() as uow:
+        posted = uow.outbox.by_key("question:forum:solution-2211")
+        assert posted is not None
+        uow.outbox.mark_sent(posted.id, "1793000000.000100", runtime.now())
+        uow.commit()
+
+
 def test_a_leads_yes_credits_a_solution_held_when_it_was_accepted_again(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
 ) -> None:
@@ -89,11 +98,7 @@ def test_a_held_solution_unaccepted_before_the_leads_answer_leaves_nothing_to_de
     deliver("accepted_solution", payload("accepted_solution"), event_id=730)  # the third: held
     with forum_runtime.reader() as uow:
         (held,) = uow.suggestions.open()
-    with forum_runtime.uow() as uow:  # posted to the review channel
-        posted = uow.outbox.by_key("question:forum:solution-2211")
-        assert posted is not None
-        uow.outbox.mark_sent(posted.id, "1793000000.000100", forum_runtime.now())
-        uow.commit()
+    _posted_to_the_review_channel(forum_runtime)
 
     forum.unaccept(871)
     deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=731)
@@ -108,3 +113,22 @@ def test_a_held_solution_unaccepted_before_the_leads_answer_leaves_nothing_to_de
     assert update is not None and update.target == "C01REVIEW"
     assert update.payload["ts"] == "1793000000.000100"
     assert "no longer accepted on the forum" in update.payload["text"]
+
+
+def test_the_notification_text_of_a_held_solution_names_the_forum_user_as_text(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
+) -> None:
+    _two_more_solutions_for_marco(deliver, forum)
+    deliver("accepted_solution", payload("accepted_solution"), event_id=740)  # the third: held
+    with forum_runtime.reader() as uow:
+        (held,) = uow.suggestions.open()
+        asked = uow.outbox.by_key("question:forum:solution-2211")
+    _posted_to_the_review_channel(forum_runtime)
+    answered = _lead_says_yes(forum_runtime, held.id)
+    with forum_runtime.reader() as uow:
+        update = uow.outbox.by_key(answered.outbox_key or "")
+
+    assert asked is not None and update is not None
+    for text in (asked.payload["text"], update.payload["text"]):
+        assert "<@esther_o>" not in text and "<#forum>" not in text, text
+        assert "esther_o on the forum" in text, text
