@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
+from scoring.suggestions import Suggestion
 from bot.services.ledger.suggestions import Decision, decide
 from tests.scenario.discourse.conftest import Deliver, payload
 from tests.scenario.discourse.test_solutions import solution_credits
@@ -20,6 +21,17 @@ def _two_more_solutions_for_marco(deliver: Deliver, forum: StandinDiscourse) -> 
         forum.accept_answer(topic, 3, "esther_o")
         body = payload("accepted_solution", id=2212 + n, topic_id=topic)
         assert deliver("accepted_solution", body, event_id=710 + n).status_code == 200
+
+
+def _third_solution_held(
+    deliver: Deliver, forum: StandinDiscourse, runtime: Runtime, event_id: int
+) -> Suggestion:
+    """Esther's third solution for Marco this month (post 2211): held for the leads."""
+    _two_more_solutions_for_marco(deliver, forum)
+    deliver("accepted_solution", payload("accepted_solution"), event_id=event_id)
+    with runtime.reader() as uow:
+        (held,) = uow.suggestions.open()
+    return held
 
 
 def _lead_says_yes(runtime: Runtime, suggestion_id: int) -> Decision:
@@ -73,10 +85,7 @@ def test_a_leads_yes_credits_a_solution_held_when_it_was_accepted_again(
 def test_a_solution_credited_by_a_lead_then_unaccepted_and_accepted_again_is_asked_again(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
 ) -> None:
-    _two_more_solutions_for_marco(deliver, forum)
-    deliver("accepted_solution", payload("accepted_solution"), event_id=720)  # the third: held
-    with forum_runtime.reader() as uow:
-        (first,) = uow.suggestions.open()
+    first = _third_solution_held(deliver, forum, forum_runtime, 720)
     _lead_says_yes(forum_runtime, first.id)
     forum.unaccept(871)
     deliver("unaccepted_solution", payload("unaccepted_solution"), event_id=721)
@@ -94,10 +103,7 @@ def test_a_solution_credited_by_a_lead_then_unaccepted_and_accepted_again_is_ask
 def test_a_held_solution_unaccepted_before_the_leads_answer_leaves_nothing_to_decide(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
 ) -> None:
-    _two_more_solutions_for_marco(deliver, forum)
-    deliver("accepted_solution", payload("accepted_solution"), event_id=730)  # the third: held
-    with forum_runtime.reader() as uow:
-        (held,) = uow.suggestions.open()
+    held = _third_solution_held(deliver, forum, forum_runtime, 730)
     _posted_to_the_review_channel(forum_runtime)
 
     forum.unaccept(871)
@@ -118,10 +124,8 @@ def test_a_held_solution_unaccepted_before_the_leads_answer_leaves_nothing_to_de
 def test_the_notification_text_of_a_held_solution_names_the_forum_user_as_text(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse
 ) -> None:
-    _two_more_solutions_for_marco(deliver, forum)
-    deliver("accepted_solution", payload("accepted_solution"), event_id=740)  # the third: held
+    held = _third_solution_held(deliver, forum, forum_runtime, 740)
     with forum_runtime.reader() as uow:
-        (held,) = uow.suggestions.open()
         asked = uow.outbox.by_key("question:forum:solution-2211")
     _posted_to_the_review_channel(forum_runtime)
     answered = _lead_says_yes(forum_runtime, held.id)
