@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.runtime import Runtime
-from scoring.suggestions import Suggestion
 from bot.services.ledger.suggestions import Decision, decide
+from scoring.suggestions import Suggestion
 from tests.scenario.discourse.conftest import Deliver, payload
 from tests.scenario.discourse.test_solutions import solution_credits
 from tests.standins.discourse_api import StandinDiscourse
