@@ -64,6 +64,14 @@ class ErasureRepository:
         self._session.flush()
         return len(rows)
 
+    def suggested_by(self, slack_id: str) -> list[SuggestionRow]:
+        """The questions someone's thanks or nomination raised (about others' messages)."""
+        return list(
+            self._session.execute(
+                select(SuggestionRow).where(columns(SuggestionRow).suggested_by == slack_id)
+            ).scalars()
+        )
+
     def anonymise_suggestions(self, member_id: int, slack_id: str | None) -> list[SuggestionRow]:
         """Drop the snippets, reasons and account of the suggestions about the member's
         messages (and their name as a suggester); the ones about their messages."""

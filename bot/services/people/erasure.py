@@ -21,6 +21,7 @@ from typing import Any
 from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
 from bot.services.people.accounts import FORGET, MERGE, corrections_without_hidden
+from bot.services.people.asked_by import unquote_questions
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
 from storage.repositories.erasure import trace_pattern
@@ -41,12 +42,14 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
     slack_id = member.identity(IdentityKind.SLACK)
     merged = _merged_into(uow, member.id)
     traces = _traces(member, [m.name for m in merged])
+    asked_by_them = uow.erasure.suggested_by(slack_id) if slack_id else []
     uow.erasure.pin_and_anonymise_credits(member.id, _hidden_ref)
     suggestions = uow.erasure.anonymise_suggestions(member.id, slack_id)
     if slack_id:
         uow.erasure.drop_messages_to(slack_id)
     uow.erasure.purge_payloads(traces, ANONYMOUS, now)
     keys = _update_shoutouts(uow, member, traces, now)
+    keys += unquote_questions(uow, member.id, asked_by_them, now)
     for row in suggestions:
         if row.question_channel and row.question_ts and row.id is not None:
             key = f"erased:{member.id}:question:{row.id}"
