@@ -188,6 +188,20 @@ class PeopleRepository:
         rows = self._session.execute(query.order_by(_audit.id)).scalars()
         return [_to_entry(r) for r in rows]
 
+    def merged_into(self, member_id: int) -> AuditEntry | None:
+        """The merge, not undone, that moved this member's record into another, if any."""
+        row = self._session.execute(
+            select(MemberAuditRow)
+            .where(
+                _audit.other_member_id == member_id,
+                _audit.action == "merge",
+                _audit.undone_at.is_(None),
+            )
+            .order_by(_audit.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else _to_entry(row)
+
     def mark_undone(self, audit_id: int, at: datetime) -> bool:
         """Mark an audit record undone; False if it already was (so undo happens once)."""
         result = self._session.execute(

@@ -99,3 +99,23 @@ def test_a_merge_keeps_the_hidden_choice_of_either_record_and_unmerge_restores_i
     assert community("member", "unmerge", "alice@acme.example").code == 0
     markdown = community("report", "--month", "2026-10", "--format", "markdown").out
     assert "| alice |" in markdown and "alice.smith" not in markdown
+
+
+def test_a_merge_cannot_be_undone_while_its_record_is_merged_into_another(
+    community: Cli,
+) -> None:
+    kept = _member_id(community, "alice@acme.example")
+    assert community("member", "merge", kept, "alice.smith@gmail.com").code == 0
+    assert community("member", "merge", "bob@beta.example", kept).code == 0
+    bob = _member_id(community, "bob@beta.example")
+    before = community("report", "--month", "2026-10", "--format", "json").out
+
+    result = community("member", "unmerge", kept)
+
+    assert result.code == 1
+    assert f"member {kept} was merged into member {bob} afterwards" in result.err
+    assert f"`creditbot member unmerge {bob}`" in result.err
+    assert community("report", "--month", "2026-10", "--format", "json").out == before
+    assert community("member", "unmerge", bob).code == 0
+    assert community("member", "unmerge", kept).code == 0
+    assert _names(community) == ["alice", "alice.smith", "bob"]

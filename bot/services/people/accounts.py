@@ -149,6 +149,13 @@ def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int
             f"member {keep.id} was erased at their request: undoing a merge would give "
             "their anonymous credits a name again. Nothing was changed"
         )
+    later = uow.people.merged_into(keep.id)
+    if later is not None and later.member_id is not None:
+        raise InvalidInput(
+            f"member {keep.id} was merged into member {later.member_id} afterwards, so what "
+            f"its merge moved is there now: undo that first (`creditbot member unmerge "
+            f"{later.member_id}`). Nothing was changed"
+        )
     last = merges[-1]
     assert last.other_member_id is not None
     if not uow.people.mark_undone(last.id, now):
