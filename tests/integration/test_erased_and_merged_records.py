@@ -119,3 +119,18 @@ def test_a_merge_cannot_be_undone_while_its_record_is_merged_into_another(
     assert community("member", "unmerge", bob).code == 0
     assert community("member", "unmerge", kept).code == 0
     assert _names(community) == ["alice", "alice.smith", "bob"]
+
+
+def test_forgetting_a_record_merged_into_another_names_the_record_that_holds_the_data(
+    community: Cli,
+) -> None:
+    kept = _member_id(community, "alice@acme.example")
+    gone = _member_id(community, "alice.smith@gmail.com")
+    assert community("member", "merge", kept, gone).code == 0
+
+    result = community("member", "forget", gone)
+
+    assert result.code == 1
+    assert f"member {gone} was merged into member {kept}" in result.err
+    assert f"`creditbot member forget {kept}`" in result.err
+    assert "alice (member" in community("member", "info", kept).out

@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.errors import InvalidInput
 from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
 from bot.services.people.accounts import FORGET, MERGE, corrections_without_hidden
@@ -39,6 +40,13 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
     """Erase ``member``; the outbox keys of the updates to already-published messages."""
     if uow.people.erased_at(member.id) is not None:
         return []
+    later = uow.people.merged_into(member.id)
+    if later is not None and later.member_id is not None:
+        raise InvalidInput(
+            f"member {member.id} was merged into member {later.member_id}, which holds their "
+            f"data now: `creditbot member forget {later.member_id}` erases both. Nothing was "
+            "changed"
+        )
     slack_id = member.identity(IdentityKind.SLACK)
     merged = _merged_into(uow, member.id)
     traces = _traces(member, [m.name for m in merged])
