@@ -19,7 +19,7 @@ from bot.services.ledger.importing import import_credits, parse_moment
 from bot.services.ledger.members import member_for_reference, resolve_member, set_affiliation
 from bot.services.ledger.published import report_for
 from bot.services.ledger.reports import report_to_json
-from bot.services.people.accounts import without_hidden_members
+from bot.services.people.accounts import corrections_without_hidden, without_hidden_members
 from scoring.bounds import check_date
 from scoring.evidence import evidence
 from storage.migrate import upgrade
@@ -76,15 +76,14 @@ def report(
     chosen = parse_month(month, runtime)
     with runtime.reader() as uow:
         view = report_for(uow, runtime.config, chosen, live=live)
-        result = view.report
+        result, corrections = view.report, view.corrections
         if format == ReportFormat.markdown:  # a public report: hidden members not named
             result = without_hidden_members(uow, result)
+            corrections = corrections_without_hidden(uow, corrections)
     if format == ReportFormat.json:
         typer.echo(json.dumps(report_to_json(result), ensure_ascii=False))
     elif format == ReportFormat.markdown:
-        typer.echo(
-            render_markdown(result, published_at=view.published_at, corrections=view.corrections)
-        )
+        typer.echo(render_markdown(result, published_at=view.published_at, corrections=corrections))
     else:
         typer.echo(
             render_text(result, published_at=view.published_at, corrections=view.corrections)

@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.discourse.handlers import process_entry
-from bot.discourse.solutions import solution_ref
 from bot.discourse.webhook import receive_webhook, sign
 from bot.errors import ExternalServiceError
 from bot.runtime import Runtime
+from bot.services.ledger.caps import solution_ref
 
 DEMO_SECRET = "demo-webhook-secret"
 

@@ -22,18 +22,15 @@ from typing import Any
 
 from bot.config import ProgrammeConfig
 from bot.discourse.events import ACCEPTED, UNACCEPTED, ForumEvent, ForumPost
+from bot.services.ledger.caps import solution_ref
 from bot.services.ledger.credits import record_credit, withdraw_credit
+from bot.services.ledger.held import close_held_question
 from scoring.models import Credit, Member
 from storage.uow import UnitOfWork
 
 SOURCE = "discourse"
 GRANTED_BY = "discourse"
 SOLUTION_EVENTS = (ACCEPTED, UNACCEPTED)
-
-
-def solution_ref(post_id: int, generation: int = 1) -> str:
-    """The source reference of the ``generation``-th credit of an accepted answer."""
-    return f"solution:{post_id}" if generation == 1 else f"solution:{post_id}:{generation}"
 
 
 def delivery_key(uow: UnitOfWork, event: ForumEvent) -> str:
@@ -97,6 +94,7 @@ def match_the_forum(
     credits = solution_credits(uow, post.id)
     live = next((c for c in credits if not c.withdrawn), None)
     if creditable is not None:
+        close_held_question(uow, post.id, now)  # a Yes would credit what is not accepted
         if live is None:
             return "done", f"no live credit for solution {post.id} ({creditable})"
         reason = f"the solution is no longer accepted on the forum ({creditable})"

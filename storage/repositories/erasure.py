@@ -7,6 +7,7 @@ one transaction, in order.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,15 @@ _outbox = columns(OutboxRow)
 _inbox = columns(InboxRow)
 
 
+def trace_pattern(traces: Sequence[str]) -> re.Pattern[str] | None:
+    """Matches a trace where it stands on its own (any case): erasing "Est" must not
+    touch an event of "esther_o", nor a message about "Estonia"."""
+    if not traces:
+        return None
+    either = "|".join(re.escape(t) for t in sorted(traces, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{either})(?!\w)", re.IGNORECASE)
+
+
 class ErasureRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -53,6 +63,14 @@ class ErasureRepository:
             row.source_ref = hide_ref(row.source_ref)
         self._session.flush()
         return len(rows)
+
+    def suggested_by(self, slack_id: str) -> list[SuggestionRow]:
+        """The questions someone's thanks or nomination raised (about others' messages)."""
+        return list(
+            self._session.execute(
+                select(SuggestionRow).where(columns(SuggestionRow).suggested_by == slack_id)
+            ).scalars()
+        )
 
     def anonymise_suggestions(self, member_id: int, slack_id: str | None) -> list[SuggestionRow]:
         """Drop the snippets, reasons and account of the suggestions about the member's
@@ -79,18 +97,21 @@ class ErasureRepository:
         pending one is not handled any more); a message to send or sent has them
         replaced. Returns how many rows changed."""
         changed = 0
-        for trace in traces:
-            result = self._session.execute(
-                update(InboxRow)
-                .where(_inbox.payload.contains(trace, autoescape=True))
-                .values(payload="", status="done", processed_at=now)
-            )
-            changed += int(getattr(result, "rowcount", 0) or 0)
+        pattern = trace_pattern(traces)
+        if pattern is None:
+            return 0
+        for trace in traces:  # the database narrows by substring, the pattern decides
+            for row in self._session.execute(
+                select(InboxRow).where(_inbox.payload.contains(trace, autoescape=True))
+            ).scalars():
+                if row.payload and pattern.search(row.payload):
+                    row.payload, row.status, row.processed_at = "", "done", now
+                    changed += 1
+        written = trace_pattern([json.dumps(t, ensure_ascii=False)[1:-1] for t in traces])
+        assert written is not None
         for row in list(self._session.execute(select(OutboxRow)).scalars()):
             text = json.dumps(row.payload, ensure_ascii=False)
-            cleaned = text
-            for trace in traces:
-                cleaned = cleaned.replace(json.dumps(trace, ensure_ascii=False)[1:-1], replacement)
+            cleaned = written.sub(replacement, text)
             if cleaned != text:
                 row.payload = json.loads(cleaned)
                 changed += 1

@@ -191,6 +191,20 @@ class PeopleRepository:
         rows = self._session.execute(query.order_by(_audit.id)).scalars()
         return [_to_entry(r) for r in rows]
 
+    def merged_into(self, member_id: int) -> AuditEntry | None:
+        """The merge, not undone, that moved this member's record into another, if any."""
+        row = self._session.execute(
+            select(MemberAuditRow)
+            .where(
+                _audit.other_member_id == member_id,
+                _audit.action == "merge",
+                _audit.undone_at.is_(None),
+            )
+            .order_by(_audit.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else _to_entry(row)
+
     def mark_undone(self, audit_id: int, at: datetime) -> bool:
         """Mark an audit record undone; False if it already was (so undo happens once)."""
         result = self._session.execute(
@@ -230,6 +244,7 @@ class PeopleRepository:
         ):
             kept.first_seen = lost.first_seen
         lost.first_seen = None  # one person is one new member, not two
+        moved["choices"] = _keep_stricter_choices(kept, lost)
         self._session.flush()
         # the monthly figures of both people change with the credits that moved
         RollupRepository(self._session).refresh([(m, at) for at in moments for m in (keep, gone)])
@@ -308,6 +323,10 @@ class PeopleRepository:
                 )
             )
         first_seen = moved.get("first_seen") or {}
+        kept = self._session.get(MemberRow, keep)
+        if kept is not None:  # the kept record's own choices, as they were before the merge
+            for flag, value in (moved.get("choices") or {}).items():
+                setattr(kept, flag, bool(value))
         lost = self._session.get(MemberRow, gone)
         if lost is not None:
             lost.first_seen = _from_iso(first_seen.get("gone"))
@@ -385,6 +404,20 @@ class PeopleRepository:
                 select(model).where(condition).order_by(columns(model).id)
             ).scalars()
         )
+
+
+#: A person's choices about their record: after a merge the stricter one holds (a record
+#: hidden, quiet or without credit messages keeps the joined record so).
+_CHOICES = {"show_publicly": False, "nudges_opted_out": True, "credit_notices_off": True}
+
+
+def _keep_stricter_choices(kept: MemberRow, lost: MemberRow) -> dict[str, bool]:
+    """Give ``kept`` the stricter of both records' choices; its own, to undo it."""
+    before = {flag: bool(getattr(kept, flag)) for flag in _CHOICES}
+    for flag, strict in _CHOICES.items():
+        if getattr(lost, flag) == strict:
+            setattr(kept, flag, strict)
+    return before  # the merge's refresh of the monthly figures bumps the pages
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -55,6 +55,13 @@ def _option(name: str, points: int) -> dict[str, Any]:
 FORUM_CHANNEL = "forum"  # a held accepted solution (bot.services.ledger.caps)
 
 
+def _who_where(suggestion: Suggestion) -> str:
+    """Whose message and where, for a notification's text (no links)."""
+    if suggestion.channel == FORUM_CHANNEL:
+        return f"{slack_text(suggestion.author_ref)} on the forum"
+    return f"<@{suggestion.author_ref}> in <#{suggestion.channel}>"
+
+
 def _where(suggestion: Suggestion) -> str:
     if suggestion.channel == FORUM_CHANNEL:
         link = f" · <{suggestion.permalink}|view the post>" if suggestion.permalink else ""
@@ -115,7 +122,7 @@ def question_message(
             ],
         }
     )
-    text = f"Is this a contribution? <@{suggestion.author_ref}> in <#{suggestion.channel}>"
+    text = f"Is this a contribution? {_who_where(suggestion)}"
     if suggestion.snippet:
         text += f": {slack_text(suggestion.snippet)}"
     return text, blocks
@@ -155,7 +162,7 @@ def answered_message(suggestion: Suggestion, credit: Credit | None) -> tuple[str
     if suggestion.reason:
         blocks.append(_context(f"Why I asked: {slack_text_keeping_mentions(suggestion.reason)}"))
     blocks.append(_section(outcome))
-    return f"{short}: <@{suggestion.author_ref}> in <#{suggestion.channel}>", blocks
+    return f"{short}: {_who_where(suggestion)}", blocks
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.messages.slack.blocks import FORUM_CHANNEL as BLOCKS_FORUM_CHANNEL
 from bot.messages.slack.blocks import question_message
 from scoring.models import Member
 from scoring.months import Month
-from scoring.suggestions import Suggestion
+from scoring.suggestions import Suggestion, SuggestionStatus
 from storage.uow import UnitOfWork
 
 FORUM_CHANNEL = BLOCKS_FORUM_CHANNEL
@@ -79,9 +79,12 @@ def hold_for_review(
     now: datetime,
 ) -> str | None:
     """Ask the team leads about an accepted solution over a cap; the question's outbox key."""
+    asked = _question_for(uow, post_id)
+    if asked is None:
+        return None  # the leads were asked about this acceptance and have not answered yet
     suggestion = uow.suggestions.create(
         channel=FORUM_CHANNEL,
-        message_ts=f"{_HELD_PREFIX}{post_id}",
+        message_ts=asked,
         author_member_id=member.id,
         author_ref=username,
         suggested_type=config.discourse.solution_type,
@@ -107,9 +110,55 @@ def hold_for_review(
     return key
 
 
+def solution_ref(post_id: int, generation: int = 1) -> str:
+    """The source reference of the ``generation``-th credit of an accepted answer."""
+    return f"solution:{post_id}" if generation == 1 else f"solution:{post_id}:{generation}"
+
+
+def held_solution_ref(uow: UnitOfWork, post_id: int) -> str:
+    """Where a lead's Yes on a held solution records its credit: the live credit's
+    reference if the solution has one, else the next unused generation (a solution
+    accepted, unaccepted and accepted again keeps its withdrawn credit on record)."""
+    generation = 1
+    while (credit := uow.credits.by_ref(FORUM_GRANTED_BY, solution_ref(post_id, generation))) and (
+        credit.withdrawn
+    ):
+        generation += 1
+    return solution_ref(post_id, generation)
+
+
+def _held_ref(post_id: int, generation: int) -> str:
+    return f"{_HELD_PREFIX}{post_id}" + ("" if generation == 1 else f":{generation}")
+
+
+def _held_questions(uow: UnitOfWork, post_id: int) -> list[Suggestion]:
+    """The questions asked about ``post_id``'s acceptances, oldest first."""
+    found: list[Suggestion] = []
+    while asked := uow.suggestions.for_message(FORUM_CHANNEL, _held_ref(post_id, len(found) + 1)):
+        found.append(asked)
+    return found
+
+
+def open_held_question(uow: UnitOfWork, post_id: int) -> Suggestion | None:
+    """The question about ``post_id`` the leads have not answered yet, if any."""
+    return next(
+        (q for q in _held_questions(uow, post_id) if q.status == SuggestionStatus.OPEN), None
+    )
+
+
+def _question_for(uow: UnitOfWork, post_id: int) -> str | None:
+    """The reference of a new question about ``post_id``: ``solution-<post>``, or
+    ``solution-<post>:<n>`` when the leads already answered about an earlier acceptance
+    of it; None while a question about it is still open."""
+    asked = _held_questions(uow, post_id)
+    if any(q.status == SuggestionStatus.OPEN for q in asked):
+        return None
+    return _held_ref(post_id, len(asked) + 1)
+
+
 def held_solution(suggestion: Suggestion) -> int | None:
     """The forum post a held question is about, or None for a Slack message."""
     if suggestion.channel != FORUM_CHANNEL:
         return None
-    raw = suggestion.message_ts.removeprefix(_HELD_PREFIX)
+    raw = suggestion.message_ts.removeprefix(_HELD_PREFIX).split(":")[0]
     return int(raw) if raw.isdigit() else None

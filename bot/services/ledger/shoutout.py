@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.config import ProgrammeConfig
 from bot.services.ledger.published import corrections_since_published
 from bot.services.ledger.reports import monthly_report
+from bot.services.people.accounts import corrections_without_hidden
 from scoring.models import MonthlyReport
 from scoring.months import Month
 from scoring.shoutout import ShoutoutContent, ShoutoutMember, ShoutoutOrganisation
@@ -74,7 +75,9 @@ def build_shoutout(
         new_members=report.new_members,
         how_to_get_listed=settings.how_to_get_listed,
         note=note.text if note else None,
-        corrections=corrections_since_published(uow, config, month),
+        corrections=corrections_without_hidden(
+            uow, corrections_since_published(uow, config, month)
+        ),
         new_contributor_names=_new_contributor_names(uow, config, month),
     )
     return content, report

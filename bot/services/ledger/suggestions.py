@@ -20,7 +20,12 @@ from decimal import Decimal, InvalidOperation
 from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
 from bot.messages.slack.blocks import answered_message, question_message
-from bot.services.ledger.caps import FORUM_GRANTED_BY, held_solution, points_that_day
+from bot.services.ledger.caps import (
+    FORUM_GRANTED_BY,
+    held_solution,
+    held_solution_ref,
+    points_that_day,
+)
 from bot.services.ledger.credits import record_credit
 from bot.services.people.notices import notify_credit
 from scoring.bounds import check_moment
@@ -202,7 +207,7 @@ def _credit_message(
     )
     post = held_solution(suggestion)
     if post is not None:  # a forum solution held over a cap: credited as the solution
-        source, ref = FORUM_GRANTED_BY, f"solution:{post}"
+        source, ref = FORUM_GRANTED_BY, held_solution_ref(uow, post)
     credit = record_credit(
         uow,
         config,

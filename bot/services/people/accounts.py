@@ -7,6 +7,7 @@ These use cases take a unit of work and never commit; Slack (``/credit``) and th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from bot.messages.inactivity import your_choices
 from bot.messages.words import plural
 from bot.services.people.private import tell_privately
 from scoring.models import Credit, IdentityKind, Member, MonthlyReport
+from scoring.shoutout import Correction
 from storage.uow import UnitOfWork
 
 HIDE, SHOW, REVOKE, MERGE, UNMERGE = "hide", "show", "revoke", "merge", "unmerge"
@@ -123,6 +125,12 @@ def merge_members(uow: UnitOfWork, keep: Member, gone: Member, by: str, now: dat
         )
     if gone.is_bot != keep.is_bot:
         raise InvalidInput("a bot and a person cannot be merged; nothing was changed")
+    for record in (keep, gone):
+        if uow.people.erased_at(record.id) is not None:
+            raise InvalidInput(
+                f"member {record.id} was erased at their request: its anonymous credits "
+                "join no one, and no one joins it. Nothing was changed"
+            )
     moved = uow.people.merge(keep.id, gone.id)
     audit = uow.people.audit(MERGE, keep.id, by, now, other_member_id=gone.id, details=moved)
     return audit  # the merge refreshed both people's monthly figures and the pages
@@ -136,6 +144,18 @@ def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int
             f"no merge into {keep.name} (member {keep.id}) to undo; `creditbot member merge A B` "
             "records one"
         )
+    if uow.people.erased_at(keep.id) is not None:
+        raise InvalidInput(
+            f"member {keep.id} was erased at their request: undoing a merge would give "
+            "their anonymous credits a name again. Nothing was changed"
+        )
+    later = uow.people.merged_into(keep.id)
+    if later is not None and later.member_id is not None:
+        raise InvalidInput(
+            f"member {keep.id} was merged into member {later.member_id} afterwards, so what "
+            f"its merge moved is there now: undo that first (`creditbot member unmerge "
+            f"{later.member_id}`). Nothing was changed"
+        )
     last = merges[-1]
     assert last.other_member_id is not None
     if not uow.people.mark_undone(last.id, now):
@@ -144,6 +164,24 @@ def unmerge_member(uow: UnitOfWork, keep: Member, by: str, now: datetime) -> int
     uow.people.restore_first_seen(keep.id, (last.details.get("first_seen") or {}).get("keep"))
     uow.people.audit(UNMERGE, keep.id, by, now, other_member_id=last.other_member_id)
     return last.other_member_id
+
+
+def corrections_without_hidden(
+    uow: UnitOfWork, corrections: Sequence[Correction]
+) -> tuple[Correction, ...]:
+    """Corrections for the public: a hidden member's change is left out by name (the
+    organisations' changes stay; they come from every credit)."""
+    ids = [int(c.key) for corr in corrections for c in corr.members if c.key.isdigit()]
+    shown = uow.public.shown_publicly(ids)
+    return tuple(
+        replace(
+            corr,
+            members=tuple(
+                c for c in corr.members if not (c.key.isdigit() and not shown.get(int(c.key), True))
+            ),
+        )
+        for corr in corrections
+    )
 
 
 def without_hidden_members(uow: UnitOfWork, report: MonthlyReport) -> MonthlyReport:

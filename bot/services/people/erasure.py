@@ -13,15 +13,19 @@ wording through the outbox. The audit records that an erasure happened, never wh
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.errors import InvalidInput
 from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
-from bot.services.people.accounts import FORGET
+from bot.services.people.accounts import FORGET, MERGE, corrections_without_hidden
+from bot.services.people.asked_by import unquote_questions
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
+from storage.repositories.erasure import trace_pattern
 from storage.repositories.rollups import bump_public_version
 from storage.spool import EventSpool, spool_path
 from storage.uow import UnitOfWork
@@ -36,14 +40,24 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
     """Erase ``member``; the outbox keys of the updates to already-published messages."""
     if uow.people.erased_at(member.id) is not None:
         return []
+    later = uow.people.merged_into(member.id)
+    if later is not None and later.member_id is not None:
+        raise InvalidInput(
+            f"member {member.id} was merged into member {later.member_id}, which holds their "
+            f"data now: `creditbot member forget {later.member_id}` erases both. Nothing was "
+            "changed"
+        )
     slack_id = member.identity(IdentityKind.SLACK)
-    traces = _traces(member)
+    merged = _merged_into(uow, member.id)
+    traces = _traces(member, [m.name for m in merged])
+    asked_by_them = uow.erasure.suggested_by(slack_id) if slack_id else []
     uow.erasure.pin_and_anonymise_credits(member.id, _hidden_ref)
     suggestions = uow.erasure.anonymise_suggestions(member.id, slack_id)
     if slack_id:
         uow.erasure.drop_messages_to(slack_id)
     uow.erasure.purge_payloads(traces, ANONYMOUS, now)
     keys = _update_shoutouts(uow, member, traces, now)
+    keys += unquote_questions(uow, member.id, asked_by_them, now)
     for row in suggestions:
         if row.question_channel and row.question_ts and row.id is not None:
             key = f"erased:{member.id}:question:{row.id}"
@@ -53,8 +67,9 @@ def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> li
         if row.status == "open":
             row.status = "rejected"
             row.decided_at = now
-    uow.erasure.erase_member(member.id, ANONYMOUS, now)
-    uow.erasure.delete_nudges(member.id)
+    for record in (member, *merged):  # a merged record kept the person's name
+        uow.erasure.erase_member(record.id, ANONYMOUS, now)
+        uow.erasure.delete_nudges(record.id)
     uow.people.audit(FORGET, member.id, by, now)
     bump_public_version(uow.session)  # the name is gone from every page
     return keys
@@ -66,22 +81,42 @@ def purge_spool(database_url: str, member: Member) -> int:
     path = spool_path(database_url)
     if path is None or not path.exists():
         return 0
-    traces = _traces(member)
+    pattern = trace_pattern(_traces(member))
+    if pattern is None:
+        return 0
     spool = EventSpool(path)
     try:
         waiting = spool.oldest(SPOOL_SCAN)
-        found = [i for i, payload in waiting if any(t in payload for t in traces)]
+        found = [i for i, payload in waiting if pattern.search(payload)]
         spool.remove(found)
         return len(found)
     finally:
         spool.close()
 
 
-def _traces(member: Member) -> list[str]:
+def _merged_into(uow: UnitOfWork, member_id: int) -> list[Member]:
+    """The records merged into the member (and into those), not undone: other records of
+    the same person, which kept their name when everything else moved."""
+    found: dict[int, Member] = {}
+    waiting = [member_id]
+    while waiting:
+        into = waiting.pop()
+        for audit in uow.people.audits(into, MERGE):
+            other = audit.other_member_id
+            if audit.undone_at is None and other is not None and other not in found:
+                record = uow.members.get(other)
+                if record is not None and other != member_id:
+                    found[other] = record
+                    waiting.append(other)
+    return list(found.values())
+
+
+def _traces(member: Member, other_names: Sequence[str] = ()) -> list[str]:
     """What would name the person in a stored payload (longest first)."""
     values = {i.value for i in member.identities if len(i.value) >= 3}
-    if len(member.name.strip()) >= 3:
-        values.add(member.name.strip())
+    for name in (member.name, *other_names):
+        if len(name.strip()) >= 3:
+            values.add(name.strip())
     return sorted(values, key=len, reverse=True)
 
 
@@ -139,6 +174,7 @@ def _without_hidden(uow: UnitOfWork, content: ShoutoutContent) -> ShoutoutConten
         members=listed,
         more_members=content.more_members + len(content.members) - len(listed),
         new_contributor_names=welcomed,
+        corrections=corrections_without_hidden(uow, content.corrections),
     )
 
 
@@ -155,6 +191,12 @@ def _anonymise_record(record: dict[str, Any], member: Member, traces: list[str])
         if named & set(traces):
             entry.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
             changed = True
+    for correction in shout.get("corrections") or []:  # "October: alice 5 -> 10 points"
+        for change in correction.get("members") or []:
+            named = {change.get("slack_id"), change.get("discourse_username"), change.get("name")}
+            if change.get("key") == str(member.id) or named & set(traces):
+                change.update(name=ANONYMOUS, slack_id=None, discourse_username=None)
+                changed = True
     # The welcome names new contributors by name only: the erased one leaves it (still
     # counted in new_contributors, so the welcome says "and 1 more").
     names = shout.get("new_contributor_names") or []

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.messages.slack.blocks import ACTION_HELPER, ACTION_TYPE, BLOCK_PREFIX
 from bot.runtime import Runtime
+from bot.services.ledger.held import CLOSED_BY
 from bot.services.ledger.suggestions import decide
 from scoring.suggestions import Suggestion, SuggestionStatus
 
@@ -67,6 +68,8 @@ def _object(value: Any) -> Mapping[str, Any]:
 
 
 def _decided_note(suggestion: Suggestion, clicker: str) -> str:
+    if suggestion.decided_by == CLOSED_BY:
+        return "This solution is no longer accepted on the forum, so there is nothing to decide."
     who = f"<@{suggestion.decided_by}>" if suggestion.decided_by else "another team lead"
     if suggestion.decided_by == clicker:
         who = "you"

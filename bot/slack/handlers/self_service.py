@@ -184,7 +184,7 @@ class SelfService:
         try:
             reply, key = in_transaction(self.runtime, write)
         except CreditbotError as error:
-            text = str(error)
+            text = str(error).rstrip(".")
             return f"Nothing was revoked: {text[0].lower()}{text[1:]}."
         if key and self.deliver is not None:
             self.deliver([key])
