@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult
-from tests.scenario.discourse.conftest import Deliver, payload
 from tests.scenario.discourse.test_solutions import cli_for_forum  # noqa: F401  (a fixture)
 from tests.standins.discourse_api import StandinDiscourse
+from tests.support.cli import CliResult
+from tests.support.discourse import Deliver, payload
 
 pytestmark = pytest.mark.usefixtures("esther_answers_marco")
 

@@ -8,9 +8,9 @@ import pytest
 from bot.runtime import Runtime
 from bot.services.ledger.suggestions import Decision, decide
 from scoring.suggestions import Suggestion
-from tests.scenario.discourse.conftest import Deliver, payload
 from tests.scenario.discourse.test_solutions import solution_credits
 from tests.standins.discourse_api import StandinDiscourse
+from tests.support.discourse import Deliver, payload
 
 pytestmark = pytest.mark.usefixtures("esther_answers_marco")
 

@@ -4,9 +4,10 @@ the review channel loses that line, and keeps its buttons while it is open."""
 
 from __future__ import annotations
 
-from tests.scenario.slack.conftest import RunningApp, add_help_thread, thank_alice_event
 from tests.scenario.slack.test_export_and_erasure import _button
 from tests.standins.slack_api import SlackApiStandIn
+from tests.support.serving import RunningApp
+from tests.support.slack import add_help_thread, thank_alice_event
 
 WORDS = "thanks <@U0ALICE>, that fixed it! The staging password was hunter2"
 

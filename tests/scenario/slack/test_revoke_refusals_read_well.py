@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scoring.models import Identity, IdentityKind
-from tests.scenario.slack.conftest import RunningApp
 from tests.standins.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.support.serving import RunningApp
 
 
 def test_a_lead_revoking_their_own_credit_is_told_so_in_a_reply_that_ends_once(
