@@ -135,3 +135,40 @@ def insert_rows(
         params = [tuple(row[i] for i in where) for row in rows]
     result = connection.exec_driver_sql(str(compiled), params)
     return max(int(result.rowcount or 0), 0)
+
+
+def json_insert_available(session: Session) -> bool:
+    """Whether :func:`insert_json_rows` works here: SQLite 3.38 or later (``->>``)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    version = connection.exec_driver_sql("SELECT sqlite_version()").scalar_one()
+    return tuple(int(part) for part in str(version).split(".")[:2]) >= (3, 38)
+
+
+def insert_json_rows(
+    session: Session,
+    table: Table,
+    keys: Sequence[str],
+    conflict: Sequence[str],
+    document: str,
+    constants: Mapping[str, str | None] | None = None,
+) -> int:
+    """Like :func:`insert_rows`, but the rows arrive as one JSON array of arrays (the
+    values in ``keys`` order) read by SQLite's ``json_each`` in a single statement: the
+    driver runs it without holding Python's lock, so another thread can build the next
+    rows meanwhile (an ``executemany`` takes the lock back for every row). SQLite only
+    (see :func:`json_insert_available`); returns how many rows were added."""
+    connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    columns = [*keys, *(constants or {})]
+    values = [f"value ->> {i}" for i in range(len(keys))]
+    for value in (constants or {}).values():
+        values.append("NULL" if value is None else "'" + value.replace("'", "''") + "'")
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(values)} FROM json_each(?) WHERE true "
+        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO NOTHING"
+    )
+    result = connection.exec_driver_sql(sql, (document,))
+    return max(int(result.rowcount or 0), 0)
