@@ -14,7 +14,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from scoring.models import Credit
-from storage.bulk import insert_json_rows, insert_rows
+from storage.bulk import insert_rows
 from storage.repositories.rollups import RollupRepository
 from storage.sql import bulk_insert_ignoring_conflicts, insert_one_ignoring_conflicts
 from storage.tables import CreditRow, columns, table
@@ -105,17 +105,6 @@ class CreditRepository:
         """
         credits = table(CreditRow)
         return insert_rows(self._session, credits, keys, _CREDIT_KEY, rows, constants)
-
-    def add_json_rows(
-        self,
-        document: str,
-        keys: Sequence[str] = ROW_KEYS,
-        constants: Mapping[str, str | None] | None = None,
-    ) -> int:
-        """:meth:`add_rows` with the rows as one JSON array of arrays, inserted by one
-        statement (SQLite only: ``storage.bulk.insert_json_rows``)."""
-        credits = table(CreditRow)
-        return insert_json_rows(self._session, credits, keys, _CREDIT_KEY, document, constants)
 
     def get(self, credit_id: int) -> Credit | None:
         row = self._session.get(CreditRow, credit_id)

@@ -189,21 +189,16 @@ def test_a_bulk_import_that_fails_midway_stores_nothing_and_keeps_the_indexes(
 
     monkeypatch.setattr("storage.bulk.BULK_ROWS", 10)
     monkeypatch.setattr("bot.services.ledger.importing._CHUNK", 20)
+    original = CreditRepository.add_rows
     calls = []
 
-    def failing(name: str) -> Any:  # SQLite inserts JSON chunks, other databases tuples
-        original = getattr(CreditRepository, name)
+    def add_then_fail(self: CreditRepository, rows: Any, *layout: Any) -> int:
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise OSError("disk full")  # the process dies half-way through the file
+        return original(self, rows, *layout)
 
-        def add_then_fail(self: CreditRepository, rows: Any, *layout: Any) -> int:
-            calls.append(len(rows))
-            if len(calls) == 2:
-                raise OSError("disk full")  # the process dies half-way through the file
-            return int(original(self, rows, *layout))
-
-        return add_then_fail
-
-    for name in ("add_rows", "add_json_rows"):
-        monkeypatch.setattr(CreditRepository, name, failing(name))
+    monkeypatch.setattr(CreditRepository, "add_rows", add_then_fail)
     _member(runtime, EMAILS[0])
     lines = [
         f'{{"member": "{EMAILS[0]}", "type": "code", "at": "2026-02-0{1 + n % 9}", "ref": "f{n}"}}'

@@ -196,35 +196,29 @@ class MonthKeys:
         self._names = [str(m) for m in months]
 
 
-def members_who(
-    member_of: dict[str, int], attribution: _Attribution
-) -> dict[str, tuple[int, bool, str | None]]:
-    """Each member as written: their id, whether their organisation varies, and if not
-    which it is (one look-up per line in :func:`rows_and_cells`)."""
-    varying = attribution.periods
-    return {
-        raw: (member_id, member_id in varying, attribution.constant.get(member_id))
-        for raw, member_id in member_of.items()
-    }
-
-
 def rows_and_cells(
     lines: list[Line],
-    who: dict[str, tuple[int, bool, str | None]],
+    member_of: dict[str, int],
     attribution: _Attribution,
     created_at: Any,
     month_key: MonthKeys,
     short: bool,
-    first: dict[int, Any],
-    cells: Cells,
-) -> list[tuple[Any, ...]]:
+) -> tuple[list[tuple[Any, ...]], dict[int, Any], Cells]:
     """The credit rows (driver values in ``ROW_KEYS`` order, or when ``short`` in
-    ``SHORT_KEYS`` order: every line usual, no explicit organisation and no note); adds
-    each member's earliest moment in the lines (its driver value) to ``first`` and the
-    lines' credits to their monthly figures in ``cells``."""
+    ``SHORT_KEYS`` order: every line usual, no explicit organisation and no note), each
+    member's earliest moment in the file (its driver value), and the monthly figures of
+    the lines."""
+    varying = attribution.periods
+    # each member as written: their id, whether their organisation varies, and if not which
+    who = {
+        raw: (member_id, member_id in varying, attribution.constant.get(member_id))
+        for raw, member_id in member_of.items()
+    }
     by_day = month_key.by_day
     rows: list[tuple[Any, ...]] = []
     append = rows.append
+    first: dict[int, Any] = {}
+    cells: Cells = {}
     for member, type_name, at, value, points, ref, source, explicit, note in lines:
         member_id, varies, organisation = who[member]
         if explicit:
@@ -261,4 +255,4 @@ def rows_and_cells(
             cell[1] += 1
             if value > cell[2]:
                 cell[2] = value
-    return rows
+    return rows, first, cells

@@ -31,22 +31,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
-
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
 from bot.services.ledger.import_loops import (
     SHORT_CONSTANTS,
     SHORT_KEYS,
-    Cells,
     MonthKeys,
     collector_paused,
     json_lines,
-    members_who,
     rows_and_cells,
 )
-from bot.services.ledger.import_pipeline import insert_overlapped
 from bot.services.ledger.members import check_email, ensure_member
 from scoring.attribution import resolve_organisation
 from scoring.bounds import (
@@ -58,18 +53,18 @@ from scoring.bounds import (
 )
 from scoring.errors import OutOfRange
 from scoring.models import Affiliation, Identity, IdentityKind
-from storage.bulk import bulk_load, json_insert_available, moment_param, sqlite_text
+from storage.bulk import bulk_load, moment_param, sqlite_text
 from storage.repositories.credits import ROW_KEYS
 from storage.repositories.members import guess_identity
 from storage.tables import CreditRow, table
 
 FIELDS = ("member", "type", "at", "points", "ref", "source", "organisation", "note")
-_CHUNK = 25_000
+_CHUNK = 5_000
 
 
 _FIELD_SET = frozenset(FIELDS)
-_LINE_KEY = itemgetter(6, 5)  # (source, ref): the credit's unique key
-_LINE_REF = itemgetter(5)
+_BY_KEY = itemgetter(4, 5)  # (source, source_ref): the unique key
+_BY_REF = itemgetter(5)
 _AT = table(CreditRow).c.occurred_at
 #: A validated line: (member as written, type, moment, its driver value, points, ref,
 #: source, organisation, note). The member stays text until the end: a string's hash
@@ -307,46 +302,32 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
         figures_tz = uow.rollups.timezone()
         months = MonthKeys(ZoneInfo(figures_tz or "UTC"))
         short = all(line[7] is None and not line[8] for line in lines)
+        rows, first_seen, cells = rows_and_cells(
+            lines, member_of, attribution, parser.param(now), months, short
+        )
+        del lines
         # In the unique key's order (stable: of two lines with one reference, the first
         # in the file still wins), so the key's B-tree is walked once, left to right.
         # (By the reference alone when the file has one source: no key tuples to build.)
-        lines.sort(key=_LINE_REF if len({line[6] for line in lines}) == 1 else _LINE_KEY)
-        first_seen: dict[int, Any] = {}
-        cells: Cells = {}
+        rows.sort(key=_BY_REF if len({row[4] for row in rows}) == 1 else _BY_KEY)
+        added = 0
         keys = (SHORT_KEYS, SHORT_CONSTANTS) if short else (ROW_KEYS, None)
-        as_json = json_insert_available(uow.session)
-        created_at = parser.param(now)
-
-        def chunks() -> Iterator[Any]:  # built in a worker thread, while the last inserts
-            who = members_who(member_of, attribution)
-            for start in range(0, len(lines), _CHUNK):
-                rows = rows_and_cells(
-                    lines[start : start + _CHUNK],
-                    who,
-                    attribution,
-                    created_at,
-                    months,
-                    short,
-                    first_seen,
-                    cells,
-                )
-                yield orjson.dumps(rows).decode() if as_json else rows
-
-        insert = uow.credits.add_json_rows if as_json else uow.credits.add_rows
-        with bulk_load(uow.session, table(CreditRow), len(lines)):
-            added = insert_overlapped(chunks(), lambda chunk: insert(chunk, *keys))
-            if added and added == len(lines) and figures_tz is not None:
+        with bulk_load(uow.session, table(CreditRow), len(rows)):
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                added += uow.credits.add_rows(chunk, *keys)
+            if added and added == len(rows) and figures_tz is not None:
                 # every line is a new credit: the figures counted with the rows are the change
                 uow.rollups.add_cells(cells)
             elif added:  # some lines were known: the months the file touched, once, in SQL
                 # (before a large load's indexes are rebuilt: one scan of the table, not
                 # a million look-ups through the date index)
-                latest = max(line[3] for line in lines)
+                latest = max(rows, key=itemgetter(3))[3]
                 earliest = min(first_seen.values())
                 uow.rollups.rebuild_moments([_moment_of(earliest), _moment_of(latest)])
         uow.members.seen_many({m: _moment_of(value) for m, value in first_seen.items()})
         uow.commit()
-    return ImportResult(len(lines), added, len(lines) - added, created)
+    return ImportResult(len(rows), added, len(rows) - added, created)
 
 
 def _member_ids(
