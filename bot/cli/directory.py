@@ -20,9 +20,6 @@ from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
 from bot.services.partners.leads import add_lead, lead_request
 from bot.services.partners.profiles import read_profile_file, set_profile, stored_profile
-from bot.web.export import build_site
-from bot.web.routes import public_app
-from bot.web.site_builds import remember_build
 
 partner = typer.Typer(help="Partners in the public directory.", no_args_is_help=True)
 profile = typer.Typer(help="A partner's public profile.", no_args_is_help=True)
@@ -85,6 +82,10 @@ def site_build(
     at: Annotated[str | None, typer.Option(help=AT_HELP)] = None,
 ) -> None:
     """Write the partner directory, partner pages and reports as static files."""
+    # the web modules (jinja2, the routes) load here, not for every command
+    from bot.web.export import build_site
+    from bot.web.site_builds import remember_build
+
     runtime = _as_of(open_runtime(), at)
 
     built = build_site(runtime, out)
@@ -103,6 +104,8 @@ def site_serve(
     """Serve only the public pages (no Slack, no scheduler): a preview for programme
     managers. `creditbot serve` serves them too, with everything else."""
     import uvicorn
+
+    from bot.web.routes import public_app
 
     runtime = _as_of(open_runtime(), at)
     typer.echo(f"the public pages: http://{host}:{port}/partners (Ctrl+C to stop)")

@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli.common import open_runtime
-from bot.discourse.gateway import PydiscourseGateway, make_discourse_gateway
-from bot.discourse.handlers import Outcome, process_pending_discourse
-from bot.discourse.sync import sync_forum
 from bot.errors import MissingSetting
 from bot.runtime import Runtime
 from bot.services.ledger.importing import parse_moment
@@ -25,6 +22,7 @@ DEFAULT_SYNC_DAYS = 7
 
 
 def _gateway_or_none(runtime: Runtime) -> PydiscourseGateway | None:
+    from bot.discourse.gateway import make_discourse_gateway
 
     try:
         return make_discourse_gateway(runtime.settings)
@@ -41,6 +39,8 @@ def _show(outcomes: list[Outcome]) -> None:
 @discourse.command("retry")
 def retry() -> None:
     """Process the forum events still waiting (e.g. the forum was down), now."""
+    from bot.discourse.handlers import process_pending_discourse
+
     runtime = open_runtime()
 
     result = process_pending_discourse(
@@ -69,6 +69,9 @@ def sync(
     ] = None,
 ) -> None:
     """Pull posts and accepted solutions from the forum API (when webhooks cannot arrive)."""
+    from bot.discourse.gateway import make_discourse_gateway
+    from bot.discourse.sync import sync_forum
+
     runtime = open_runtime()
     now = runtime.now()
     start = parse_moment(since) if since else now - timedelta(days=DEFAULT_SYNC_DAYS)

@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import deliver_now, fail_line, open_runtime
-from bot.jobs.registry import JOBS
 from bot.jobs.runs import JobSpec, RunStatus, dry_run_job, period_not_due, run_job
 from bot.messages.words import plural
 from bot.owners import worker_id
@@ -27,6 +26,7 @@ jobs = typer.Typer(help="Scheduled jobs: run one now, see recent runs.", no_args
 
 
 def _names() -> str:
+    from bot.jobs.registry import JOBS  # every job's module: only for the jobs commands
 
     return ", ".join(sorted(JOBS))
 
@@ -50,6 +50,7 @@ def jobs_run(
     ] = False,
 ) -> None:
     """Run a job for one period now, and deliver what it produced."""
+    from bot.jobs.registry import JOBS
 
     spec = JOBS.get(name)
     if spec is None:
@@ -172,6 +173,7 @@ def _say_what_waits(runtime: Runtime) -> None:
 @jobs.command("list")
 def jobs_list() -> None:
     """The jobs, when each is next due, and their recent runs."""
+    from bot.jobs.registry import JOBS
 
     runtime = open_runtime()
     now, tz = runtime.now(), runtime.config.tz

@@ -27,7 +27,6 @@ from bot.services.people.accounts import (
 from bot.services.people.erasure import forget_member, purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
 from bot.services.people.listing import show_again
-from bot.web.site_builds import rebuild_sites
 from scoring.bounds import record_id, shown
 
 _MEMBER = Annotated[str, typer.Argument(help="Slack id, forum username, e-mail or id")]
@@ -97,6 +96,8 @@ def member_forget(reference: _MEMBER) -> None:
         f"member {who.id} erased; {len(keys)} published message(s) to update to the "
         "anonymous wording"
     )
+    from bot.web.site_builds import rebuild_sites  # jinja2 and the pages: only here
+
     rebuilt = rebuild_sites(runtime)
     for folder in rebuilt.folders:
         typer.echo(f"rebuilt the static export in {folder}")
