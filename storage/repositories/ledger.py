@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from storage.tables import CreditRow, MemberRow, columns
 _credit = columns(CreditRow)
 _LIVE = _credit.withdrawn_at.is_(None)
 _member = columns(MemberRow)
+_CHUNK = 500  # ids in one IN list (well under every driver's limit on parameters)
 
 
 class LedgerRepository:
@@ -67,15 +68,27 @@ class LedgerRepository:
             ).scalar_one()
         )
 
-    def new_contributor_ids(self, start: datetime, end: datetime) -> list[int]:
-        """The members counted by :meth:`new_contributors`, in the order of their first credit."""
-        first = _first_credits()
-        rows = self._session.execute(
-            select(first.c.member_id)
-            .where(first.c.first_at >= start, first.c.first_at < end)
-            .order_by(first.c.first_at, first.c.member_id)
-        ).all()
-        return [int(member_id) for (member_id,) in rows]
+    def in_first_credit_order(
+        self, member_ids: Iterable[int], start: datetime, end: datetime
+    ) -> list[int]:
+        """``member_ids`` ordered by their first live credit in ``[start, end)`` (then by
+        id); a member without one there is left out. Reads each member's own credits
+        through their index, never the whole ledger."""
+        ids = sorted(set(member_ids))
+        firsts: list[tuple[datetime, int]] = []
+        for at in range(0, len(ids), _CHUNK):
+            rows = self._session.execute(
+                select(_credit.member_id, func.min(_credit.occurred_at))
+                .where(
+                    _credit.member_id.in_(ids[at : at + _CHUNK]),
+                    _credit.occurred_at >= start,
+                    _credit.occurred_at < end,
+                    _LIVE,
+                )
+                .group_by(_credit.member_id)
+            ).all()
+            firsts += [(first_at, int(member_id)) for member_id, first_at in rows]
+        return [member_id for _, member_id in sorted(firsts)]
 
     def new_members(self, start: datetime, end: datetime) -> int:
         """Members (not bots) first seen in ``[start, end)``."""

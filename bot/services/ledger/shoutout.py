@@ -89,7 +89,8 @@ def _new_contributor_names(
     """The first ``NEW_CONTRIBUTORS_NAMED`` new contributors who did not choose to be
     hidden, by their first credit; hidden ones are counted in ``new_contributors`` only."""
     names: list[str] = []
-    for member_id in uow.ledger.new_contributor_ids(*month.bounds(config.tz)):
+    first_here = uow.monthly.first_months_from(str(month), str(month))
+    for member_id in uow.ledger.in_first_credit_order(first_here, *month.bounds(config.tz)):
         member = uow.members.get(member_id)
         if member is None or not member.show_publicly or member.is_bot:
             continue
