@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from scoring.models import IdentityKind, MemberTotal
@@ -23,50 +23,6 @@ _CHUNK = 500  # ids in one IN list (well under every driver's limit on parameter
 class LedgerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-
-    def member_totals(self, start: datetime, end: datetime) -> list[MemberTotal]:
-        """Each member's points and credit count in ``[start, end)``.
-
-        A member who changed organisation within the period is shown with the
-        organisation that got most of their points (ties: the latest credit's).
-        """
-        rows = self._session.execute(
-            select(
-                _credit.member_id,
-                _credit.organisation,
-                func.sum(_credit.points),
-                func.count(),
-                func.max(_credit.occurred_at),
-            )
-            .where(_credit.occurred_at >= start, _credit.occurred_at < end, _LIVE)
-            .group_by(_credit.member_id, _credit.organisation)
-        ).all()
-        return named_totals(self._session, rows)
-
-    def organisation_points(self, start: datetime, end: datetime) -> dict[str, int]:
-        """Points per organisation in ``[start, end)`` (independent credits left out)."""
-        rows = self._session.execute(
-            select(_credit.organisation, func.sum(_credit.points))
-            .where(
-                _credit.occurred_at >= start,
-                _credit.occurred_at < end,
-                _credit.organisation.is_not(None),
-                _LIVE,
-            )
-            .group_by(_credit.organisation)
-        ).all()
-        return {str(slug): int(total) for slug, total in rows}
-
-    def new_contributors(self, start: datetime, end: datetime) -> int:
-        """Members whose first (live) credit ever falls in ``[start, end)``."""
-        first = _first_credits()
-        return int(
-            self._session.execute(
-                select(func.count())
-                .select_from(first)
-                .where(first.c.first_at >= start, first.c.first_at < end)
-            ).scalar_one()
-        )
 
     def in_first_credit_order(
         self, member_ids: Iterable[int], start: datetime, end: datetime
@@ -115,16 +71,6 @@ class LedgerRepository:
         if organisation is not None:
             query = query.where(_credit.organisation == organisation)
         return {str(t): int(p) for t, p in self._session.execute(query).all()}
-
-
-def _first_credits() -> Subquery:
-    """Each member's first live credit ever: ``member_id``, ``first_at``."""
-    return (
-        select(_credit.member_id, func.min(_credit.occurred_at).label("first_at"))
-        .where(_LIVE)
-        .group_by(_credit.member_id)
-        .subquery()
-    )
 
 
 def named_totals(session: Session, rows: Sequence[Sequence[Any]]) -> list[MemberTotal]:
