@@ -13,6 +13,9 @@ per Slack ``event_id`` (``INSERT ... ON CONFLICT DO NOTHING``), so an event move
 (a worker killed between the two steps, two workers moving at once) or delivered twice
 by Slack is stored once.
 
+Storing is the cost of every acknowledgement, so :meth:`EventSpool.add` is one small
+transaction on a plain ``sqlite3`` connection kept for it (see ``_add``).
+
 The spool is a queue, not data: it holds events for a moment, so it is not part of the
 schema that Alembic migrates; its one table is created when missing. A different
 layout would get a new file name.

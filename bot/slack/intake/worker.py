@@ -6,7 +6,9 @@ shutdown, and are easier to reason about together.)
 ``/slack/events`` hands an event to the :class:`EventRecorder` and answers once it is
 in the inbox. The recorder is one thread that writes whatever has arrived in one
 transaction: SQLite lets one writer in at a time, and writers from many threads would
-queue on its busy timeout, which polls with growing sleeps (a convoy under load).
+queue on its busy timeout, which polls with growing sleeps (a convoy under load). On
+SQLite, an event that finds nothing queued and the spool free is stored by the request
+itself, without waiting and without the two thread hand-overs (:class:`EventRecorder`).
 
 The answer never waits long for the database, and is a 200 only once the event is
 stored: if it is not stored within :data:`RECORD_WAIT` (another process holds the
