@@ -188,6 +188,21 @@ class _TurnTakingConnection(sqlite3.Connection):
                     self.turns.release()
                     raise
 
+    def try_take_turn(self) -> bool:
+        """Take the turn only if no writer of any process holds it (never waits)."""
+        if self._has_turn:
+            return True
+        if not self.turns.acquire(blocking=False):
+            return False
+        taken = False
+        try:
+            taken = self.file_turn is None or self.file_turn.try_take()
+        finally:
+            if not taken:
+                self.turns.release()
+        self._has_turn = taken
+        return taken
+
     def give_back(self) -> None:
         if self._has_turn:
             self._has_turn = False
@@ -271,10 +286,58 @@ class _FileTurn:
                 os.close(fd)
                 raise
 
+    def try_take(self) -> bool:
+        """Take the turn if nobody holds it, never waiting."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
     def give_back(self) -> None:
         fd, self._fd = self._fd, None
         if fd is not None:
             os.close(fd)  # lets go of the lock
+
+
+def begin_write(connection: sqlite3.Connection, *, wait: bool = True) -> bool:
+    """``BEGIN IMMEDIATE`` on a plain connection of a SQLite engine of
+    :func:`make_engine` (``engine.raw_connection()``: the same settings), after the
+    writers' turn, as the engine's own write transactions begin; its ``commit()`` or
+    ``rollback()`` gives the turn back. Without ``wait``: False at once, nothing begun,
+    when another writer holds the turn or the database."""
+    turns = connection if isinstance(connection, _TurnTakingConnection) else None
+    if turns is not None and not wait and not turns.try_take_turn():
+        return False
+    if turns is not None and wait:
+        turns.take_turn()
+    try:
+        if not wait:
+            connection.execute("PRAGMA busy_timeout=0")
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if turns is not None:
+            turns.give_back()
+        if wait or ("locked" not in str(error) and "busy" not in str(error)):
+            raise
+        return False
+    except BaseException:
+        if turns is not None:
+            turns.give_back()
+        raise
+    finally:
+        if not wait:
+            connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    return True
 
 
 def share_writer_turns(engine: Engine) -> None:

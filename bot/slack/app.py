@@ -116,7 +116,7 @@ class SlackApp:
         #: What listeners do after their ack (see :mod:`bot.slack.intake.after_ack`).
         self.work = BackgroundWork(name="creditbot-slack-work")
         self.events = EventWorker(self._handle_received, self._catch_up)
-        self.recorder = EventRecorder(self._record)
+        self.recorder = EventRecorder(self._record, record_now=self._record_now)
         #: Whether received events are left to event worker processes (``serve
         #: --event-workers``): then they are recorded due, and not handled here.
         self.handled_elsewhere = False
@@ -253,6 +253,19 @@ class SlackApp:
                 self.events.put(entry_id, envelope)
             elif not self.handled_elsewhere:
                 self.events.left_waiting()
+
+    def _record_now(self, received: tuple[Mapping[str, Any], str]) -> bool:
+        """:meth:`_record` on the request's thread, if it needs no wait: into the spool
+        only, with the bot's identity known, the spool free (see ``EventRecorder``)."""
+        if self.spool is None or self._identity is None:
+            return False
+        envelope, payload = received
+        if self.services.events.triage(envelope, self._identity.get("user_id")) is None:
+            if not self.spool.try_add([payload]):
+                return False
+            if not self.handled_elsewhere:
+                self.events.left_waiting()
+        return True
 
     def _handle_received(self, entry_id: int, envelope: Mapping[str, Any]) -> None:
         self.services.events.handle_entry(entry_id, envelope, self.identity().get("user_id"))

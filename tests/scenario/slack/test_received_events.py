@@ -7,8 +7,12 @@ it is handled once.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import sqlite3
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -234,6 +238,50 @@ def test_with_a_spool_an_event_is_stored_and_acknowledged_while_the_database_is_
     app.event(envelope, retry_num=1)  # a redelivery changes nothing
     app.drain()
     assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+@contextmanager
+def _another_program_writing(spool: EventSpool) -> Iterator[None]:
+    """A writer that takes no turn (the ``sqlite3`` shell, say): SQLite's lock only."""
+    writer = sqlite3.connect(spool.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+@contextmanager
+def _a_worker_taking_its_turn(spool: EventSpool) -> Iterator[None]:
+    """An event worker process between taking the writers' turn and letting it go."""
+    with open(spool.path.with_name(spool.path.name + ".writer-lock")) as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.mark.parametrize("holder", [_another_program_writing, _a_worker_taking_its_turn])
+def test_with_the_spool_held_by_another_writer_an_event_gets_a_503_and_its_retry_counts_once(
+    app: RunningApp,
+    slack_api: SlackApiStandIn,
+    tmp_path: Path,
+    holder: Callable[[EventSpool], Any],
+) -> None:
+    app.slack.spool = spool = EventSpool(tmp_path / "events.spool")
+    add_help_thread(slack_api)
+    app.slack.recorder.wait = 0.2  # Slack's patience is 3 s; the test need not wait so long
+    assert app.event(_message(0)).status_code == 200  # the spool free: stored, acked
+    envelope = thank_alice_event()
+    with holder(spool):
+        response = app.send(json.dumps(envelope).encode(), "application/json")
+        assert response.status_code == 503  # not stored: Slack sends it again
+    app.drain()  # the one try already queued goes ahead once the spool is free
+    assert app.event(envelope, retry_num=1).status_code == 200  # Slack's retry
+    app.drain()
+    assert _inbox_statuses(app) == {"done": 2}
+    assert spool.oldest(10) == []
+    assert len(slack_api.posts_to(REVIEW)) == 1
+    spool.close()
 
 
 def test_when_too_many_events_wait_to_be_stored_slack_is_asked_to_send_again(
