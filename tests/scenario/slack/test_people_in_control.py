@@ -102,11 +102,11 @@ def test_a_team_lead_revokes_a_credit_and_the_member_is_told_privately(
         f"Revoked credit {credit_id}: 5 points (code) of <@U0ALICE> on 2026-11-01. "
         "Reason: counted twice. They are told privately."
     )
-    # The withdrawal follows the credit's own notice, which waits a few minutes.
+    # The credit's own notice was still waiting (a few minutes): it is never sent, so
+    # the only DM is the withdrawal.
     clock.set(clock.now + BATCH + timedelta(seconds=1))
     deliver_due(app.runtime, app.slack.gateway, None, clock.now)
-    told, dm = slack_api.posts_to("D0ALICE")
-    assert told["text"].startswith("5 points (code) for fixed the build")
+    (dm,) = slack_api.posts_to("D0ALICE")
     assert "withdrew one of your credits" in dm["text"] and "counted twice" in dm["text"]
     assert _credit_ids(app, "U0ALICE") == []
     with app.runtime.reader() as uow:
@@ -115,6 +115,26 @@ def test_a_team_lead_revokes_a_credit_and_the_member_is_told_privately(
             include_withdrawn=True,
         )
     assert kept.withdrawn  # the withdrawal stays on record
+
+
+def test_a_credit_revoked_while_its_batched_notice_waits_is_left_out_of_that_notice(
+    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
+) -> None:
+    app.command("<@U0ALICE|alice> code 5 fixed the build")
+    clock.set(clock.now + timedelta(minutes=1))  # within the batch: one notice
+    app.command("<@U0ALICE|alice> docs 2 wrote the install guide", trigger_id="13345224609.2")
+    wrong, kept = _credit_ids(app, "U0ALICE")
+
+    app.command(f"revoke {wrong} counted twice", user_id="U02LEAD")
+    clock.set(clock.now + BATCH + timedelta(seconds=1))
+    deliver_due(app.runtime, app.slack.gateway, None, clock.now)
+
+    told, withdrawn = slack_api.posts_to("D0ALICE")
+    assert told["text"].startswith("2 points (docs) for wrote the install guide")
+    assert "fixed the build" not in told["text"] and "5 points" not in told["text"]
+    assert "/credit quiet credits" in told["text"]  # still her first notice
+    assert f"(credit {wrong})" in withdrawn["text"]
+    assert _credit_ids(app, "U0ALICE") == [kept]
 
 
 def test_a_revoke_that_cannot_be_done_says_why_and_changes_nothing(
