@@ -38,6 +38,15 @@ def _accept(deliver: Deliver, post_id: int, topic_id: int, event_id: int) -> Non
     assert deliver("accepted_solution", body, event_id=event_id).status_code == 200
 
 
+def _two_solutions(deliver: Deliver, forum: StandinDiscourse) -> None:
+    """Esther's answers accepted in two topics, a minute apart (one batch)."""
+    forum.add_user("lena", "lena@gmail.com", user_id=64, name="Lena")
+    forum.add_topic(872, "Question two", "lena")
+    forum.accept_answer(872, 3, "esther_o")
+    _accept(deliver, 2211, 871, 401)
+    _accept(deliver, 2212, 872, 402)
+
+
 def _send_due(runtime: Runtime, clock: FixedClock) -> None:
     clock.set(clock.now + BATCH + timedelta(seconds=1))
     forum = make_discourse_gateway(runtime.settings)
@@ -47,12 +56,7 @@ def _send_due(runtime: Runtime, clock: FixedClock) -> None:
 def test_a_forum_only_member_is_told_of_a_burst_of_solutions_in_one_private_message(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse, clock: FixedClock
 ) -> None:
-    forum.add_user("lena", "lena@gmail.com", user_id=64, name="Lena")
-    forum.add_topic(872, "Question two", "lena")
-    forum.accept_answer(872, 3, "esther_o")
-
-    _accept(deliver, 2211, 871, 401)
-    _accept(deliver, 2212, 872, 402)
+    _two_solutions(deliver, forum)
     _send_due(forum_runtime, clock)
 
     ((title, raw),) = forum.private_messages("esther_o")
@@ -108,11 +112,7 @@ def test_credit_revoke_tells_a_forum_only_member_by_private_message(
 def test_a_solution_unaccepted_while_its_notice_waits_is_not_announced(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse, clock: FixedClock
 ) -> None:
-    forum.add_user("lena", "lena@gmail.com", user_id=64, name="Lena")
-    forum.add_topic(872, "Question two", "lena")
-    forum.accept_answer(872, 3, "esther_o")
-    _accept(deliver, 2211, 871, 401)
-    _accept(deliver, 2212, 872, 402)
+    _two_solutions(deliver, forum)
 
     forum.unaccept(871)  # within the batch: the notice is still waiting
     body = payload("unaccepted_solution", id=2211, topic_id=871)
