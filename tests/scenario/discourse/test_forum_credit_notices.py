@@ -39,7 +39,7 @@ def _accept(deliver: Deliver, post_id: int, topic_id: int, event_id: int) -> Non
 
 
 def _two_solutions(deliver: Deliver, forum: StandinDiscourse) -> None:
-    """Esther's answers accepted in two topics, a minute apart (one batch)."""
+    """Esther's answers accepted in two topics at once (one batch)."""
     forum.add_user("lena", "lena@gmail.com", user_id=64, name="Lena")
     forum.add_topic(872, "Question two", "lena")
     forum.accept_answer(872, 3, "esther_o")

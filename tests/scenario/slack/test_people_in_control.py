@@ -169,6 +169,41 @@ def test_credit_ids_are_shown_in_credit_me(app: RunningApp, slack_api: SlackApiS
     assert f"code, 5 points (credit {credit_id}): fixed the build" in _last_reply(slack_api)
 
 
+def test_credit_me_lists_a_revoked_credit_as_withdrawn_outside_the_totals(
+    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
+) -> None:
+    app.command("<@U0ALICE|alice> code 5 fixed the build")
+    clock.set(clock.now + timedelta(minutes=1))
+    app.command("<@U0ALICE|alice> docs 2 wrote the install guide", trigger_id="13345224609.2")
+    wrong, kept = _credit_ids(app, "U0ALICE")
+    app.command(f"revoke {wrong} counted twice <!channel>", user_id="U02LEAD")
+
+    app.command("me", user_id="U0ALICE")
+
+    shown = _last_reply(slack_api)
+    assert "*All time:* 2 points from 1 credit" in shown
+    assert f"docs, 2 points (credit {kept}): wrote the install guide" in shown
+    withdrawn = shown.split("*Withdrawn (not counted):*\n")[1]
+    assert withdrawn == (
+        f"• 2026-11-01 code, 5 points (credit {wrong}), withdrawn 2026-11-01: "
+        "counted twice &lt;!channel&gt;"
+    )
+
+
+def test_credit_me_shows_a_withdrawal_when_no_credit_is_left(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    app.command("<@U0ALICE|alice> code 5 fixed the build")
+    (credit_id,) = _credit_ids(app, "U0ALICE")
+    app.command(f"revoke {credit_id} not a contribution", user_id="U02LEAD")
+
+    app.command("me", user_id="U0ALICE")
+
+    shown = _last_reply(slack_api)
+    assert shown.startswith("You have no credits yet.")
+    assert f"(credit {credit_id}), withdrawn 2026-11-01: not a contribution" in shown
+
+
 def _pending(app: RunningApp) -> list[object]:
     with app.runtime.reader() as uow:
         return list(uow.outbox.list(["pending"]))
