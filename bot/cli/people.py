@@ -89,7 +89,7 @@ def member_forget(reference: _MEMBER) -> None:
     runtime = open_runtime()
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
-        keys = forget_member(uow, who, BY, runtime.now())
+        keys = forget_member(uow, runtime.config, who, BY, runtime.now())
         uow.commit()
     purge_spool(runtime.settings.database_url, who)
     typer.echo(

@@ -25,6 +25,7 @@ from bot.discourse.events import ACCEPTED, UNACCEPTED, ForumEvent, ForumPost
 from bot.services.ledger.caps import solution_ref
 from bot.services.ledger.credits import record_credit, withdraw_credit
 from bot.services.ledger.held import close_held_question
+from bot.services.people.notices import drop_from_notice
 from scoring.models import Credit, Member
 from storage.uow import UnitOfWork
 
@@ -98,7 +99,9 @@ def match_the_forum(
         if live is None:
             return "done", f"no live credit for solution {post.id} ({creditable})"
         reason = f"the solution is no longer accepted on the forum ({creditable})"
-        withdraw_credit(uow, SOURCE, live.source_ref, now, GRANTED_BY, reason)
+        withdrawn = withdraw_credit(uow, SOURCE, live.source_ref, now, GRANTED_BY, reason)
+        if withdrawn is not None:  # a notice still waiting never announces it
+            drop_from_notice(uow, config, withdrawn)
         return "done", f"withdrew the credit for solution {post.id}: {creditable}"
     if live is not None:
         return "done", f"solution {post.id} was already credited"

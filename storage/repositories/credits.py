@@ -155,6 +155,19 @@ class CreditRepository:
         rows = self._session.execute(query.order_by(_credit.occurred_at, _credit.id))
         return [to_credit(r) for r in rows.scalars()]
 
+    def withdrawals(self, member_id: int, limit: int) -> tuple[list[tuple[Credit, str]], int]:
+        """The member's withdrawn credits, latest withdrawal first (at most ``limit``), each
+        with the reason stored (or ""); and how many there are in all."""
+        query = select(CreditRow).where(
+            _credit.member_id == member_id, _credit.withdrawn_at.is_not(None)
+        )
+        rows = list(
+            self._session.execute(
+                query.order_by(_credit.withdrawn_at.desc(), _credit.id.desc())
+            ).scalars()
+        )
+        return [(to_credit(r), r.withdrawn_reason or "") for r in rows[:limit]], len(rows)
+
     def set_organisations(self, changes: Iterable[tuple[int, str | None]]) -> int:
         """Re-attribute credits: ``(credit id, organisation)`` pairs. Returns the count."""
         changed: list[int] = []

@@ -12,13 +12,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session
 
 from storage.tables import (
     ActivityRow,
     AffiliationRow,
     CreditRow,
+    DcMembershipRow,
+    DcNominationRow,
     IdentityRow,
     InboxRow,
     MemberRow,
@@ -33,6 +35,8 @@ _member = columns(MemberRow)
 _activity = columns(ActivityRow)
 _outbox = columns(OutboxRow)
 _inbox = columns(InboxRow)
+
+ERASED_NOMINATION = "(Erased at the nominee's request: the reasons, links and credits are gone.)"
 
 
 def trace_pattern(traces: Sequence[str]) -> re.Pattern[str] | None:
@@ -163,3 +167,36 @@ class ErasureRepository:
                 erased_at=at,
             )
         )
+
+    def anonymise_nominations(
+        self, member_ids: Sequence[int], slack_id: str | None, erased_key: Callable[[int], str]
+    ) -> list[int]:
+        """The Distinguished Contributor records about the person lose every text and
+        identity, the rows stay (counts and terms stay right): a nomination of them keeps
+        its track, cycle, status and tally but not its justification, links and evidence,
+        and its nominee key (like their term's) becomes ``erased_key(member id)``; a
+        nomination they wrote loses its author. Votes stay (the panel's). The ids of the
+        nominations changed, oldest first."""
+        nomination = columns(DcNominationRow)
+        about = nomination.nominee_member_id.in_(list(member_ids))
+        wrote = nomination.nominator == slack_id if slack_id else None
+        where = about if wrote is None else or_(about, wrote)
+        rows = list(
+            self._session.execute(
+                select(DcNominationRow).where(where).order_by(nomination.id)
+            ).scalars()
+        )
+        for row in rows:
+            if row.nominee_member_id in member_ids:
+                row.nominee_key = erased_key(row.nominee_member_id)
+                row.justification = ERASED_NOMINATION
+                row.links, row.evidence = "[]", "{}"
+            if slack_id and row.nominator == slack_id:
+                row.nominator = erased_key(member_ids[0])
+        for term in self._session.execute(
+            select(DcMembershipRow).where(columns(DcMembershipRow).member_id.in_(list(member_ids)))
+        ).scalars():
+            assert term.member_id is not None
+            term.nominee_key = erased_key(term.member_id)
+        self._session.flush()
+        return [r.id for r in rows if r.id is not None]

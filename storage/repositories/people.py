@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from storage.repositories.rollups import RollupRepository
@@ -99,6 +99,14 @@ class PeopleRepository:
             update(OutboxRow)
             .where(_outbox.key == key, _outbox.status == "pending")
             .values(payload=payload)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def drop_waiting_notice(self, key: str) -> bool:
+        """Delete a notice still waiting (its only credit was withdrawn); False if it is
+        no longer waiting (being sent or sent)."""
+        result = self._session.execute(
+            delete(OutboxRow).where(_outbox.key == key, _outbox.status == "pending")
         )
         return bool(getattr(result, "rowcount", 0))
 

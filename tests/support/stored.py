@@ -19,6 +19,12 @@ def count(runtime: Runtime, model: type[SQLModel]) -> int:
         return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
 
 
+def table_rows(runtime: Runtime, model: type[SQLModel]) -> list[dict[str, object]]:
+    """Every row of the table of ``model``, as column -> value."""
+    with runtime.engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(select(model.__table__))]  # type: ignore[attr-defined]
+
+
 def stored(runtime: Runtime) -> dict[str, int]:
     """How many credits, suggestions, outbox messages and inbox events are stored."""
     return {

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.messages.escaping import slack_text, slack_text_keeping_mentions, without_bidi_controls
 from bot.messages.slack.manager import ManagerHome, manager_blocks
+from bot.messages.slack.withdrawn import withdrawn_lines
 from bot.messages.words import plural
 from scoring.evidence import evidence
 from scoring.models import Credit
@@ -179,6 +180,9 @@ class CreditsSummary:
     organisation_rank: int | None = None
     organisations_ranked: int = 0
     recent: tuple[Credit, ...] = ()
+    withdrawn: tuple[tuple[Credit, str], ...] = ()
+    """The latest withdrawn credits and their reasons (``/credit me`` lists them)."""
+    withdrawn_total: int = 0
 
 
 def summary_lines(summary: CreditsSummary) -> list[str]:
@@ -204,9 +208,10 @@ def summary_lines(summary: CreditsSummary) -> list[str]:
 
 def me_text(summary: CreditsSummary) -> str:
     """The private answer to ``/credit me``."""
+    withdrawn = withdrawn_lines(summary.withdrawn, summary.withdrawn_total)
     if summary.total_credits == 0:
         head = "You have no credits yet. Help someone in a thread or on the forum!"
-        return "\n".join([head, *summary_lines(summary)[2:]])
+        return "\n".join([head, *summary_lines(summary)[2:], *withdrawn])
     recent = [
         f"• {c.occurred_at.date().isoformat()} {c.type}, {plural(c.points, 'point')}"
         + f" (credit {c.id})"
@@ -214,7 +219,12 @@ def me_text(summary: CreditsSummary) -> str:
         for c in summary.recent
     ]
     return "\n".join(
-        ["*Your credits*", *summary_lines(summary), *(["*Recent:*", *recent] if recent else [])]
+        [
+            "*Your credits*",
+            *summary_lines(summary),
+            *(["*Recent:*", *recent] if recent else []),
+            *withdrawn,
+        ]
     )
 
 

@@ -209,7 +209,7 @@ def _body(nomination: NominationView, track_name: str, nominee_name: str) -> lis
         _section(
             f"*Nominee:* {slack_text(cut(nominee_name, 300))} · "
             f"*Track:* {slack_text(cut(track_name, 300))}\n"
-            f"*Nominated by* <@{nomination.nominator}> for the {nomination.cycle} cycle"
+            f"*Nominated by* {_nominator(nomination)} for the {nomination.cycle} cycle"
         ),
         _section(
             "*Why*\n" + _quote(slack_text_keeping_mentions(nomination.justification, links=True))
@@ -221,6 +221,13 @@ def _body(nomination: NominationView, track_name: str, nominee_name: str) -> lis
     history = history_lines(nomination.evidence or {})
     blocks.append(_section("*Credits in the last 12 months*\n" + "\n".join(history)))
     return blocks
+
+
+def _nominator(nomination: NominationView) -> str:
+    """A mention of the nominator, or "a former member" once they were erased."""
+    if nomination.nominator.startswith("erased:"):
+        return "a former member"
+    return f"<@{nomination.nominator}>"
 
 
 def _fallback(text: str) -> str:
@@ -263,7 +270,7 @@ def nomination_message(
         }
     )
     text = (
-        f"Nomination for {track_name}: {nominee_name}, by <@{nomination.nominator}>. "
+        f"Nomination for {track_name}: {nominee_name}, by {_nominator(nomination)}. "
         f"Votes cast: {votes_cast}."
     )
     return {"text": _fallback(text), "blocks": blocks}

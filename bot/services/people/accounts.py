@@ -16,6 +16,7 @@ from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.messages.escaping import discourse_markdown_text, slack_text
 from bot.messages.inactivity import your_choices
 from bot.messages.words import plural
+from bot.services.people.notices import drop_from_notice
 from bot.services.people.private import tell_privately
 from scoring.models import Credit, IdentityKind, Member, MonthlyReport
 from scoring.shoutout import Correction
@@ -75,6 +76,7 @@ def revoke_credit(
         raise InvalidInput(f"credit {credit_id} was already withdrawn ({when}); nothing changed")
     withdrawn = uow.credits.withdraw(credit.source, credit.source_ref, now, by, reason)
     assert withdrawn is not None
+    drop_from_notice(uow, config, withdrawn)  # a notice still waiting never announces it
     uow.people.audit(REVOKE, member.id, by, now, details={"credit": credit_id})
     if uow.people.erased_at(member.id) is not None:
         return withdrawn, None

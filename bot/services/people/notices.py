@@ -4,7 +4,9 @@ Live: a team lead's Yes, a confirm emoji, ``/credit``, an accepted forum solutio
 never an import or ``credit add``. The DM goes through the outbox, written in the
 transaction that records the credit, and waits :data:`BATCH` before it is sent: a
 credit decided meanwhile joins the waiting message instead of making another one, so
-a burst of credits is one DM. The first DM a member gets says how to turn them off
+a burst of credits is one DM. A credit withdrawn (revoked, or its forum solution
+un-accepted) while its notice waits leaves it (:func:`drop_from_notice`): a withdrawn
+credit is never announced. The first DM a member gets says how to turn them off
 (``/credit quiet credits``). Bots, erased members and members who turned them off are
 not messaged.
 
@@ -65,15 +67,39 @@ def notify_credit(
     if waiting is not None:
         key, payload = waiting
         lines = [*payload.get("lines", []), line]
+        ids = [*payload.get("credit_ids", []), credit.id]
         text = _rendered(config, lines, bool(payload.get("first")), forum)
-        if uow.people.update_waiting_notice(key, {**payload, "lines": lines, **text}):
+        extended = {**payload, "lines": lines, "credit_ids": ids, **text}
+        if uow.people.update_waiting_notice(key, extended):
             return key
     first = not uow.people.has_notice(prefix)
     key = f"{prefix}{credit.id}"
-    payload = {"lines": [line], "first": first, **_rendered(config, [line], first, forum)}
+    rendered = _rendered(config, [line], first, forum)
+    payload = {"lines": [line], "credit_ids": [credit.id], "first": first, **rendered}
     uow.outbox.enqueue(key, channel, "pm" if forum else "dm", target, payload, now)
     uow.people.delay_message(key, now + BATCH)
     return key
+
+
+def drop_from_notice(uow: UnitOfWork, config: ProgrammeConfig, credit: Credit) -> bool:
+    """Take a credit withdrawn before its notice went out from that waiting notice (the
+    whole notice goes when it was its only credit): a withdrawn credit is never
+    announced. True if it was waiting to be announced."""
+    waiting = uow.people.waiting_notice(f"{PREFIX}{credit.member_id}:")
+    if waiting is None or credit.id is None:
+        return False
+    key, payload = waiting
+    lines, ids = list(payload.get("lines", [])), list(payload.get("credit_ids", []))
+    if credit.id not in ids or len(ids) != len(lines):
+        return False  # not in it (or queued before notices listed their credits)
+    at = ids.index(credit.id)
+    del lines[at], ids[at]
+    if not lines:
+        return uow.people.drop_waiting_notice(key)
+    text = _rendered(config, lines, bool(payload.get("first")), "raw" in payload)
+    return uow.people.update_waiting_notice(
+        key, {**payload, "lines": lines, "credit_ids": ids, **text}
+    )
 
 
 def _reachable(member: Member) -> tuple[str, str | None]:

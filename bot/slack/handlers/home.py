@@ -9,6 +9,7 @@ from bot.config import ProgrammeConfig
 from bot.errors import NotFound
 from bot.messages.escaping import slack_text
 from bot.messages.slack.blocks import CreditsSummary, HomeContent
+from bot.messages.slack.withdrawn import SHOWN as WITHDRAWN_SHOWN
 from bot.messages.words import plural
 from bot.services.ledger.reports import monthly_report
 from bot.services.partners.manager_home import manager_home
@@ -34,6 +35,7 @@ def credits_summary(
     everything = uow.credits.for_member(member.id)
     this_month = [c for c in everything if start <= c.occurred_at < end]
     slug = uow.members.organisation_on(member.id, today)
+    withdrawn, withdrawn_total = uow.credits.withdrawals(member.id, WITHDRAWN_SHOWN)
     rank, ranked, organisation = None, 0, None
     if slug is not None:
         organisation = (uow.organisations.names()).get(slug, slug)
@@ -52,6 +54,8 @@ def credits_summary(
         organisation_rank=rank,
         organisations_ranked=ranked,
         recent=tuple(reversed(everything[-RECENT:])),
+        withdrawn=tuple(withdrawn),
+        withdrawn_total=withdrawn_total,
     )
 
 

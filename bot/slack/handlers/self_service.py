@@ -124,10 +124,11 @@ class SelfService:
         member = self.known(invoker)
         if member is None:
             return NOTHING_TO_ERASE
+        config = self.runtime.config
 
         def write(uow: UnitOfWork) -> list[str]:
             found = uow.members.get(member.id)
-            return [] if found is None else forget_member(uow, found, BY_THEMSELVES, now)
+            return [] if found is None else forget_member(uow, config, found, BY_THEMSELVES, now)
 
         keys = in_transaction(self.runtime, write)
         purge_spool(self.runtime.settings.database_url, member)

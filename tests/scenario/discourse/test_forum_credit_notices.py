@@ -38,6 +38,15 @@ def _accept(deliver: Deliver, post_id: int, topic_id: int, event_id: int) -> Non
     assert deliver("accepted_solution", body, event_id=event_id).status_code == 200
 
 
+def _two_solutions(deliver: Deliver, forum: StandinDiscourse) -> None:
+    """Esther's answers accepted in two topics at once (one batch)."""
+    forum.add_user("lena", "lena@gmail.com", user_id=64, name="Lena")
+    forum.add_topic(872, "Question two", "lena")
+    forum.accept_answer(872, 3, "esther_o")
+    _accept(deliver, 2211, 871, 401)
+    _accept(deliver, 2212, 872, 402)
+
+
 def _send_due(runtime: Runtime, clock: FixedClock) -> None:
     clock.set(clock.now + BATCH + timedelta(seconds=1))
     forum = make_discourse_gateway(runtime.settings)
@@ -47,12 +56,7 @@ def _send_due(runtime: Runtime, clock: FixedClock) -> None:
 def test_a_forum_only_member_is_told_of_a_burst_of_solutions_in_one_private_message(
     deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse, clock: FixedClock
 ) -> None:
-    forum.add_user("lena", "lena@gmail.com", user_id=64, name="Lena")
-    forum.add_topic(872, "Question two", "lena")
-    forum.accept_answer(872, 3, "esther_o")
-
-    _accept(deliver, 2211, 871, 401)
-    _accept(deliver, 2212, 872, 402)
+    _two_solutions(deliver, forum)
     _send_due(forum_runtime, clock)
 
     ((title, raw),) = forum.private_messages("esther_o")
@@ -103,3 +107,32 @@ def test_credit_revoke_tells_a_forum_only_member_by_private_message(
     assert raw.startswith("A team lead withdrew one of your credits: 2 points (support) of ")
     assert f"(credit {credit.id}). Reason: answered \\<b\\>twice\\</b\\>." in raw
     assert "If you think this is a mistake, reply to this message." in raw
+
+
+def test_a_solution_unaccepted_while_its_notice_waits_is_not_announced(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse, clock: FixedClock
+) -> None:
+    _two_solutions(deliver, forum)
+
+    forum.unaccept(871)  # within the batch: the notice is still waiting
+    body = payload("unaccepted_solution", id=2211, topic_id=871)
+    assert deliver("unaccepted_solution", body, event_id=403).status_code == 200
+    _send_due(forum_runtime, clock)
+
+    ((_title, raw),) = forum.private_messages("esther_o")
+    assert raw.startswith("2 points (support) for http") and "/872/" in raw
+    assert "/871/" not in raw and raw.count("accepted solution") == 1
+    withdrawn = solution_credit(forum_runtime, 2211)
+    assert withdrawn is not None and withdrawn.withdrawn  # on record, not announced
+
+
+def test_a_lone_solution_unaccepted_while_its_notice_waits_sends_nothing(
+    deliver: Deliver, forum_runtime: Runtime, forum: StandinDiscourse, clock: FixedClock
+) -> None:
+    _accept(deliver, 2211, 871, 401)
+    forum.unaccept(871)
+    body = payload("unaccepted_solution", id=2211, topic_id=871)
+    assert deliver("unaccepted_solution", body, event_id=402).status_code == 200
+    _send_due(forum_runtime, clock)
+
+    assert forum.private_messages("esther_o") == []

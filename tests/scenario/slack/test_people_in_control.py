@@ -102,11 +102,11 @@ def test_a_team_lead_revokes_a_credit_and_the_member_is_told_privately(
         f"Revoked credit {credit_id}: 5 points (code) of <@U0ALICE> on 2026-11-01. "
         "Reason: counted twice. They are told privately."
     )
-    # The withdrawal follows the credit's own notice, which waits a few minutes.
+    # The credit's own notice was still waiting (a few minutes): it is never sent, so
+    # the only DM is the withdrawal.
     clock.set(clock.now + BATCH + timedelta(seconds=1))
     deliver_due(app.runtime, app.slack.gateway, None, clock.now)
-    told, dm = slack_api.posts_to("D0ALICE")
-    assert told["text"].startswith("5 points (code) for fixed the build")
+    (dm,) = slack_api.posts_to("D0ALICE")
     assert "withdrew one of your credits" in dm["text"] and "counted twice" in dm["text"]
     assert _credit_ids(app, "U0ALICE") == []
     with app.runtime.reader() as uow:
@@ -115,6 +115,26 @@ def test_a_team_lead_revokes_a_credit_and_the_member_is_told_privately(
             include_withdrawn=True,
         )
     assert kept.withdrawn  # the withdrawal stays on record
+
+
+def test_a_credit_revoked_while_its_batched_notice_waits_is_left_out_of_that_notice(
+    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
+) -> None:
+    app.command("<@U0ALICE|alice> code 5 fixed the build")
+    clock.set(clock.now + timedelta(minutes=1))  # within the batch: one notice
+    app.command("<@U0ALICE|alice> docs 2 wrote the install guide", trigger_id="13345224609.2")
+    wrong, kept = _credit_ids(app, "U0ALICE")
+
+    app.command(f"revoke {wrong} counted twice", user_id="U02LEAD")
+    clock.set(clock.now + BATCH + timedelta(seconds=1))
+    deliver_due(app.runtime, app.slack.gateway, None, clock.now)
+
+    told, withdrawn = slack_api.posts_to("D0ALICE")
+    assert told["text"].startswith("2 points (docs) for wrote the install guide")
+    assert "fixed the build" not in told["text"] and "5 points" not in told["text"]
+    assert "/credit quiet credits" in told["text"]  # still her first notice
+    assert f"(credit {wrong})" in withdrawn["text"]
+    assert _credit_ids(app, "U0ALICE") == [kept]
 
 
 def test_a_revoke_that_cannot_be_done_says_why_and_changes_nothing(
@@ -147,6 +167,41 @@ def test_credit_ids_are_shown_in_credit_me(app: RunningApp, slack_api: SlackApiS
     app.command("me", user_id="U0ALICE")
 
     assert f"code, 5 points (credit {credit_id}): fixed the build" in _last_reply(slack_api)
+
+
+def test_credit_me_lists_a_revoked_credit_as_withdrawn_outside_the_totals(
+    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
+) -> None:
+    app.command("<@U0ALICE|alice> code 5 fixed the build")
+    clock.set(clock.now + timedelta(minutes=1))
+    app.command("<@U0ALICE|alice> docs 2 wrote the install guide", trigger_id="13345224609.2")
+    wrong, kept = _credit_ids(app, "U0ALICE")
+    app.command(f"revoke {wrong} counted twice <!channel>", user_id="U02LEAD")
+
+    app.command("me", user_id="U0ALICE")
+
+    shown = _last_reply(slack_api)
+    assert "*All time:* 2 points from 1 credit" in shown
+    assert f"docs, 2 points (credit {kept}): wrote the install guide" in shown
+    withdrawn = shown.split("*Withdrawn (not counted):*\n")[1]
+    assert withdrawn == (
+        f"• 2026-11-01 code, 5 points (credit {wrong}), withdrawn 2026-11-01: "
+        "counted twice &lt;!channel&gt;"
+    )
+
+
+def test_credit_me_shows_a_withdrawal_when_no_credit_is_left(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    app.command("<@U0ALICE|alice> code 5 fixed the build")
+    (credit_id,) = _credit_ids(app, "U0ALICE")
+    app.command(f"revoke {credit_id} not a contribution", user_id="U02LEAD")
+
+    app.command("me", user_id="U0ALICE")
+
+    shown = _last_reply(slack_api)
+    assert shown.startswith("You have no credits yet.")
+    assert f"(credit {credit_id}), withdrawn 2026-11-01: not a contribution" in shown
 
 
 def _pending(app: RunningApp) -> list[object]:
