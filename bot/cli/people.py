@@ -16,6 +16,7 @@ from bot.errors import InvalidInput
 from bot.gateways import open_gateways
 from bot.outbox.worker import deliver_due
 from bot.runtime import Runtime
+from bot.services.forgetting import forget_person
 from bot.services.ledger.members import resolve_member
 from bot.services.people.accounts import (
     EXPORT,
@@ -24,7 +25,7 @@ from bot.services.people.accounts import (
     set_listing,
     unmerge_member,
 )
-from bot.services.people.erasure import forget_member, purge_spool
+from bot.services.people.erasure import purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
 from bot.services.people.listing import show_again
 from scoring.bounds import record_id, shown
@@ -89,7 +90,7 @@ def member_forget(reference: _MEMBER) -> None:
     runtime = open_runtime()
     with runtime.uow() as uow:
         who = resolve_member(uow, reference)
-        keys = forget_member(uow, runtime.config, who, BY, runtime.now())
+        keys = forget_person(uow, runtime.config, who, BY, runtime.now())
         uow.commit()
     purge_spool(runtime.settings.database_url, who)
     typer.echo(

@@ -83,6 +83,11 @@ def forget_member(
     return keys
 
 
+def erased_records(uow: UnitOfWork, member: Member) -> list[int]:
+    """The records an erasure of ``member`` covers: theirs first, then those merged into it."""
+    return [member.id, *(m.id for m in _merged_into(uow, member.id))]
+
+
 def purge_spool(database_url: str, member: Member) -> int:
     """Drop the spooled events (serve's queue beside a SQLite file) that hold the member;
     run with the member as they were before :func:`forget_member`. How many."""

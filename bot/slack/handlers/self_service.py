@@ -17,8 +17,9 @@ from bot.messages.escaping import slack_text
 from bot.messages.words import plural
 from bot.ports import SlackReader
 from bot.runtime import Runtime
+from bot.services.forgetting import forget_person
 from bot.services.people.accounts import EXPORT, revoke_credit, set_listing
-from bot.services.people.erasure import forget_member, purge_spool
+from bot.services.people.erasure import purge_spool
 from bot.services.people.export import export_filename, export_json, export_member
 from bot.services.transactions import in_transaction
 from bot.slack.handlers.people import change_own_record
@@ -128,7 +129,7 @@ class SelfService:
 
         def write(uow: UnitOfWork) -> list[str]:
             found = uow.members.get(member.id)
-            return [] if found is None else forget_member(uow, config, found, BY_THEMSELVES, now)
+            return [] if found is None else forget_person(uow, config, found, BY_THEMSELVES, now)
 
         keys = in_transaction(self.runtime, write)
         purge_spool(self.runtime.settings.database_url, member)

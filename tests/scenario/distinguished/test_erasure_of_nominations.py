@@ -14,6 +14,7 @@ from bot.gateways import Gateways
 from bot.runtime import Runtime
 from bot.services.distinguished.cycle import nominate
 from storage.tables import DcMembershipRow, DcNominationRow, DcVoteRow
+from tests.standins.discourse_api import StandinDiscourse
 from tests.standins.slack_api import SlackApiStandIn
 from tests.support.builders.recognition import SECRET_JUSTIFICATION, decide_2026
 from tests.support.cli import Cli
@@ -88,3 +89,38 @@ def test_an_erased_distinguished_contributor_is_anonymous_in_the_programme_and_t
     (engineer,) = [t for t in page["tracks"] if t["key"] == "engineer"]
     assert "Ann Archer" not in json.dumps(page)
     assert len(engineer["members"]) + engineer["unnamed"] == 2  # Ann still counted
+
+
+def test_the_published_announcement_of_her_cycle_no_longer_names_an_erased_contributor(
+    wired: Runtime,
+    clock: FixedClock,
+    slack: SlackApiStandIn,
+    forum: StandinDiscourse,
+    gateways: Gateways,
+    cli: Cli,
+) -> None:
+    decide_2026(wired, clock)
+    deliver(wired, gateways, clock.now)
+    with wired.reader() as uow:
+        posted = uow.outbox.by_key("dc:announce:slack:2026")
+        topic = uow.outbox.by_key("dc:announce:discourse:2026")
+    assert posted is not None and posted.sent_ref and topic is not None and topic.sent_ref
+    (announced,) = [
+        p
+        for p in slack.calls_to("chat.postMessage")
+        if "Distinguished Contributors 2026" in str(p.get("text"))
+    ]
+    assert "Ann Archer" in json.dumps(announced)  # named when it was published
+    slack.clear()
+    clock.set(NEXT_CYCLE)
+
+    assert cli("member", "forget", "ann@acme.example").code == 0
+    deliver(wired, gateways, clock.now)
+
+    (update,) = [u for u in slack.calls_to("chat.update") if u["ts"] == posted.sent_ref]
+    shown = json.dumps(update)
+    assert "Distinguished Contributors 2026" in shown
+    assert "Ann Archer" not in shown and "U0ANN" not in shown
+    edits = [e for e in forum.edits if "Ann Archer" not in e["raw"]]
+    assert edits and "Distinguished" in edits[-1]["raw"]
+    assert all("Ann Archer" not in e["raw"] for e in forum.edits)
