@@ -63,7 +63,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def json_lines(path: Any, handle: Any, parser: _LineParser) -> list[Line]:
-    """Every line of a JSON Lines file, validated (the first bad one raises)."""
+    """Every line of a JSON Lines file, validated (the first bad one raises).
+
+    (Over 60 lines on purpose: this is the loop run once per line of a million-line file,
+    so the usual line's checks are written inline; each function call added here costs
+    about 0.1-0.2 s per million lines. Anything unusual goes to ``parser.parse``.)"""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     fromiso = datetime.fromisoformat
     general, typed_of, known = parser.parse, parser.typed, parser.identities
