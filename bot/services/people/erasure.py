@@ -7,9 +7,10 @@ their messages lose snippets and links, identities, affiliations, activity and n
 go, the member record stays anonymous (so counts such as new members stay right), the
 stored payloads holding them are purged (inbox, outbox; the spool just after), and the
 published shout-outs and review questions naming them are updated to the anonymous
-wording through the outbox (the Distinguished Contributor records too:
-:mod:`bot.services.people.erasure_distinguished`). The audit records that an erasure
-happened, never whom.
+wording through the outbox. The Distinguished Contributor programme's records of the
+person are its own use case's (:mod:`bot.services.distinguished.after_erasure`); both
+run in one transaction behind :func:`bot.services.forgetting.forget_person`. The audit
+records that an erasure happened, never whom.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.config import ProgrammeConfig
 from bot.errors import InvalidInput
 from bot.messages.rendering import render_shoutout_markdown
 from bot.messages.slack.shoutout import shoutout_message
 from bot.services.people.accounts import FORGET, MERGE, corrections_without_hidden
 from bot.services.people.asked_by import unquote_questions
-from bot.services.people.erasure_distinguished import forget_nominations
 from scoring.models import IdentityKind, Member
 from scoring.shoutout import ShoutoutContent
 from storage.repositories.erasure import trace_pattern
@@ -40,9 +39,7 @@ QUESTION_TEXT = "A message of a former member (erased at their request)."
 EDIT_REASON = "a member asked to be forgotten"
 
 
-def forget_member(
-    uow: UnitOfWork, config: ProgrammeConfig, member: Member, by: str, now: datetime
-) -> list[str]:
+def forget_member(uow: UnitOfWork, member: Member, by: str, now: datetime) -> list[str]:
     """Erase ``member``; the outbox keys of the updates to already-published messages."""
     if uow.people.erased_at(member.id) is not None:
         return []
@@ -76,8 +73,6 @@ def forget_member(
     for record in (member, *merged):  # a merged record kept the person's name
         uow.erasure.erase_member(record.id, ANONYMOUS, now)
         uow.erasure.delete_nudges(record.id)
-    ids = [member.id, *(m.id for m in merged)]
-    keys += forget_nominations(uow, config, ids, slack_id, now)  # named anonymously now
     uow.people.audit(FORGET, member.id, by, now)
     bump_public_version(uow.session)  # the name is gone from every page
     return keys
