@@ -10,7 +10,8 @@ its figures without asking the database to sort the million rows
 (``RollupRepository.add_cells``).
 
 Each loop is one function on purpose (``json_lines`` is longer than this project's usual
-60 lines): a function call per line would cost a million calls.
+60 lines): a function call per line would cost a million calls. (Just over 300 lines: the
+loops and the types they take, the validated line and the attribution by day, together.)
 """
 
 from __future__ import annotations
@@ -20,20 +21,19 @@ import json
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import orjson
 
 from bot.errors import InvalidInput
+from scoring.attribution import resolve_organisation
 from scoring.bounds import EARLIEST_DATE, MAX_NUMBER_DIGITS
+from scoring.models import Affiliation
 from scoring.months import Month, month_of, months_between
 from storage.bulk import sqlite_text
 from storage.repositories.credits import ROW_KEYS
-
-if TYPE_CHECKING:
-    from bot.services.ledger.importing import Line, _Attribution, _LineParser
 
 #: The columns of a row when every line of the file is the usual one, and the values of
 #: the others (written into the statement once instead of bound for every row).
@@ -43,6 +43,48 @@ SHORT_CONSTANTS: dict[str, str | None] = {
     "granted_by": "import",
     "note": "",
 }
+#: A validated line: (member as written, type, moment, its driver value, points, ref,
+#: source, organisation, note). The member stays text until the end: a string's hash
+#: is kept, an :class:`Identity`'s is computed at every look-up.
+Line = tuple[str, str, datetime, Any, int, str, str, str | None, str]
+
+
+class LineChecks(Protocol):
+    """What :func:`json_lines` asks of the importer's line parser
+    (``importing._LineParser``): the general checks, and what they have seen."""
+
+    identities: dict[str, Any]  # each member as written -> their identity
+    typed: dict[tuple[str, Any], tuple[str, int]]  # (type, points) as written -> checked
+    latest: date  # the latest date a credit may have
+    stored_text: bool  # a moment's driver value is SQLite's text
+
+    def parse(self, number: int, record: dict[str, Any]) -> Line: ...
+
+    def param(self, moment: datetime) -> Any: ...
+
+
+class Attribution:
+    """Each member's organisation by day: a constant for most members, else a sorted
+    list of the days their affiliations change and the organisation from each."""
+
+    def __init__(self, affiliations: dict[int, list[Affiliation]], tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.constant: dict[int, str | None] = {}
+        self.periods: dict[int, tuple[list[int], list[str | None]]] = {}
+        for member_id, held in affiliations.items():
+            days = sorted({d for a in held for d in (a.start, a.end) if d is not None})
+            firsts = [days[0] - timedelta(days=1), *days] if days else [EARLIEST_DATE]
+            orgs = [resolve_organisation(None, held, day) for day in firsts]
+            if len(set(orgs)) == 1:
+                self.constant[member_id] = orgs[0]
+            else:
+                self.periods[member_id] = ([d.toordinal() for d in days], orgs)
+
+    def on(self, member_id: int, moment: datetime) -> str | None:
+        days, orgs = self.periods[member_id]
+        return orgs[bisect_right(days, moment.astimezone(self.tz).toordinal())]
+
+
 #: A monthly figure being counted: (month, member id, organisation or "") ->
 #: [points, credits, the latest moment's driver value].
 Cells = dict[tuple[str, int, str], list[Any]]
@@ -62,7 +104,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def json_lines(path: Any, handle: Any, parser: _LineParser) -> list[Line]:
+def json_lines(path: Any, handle: Any, parser: LineChecks) -> list[Line]:
     """Every line of a JSON Lines file, validated (the first bad one raises).
 
     (Over 60 lines on purpose: this is the loop run once per line of a million-line file,
@@ -203,7 +245,7 @@ class MonthKeys:
 def rows_and_cells(
     lines: list[Line],
     member_of: dict[str, int],
-    attribution: _Attribution,
+    attribution: Attribution,
     created_at: Any,
     month_key: MonthKeys,
     short: bool,

@@ -22,7 +22,6 @@ Module over 300 lines: the line checks and the load are one pipeline.
 from __future__ import annotations
 
 import csv
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,13 +36,14 @@ from bot.services.ledger.credits import check_credit, content_ref
 from bot.services.ledger.import_loops import (
     SHORT_CONSTANTS,
     SHORT_KEYS,
+    Attribution,
+    Line,
     MonthKeys,
     collector_paused,
     json_lines,
     rows_and_cells,
 )
 from bot.services.ledger.members import check_email, ensure_member
-from scoring.attribution import resolve_organisation
 from scoring.bounds import (
     EARLIEST_DATE,
     MAX_POINTS,
@@ -52,7 +52,7 @@ from scoring.bounds import (
     parse_points,
 )
 from scoring.errors import OutOfRange
-from scoring.models import Affiliation, Identity, IdentityKind
+from scoring.models import Identity, IdentityKind
 from storage.bulk import bulk_load, moment_param, sqlite_text
 from storage.repositories.credits import ROW_KEYS
 from storage.repositories.members import guess_identity
@@ -66,10 +66,6 @@ _FIELD_SET = frozenset(FIELDS)
 _BY_KEY = itemgetter(4, 5)  # (source, source_ref): the unique key
 _BY_REF = itemgetter(5)
 _AT = table(CreditRow).c.occurred_at
-#: A validated line: (member as written, type, moment, its driver value, points, ref,
-#: source, organisation, note). The member stays text until the end: a string's hash
-#: is kept, an :class:`Identity`'s is computed at every look-up.
-Line = tuple[str, str, datetime, Any, int, str, str, str | None, str]
 
 
 @dataclass(frozen=True)
@@ -297,7 +293,7 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
                 raise InvalidInput(f"{path}:{number}: no organisation with slug '{slug}'")
         member_ids, created = _member_ids(uow, runtime, path, parser.member_lines, now)
         ids = sorted(set(member_ids.values()))
-        attribution = _Attribution(uow.members.affiliations_of(ids), runtime.config.tz)
+        attribution = Attribution(uow.members.affiliations_of(ids), runtime.config.tz)
         member_of = {raw: member_ids[who] for raw, who in parser.identities.items()}
         figures_tz = uow.rollups.timezone()
         months = MonthKeys(ZoneInfo(figures_tz or "UTC"))
@@ -354,28 +350,6 @@ def _member_ids(
         if member_ids[identity] in bots:
             raise InvalidInput(f"{path}:{number}: {identity.value} is a bot")
     return member_ids, created
-
-
-class _Attribution:
-    """Each member's organisation by day: a constant for most members, else a sorted
-    list of the days their affiliations change and the organisation from each."""
-
-    def __init__(self, affiliations: dict[int, list[Affiliation]], tz: ZoneInfo) -> None:
-        self.tz = tz
-        self.constant: dict[int, str | None] = {}
-        self.periods: dict[int, tuple[list[int], list[str | None]]] = {}
-        for member_id, held in affiliations.items():
-            days = sorted({d for a in held for d in (a.start, a.end) if d is not None})
-            firsts = [days[0] - timedelta(days=1), *days] if days else [EARLIEST_DATE]
-            orgs = [resolve_organisation(None, held, day) for day in firsts]
-            if len(set(orgs)) == 1:
-                self.constant[member_id] = orgs[0]
-            else:
-                self.periods[member_id] = ([d.toordinal() for d in days], orgs)
-
-    def on(self, member_id: int, moment: datetime) -> str | None:
-        days, orgs = self.periods[member_id]
-        return orgs[bisect_right(days, moment.astimezone(self.tz).toordinal())]
 
 
 def _moment_of(value: Any) -> datetime:
