@@ -3,30 +3,23 @@ name members too: a member erased or hidden is not named there either."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import CliResult
-
-Cli = Callable[..., CliResult]
+from tests.support.cli import Cli, imported
 
 
 @pytest.fixture
 def corrected(cli: Cli, tmp_path: Path) -> Cli:
     """October published, then a late credit of Alice's for October, then November
     published with its correction of October."""
-    assert cli("db", "upgrade").code == 0
     lines = [
         {"member": "alice@acme.example", "type": "code", "at": "2026-10-02", "ref": "pr-1"},
         {"member": "bob@beta.example", "type": "code", "at": "2026-10-10", "ref": "pr-2"},
         {"member": "bob@beta.example", "type": "code", "at": "2026-11-10", "ref": "pr-3"},
     ]
-    path = tmp_path / "c.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    assert cli("import", str(path)).code == 0
+    imported(cli, tmp_path, lines)
     publish = ("jobs", "run", "monthly-shoutout", "--month")
     # published; no Slack or forum here, so the posts wait in the outbox (exit 1)
     assert cli(*publish, "2026-10").code == 1
@@ -72,14 +65,11 @@ def test_a_hidden_member_is_not_named_in_the_corrections_of_the_markdown_report(
 def test_the_shoutout_of_the_next_month_does_not_name_a_hidden_member_in_its_corrections(
     cli: Cli, tmp_path: Path
 ) -> None:
-    assert cli("db", "upgrade").code == 0
     lines = [
         {"member": "alice@acme.example", "type": "code", "at": "2026-10-02", "ref": "pr-1"},
         {"member": "bob@beta.example", "type": "code", "at": "2026-11-10", "ref": "pr-3"},
     ]
-    path = tmp_path / "c.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    assert cli("import", str(path)).code == 0
+    imported(cli, tmp_path, lines)
     assert cli("jobs", "run", "monthly-shoutout", "--month", "2026-10").code == 1
     late = ("--type", "code", "--date", "2026-10-20", "--ref", "late-1")
     assert cli("credit", "add", "--member", "alice@acme.example", *late).code == 0

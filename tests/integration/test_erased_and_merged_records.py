@@ -7,28 +7,21 @@ others were merged into, and ``member unmerge`` after the erasure.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import CliResult
-
-Cli = Callable[..., CliResult]
+from tests.support.cli import Cli, imported
 
 
 @pytest.fixture
 def community(cli: Cli, tmp_path: Path) -> Cli:
-    assert cli("db", "upgrade").code == 0
     lines = [
         {"member": "alice@acme.example", "type": "code", "at": "2026-10-02", "ref": "pr-1"},
         {"member": "alice.smith@gmail.com", "type": "docs", "at": "2026-10-09", "ref": "doc-1"},
         {"member": "bob@beta.example", "type": "code", "at": "2026-10-10", "ref": "pr-2"},
     ]
-    path = tmp_path / "c.jsonl"
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    assert cli("import", str(path)).code == 0
-    return cli
+    return imported(cli, tmp_path, lines)
 
 
 def _member_id(cli: Cli, reference: str) -> str:
