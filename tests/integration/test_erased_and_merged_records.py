@@ -47,6 +47,19 @@ def test_a_live_member_cannot_be_merged_into_an_erased_record(community: Cli) ->
     assert _names(community) == ["a former member", "alice", "bob"]
 
 
+def test_an_erased_member_cannot_be_named_in_public_again(community: Cli) -> None:
+    erased = _member_id(community, "alice.smith@gmail.com")
+    assert community("member", "forget", erased).code == 0
+
+    result = community("member", "show", erased)
+
+    assert result.code == 1
+    assert f"member {erased} was erased at their request" in result.err
+    assert "Nothing was changed" in result.err
+    public = community("report", "--month", "2026-10", "--format", "markdown")
+    assert public.code == 0 and "former member" not in public.out
+
+
 def test_an_erased_record_cannot_be_merged_into_a_live_member(community: Cli) -> None:
     erased = _member_id(community, "alice.smith@gmail.com")
     assert community("member", "forget", erased).code == 0

@@ -35,6 +35,11 @@ def set_listing(uow: UnitOfWork, member: Member, shown: bool, by: str, now: date
     """
     if member.show_publicly == shown:
         return False
+    if shown and uow.people.erased_at(member.id) is not None:
+        raise InvalidInput(
+            f"member {member.id} was erased at their request: an erased member is counted, "
+            "never named again. Nothing was changed"
+        )
     uow.members.set_flags(member.id, show_publicly=shown)
     uow.people.audit(SHOW if shown else HIDE, member.id, by, now)  # set_flags bumped the pages
     return True
