@@ -28,6 +28,8 @@ from scoring.months import Month
 
 EARLIEST_DATE = date(2000, 1, 1)
 EARLIEST_MONTH = Month(2000, 1)
+#: The last month that has an end a date can hold (the first day of the month after).
+LAST_MONTH = Month(9999, 11)
 MAX_POINTS = 1000
 MAX_AMOUNT = Decimal("1000000000")  # one billion in any currency
 MIN_AMOUNT = CENT = Decimal("0.01")  # what is stored is a whole number of cents
@@ -61,6 +63,13 @@ def check_month(value: Month, today: date, *, what: str = "month") -> Month:
     latest = Month.of(latest_date(today))
     if not EARLIEST_MONTH <= value <= latest:
         raise OutOfRange(what, str(value), f"from {EARLIEST_MONTH} to {latest}")
+    return value
+
+
+def check_month_ends(value: Month, *, what: str = "month") -> Month:
+    """A month whose end is a date (a report, a job's period): up to :data:`LAST_MONTH`."""
+    if value > LAST_MONTH:
+        raise OutOfRange(what, str(value), f"from {EARLIEST_MONTH} to {LAST_MONTH}")
     return value
 
 

@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.gateways import open_gateways
 from bot.outbox.drain import Drained, deliver_keys
 from bot.runtime import Runtime
-from scoring.bounds import EARLIEST_MONTH, check_month
+from scoring.bounds import EARLIEST_MONTH, check_month, check_month_ends
 from scoring.months import Month
 
 
@@ -50,7 +50,7 @@ def parse_month(value: str | None, runtime: Runtime) -> Month:
         # (empty), and jobs refuse periods not yet due by their own cadence.
         if chosen < EARLIEST_MONTH:
             check_month(chosen, runtime.now().date())
-        return chosen
+        return check_month_ends(chosen)
     today = runtime.now().astimezone(runtime.config.tz).date()
     return Month.of(today).previous()
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput
+from scoring.bounds import check_month_ends
 from scoring.errors import InvalidMonth
 from scoring.months import Month, local_date, month_of
 
@@ -83,9 +84,10 @@ class Monthly:
 
     def parse(self, text: str) -> str:
         try:
-            return str(Month.parse(text))
+            month = Month.parse(text)
         except InvalidMonth:
             raise InvalidInput(f"'{text}' is not a month; expected YYYY-MM") from None
+        return str(check_month_ends(month))  # a period is due after its end
 
     def cron(self) -> dict[str, Any]:
         shifted = self.hour - self.hours_before

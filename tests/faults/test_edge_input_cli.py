@@ -45,6 +45,22 @@ def test_a_report_for_year_one_is_out_of_range(cli: Cli, known_member: None) -> 
     assert "out of range" in line and "2000-01" in line
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--month", "9999-12"),
+        ("shoutout", "preview", "--month", "9999-12"),
+        ("jobs", "run", "monthly-shoutout", "--month", "9999-12"),
+        ("jobs", "run", "standing", "--month", "9999-12"),
+    ],
+)
+def test_the_last_month_of_year_9999_is_out_of_range_as_typed(
+    cli: Cli, known_member: None, args: tuple[str, ...]
+) -> None:
+    line = _one_clear_line(cli(*args))
+    assert "'9999-12' is out of range" in line and "9999-11" in line
+
+
 @pytest.mark.parametrize("amount", ["1e30", "1e999999"])
 def test_a_payment_of_an_absurd_amount_is_refused(
     cli: Cli, known_member: None, amount: str
