@@ -8,6 +8,7 @@ pending, in the same transaction as its effects, so a second finisher changes no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -45,6 +46,36 @@ class InboxClaimRepository:
             .values(next_attempt_at=lease_until)
         )
         return bool(cast(CursorResult[Any], result).rowcount)
+
+    def claim_many(
+        self, entry_ids: Sequence[int], due_by: datetime, lease_until: datetime
+    ) -> set[int]:
+        """:meth:`claim` for many entries in one statement: the ids taken (the others
+        are not ours: done meanwhile, or claimed by another process)."""
+        if not entry_ids:
+            return set()
+        taken = self._session.execute(
+            update(InboxRow)
+            .where(
+                _inbox.id.in_(entry_ids),
+                _inbox.status == "pending",
+                or_(_inbox.next_attempt_at.is_(None), _inbox.next_attempt_at <= due_by),
+            )
+            .values(next_attempt_at=lease_until)
+            .returning(_inbox.id)
+            .execution_options(synchronize_session=False)
+        )
+        return {int(entry_id) for entry_id in taken.scalars()}
+
+    def release(self, entry_ids: Sequence[int], due: datetime) -> None:
+        """Give back claimed entries that were not handled: pending ones are due at ``due``."""
+        if entry_ids:
+            self._session.execute(
+                update(InboxRow)
+                .where(_inbox.id.in_(entry_ids), _inbox.status == "pending")
+                .values(next_attempt_at=due)
+                .execution_options(synchronize_session=False)
+            )
 
     def complete(self, entry_id: int, now: datetime) -> bool:
         """Mark a pending entry done; False (nothing changed) if it was not pending."""

@@ -190,20 +190,31 @@ class SlackEvents:
         now = self.runtime.now()
         with self.runtime.reader() as uow:
             entries = uow.inbox.due(INBOX_SOURCE, now, limit)
+        if not entries:
+            return []
+        # Claimed together, in one transaction (not one per entry: a write turn each);
+        # the lease runs from ``now`` as before, and each entry is still completed with
+        # its own effects, so one handled by another process meanwhile changes nothing.
+        with self.runtime.uow() as uow:
+            lease = now + timedelta(seconds=CLAIM_SECONDS)
+            claimed = uow.inbox_claims.claim_many([entry.id for entry in entries], now, lease)
+            uow.commit()
+        mine = [entry for entry in entries if entry.id in claimed]
         outcomes = []
-        for entry in entries:
+        for index, entry in enumerate(mine):
             if stop is not None and stop():
+                self._release([left.id for left in mine[index:]], now)
                 break
-            with self.runtime.uow() as uow:
-                lease = now + timedelta(seconds=CLAIM_SECONDS)
-                claimed = uow.inbox_claims.claim(entry.id, now, lease)
-                uow.commit()
-            if not claimed:
-                continue
             outcome = self.handle_entry(entry.id, json.loads(entry.payload), bot_user_id)
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
+
+    def _release(self, entry_ids: list[int], due: datetime) -> None:
+        """Claimed entries left unhandled (asked to stop): due again at once."""
+        with self.runtime.uow() as uow:
+            uow.inbox_claims.release(entry_ids, due)
+            uow.commit()
 
     def _finish(self, outcome: EventOutcome) -> EventOutcome:
         if outcome.outbox_keys:

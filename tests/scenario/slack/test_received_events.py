@@ -327,3 +327,28 @@ def test_events_for_the_event_workers_wait_in_the_spool_and_reach_the_inbox_once
     assert _messages_counted(app) == 5
     assert len(slack_api.posts_to(REVIEW)) == 1
     spool.close()
+
+
+def test_events_a_stopping_handler_claimed_but_did_not_handle_are_due_again_at_once(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    # A handler claims the due entries it read in one transaction (not one each).
+    _stop_the_worker(app)
+    for n in range(5):
+        assert app.send(json.dumps(_message(n)).encode(), "application/json").status_code == 200
+    assert _inbox_statuses(app) == {"pending": 5}
+    events = app.slack.services.events
+    bot_user_id = app.slack.gateway.who_am_i().get("user_id")
+    asked: list[bool] = []
+
+    def stop() -> bool:  # asked to stop after two events (serve shutting down, say)
+        asked.append(True)
+        return len(asked) > 2
+
+    assert len(events.process_pending(bot_user_id, 20, stop=stop)) == 2
+    assert _inbox_statuses(app) == {"done": 2, "pending": 3}
+    # Same moment, no lease expired: the three it gave back are taken at once, each once.
+    assert len(events.process_pending(bot_user_id, 20)) == 3
+    assert events.process_pending(bot_user_id, 20) == []
+    assert _inbox_statuses(app) == {"done": 5}
+    assert _messages_counted(app) == 5
