@@ -72,7 +72,10 @@ def slack_member(
     )
     if not created and member.name != profile.name:
         uow.members.rename(member.id, profile.name)
-    uow.members.set_flags(member.id, is_bot=profile.is_bot, profile_refreshed_at=now)
+    if member.is_bot != profile.is_bot:  # a change the public pages show
+        uow.members.set_flags(member.id, is_bot=profile.is_bot, profile_refreshed_at=now)
+    else:  # only the time of reading: no public page changes
+        uow.members.set_flags(member.id, profile_refreshed_at=now)
     # As stored now, without reading it again.
     return replace(member, name=member.name if created else profile.name, is_bot=profile.is_bot)
 
