@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, or_, update
 from sqlmodel import Session
 
+from storage.repositories import prepared
 from storage.repositories.inbox import InboxEntry
 from storage.tables import InboxRow, columns
 
@@ -55,15 +56,8 @@ class InboxClaimRepository:
         if not entry_ids:
             return set()
         taken = self._session.execute(
-            update(InboxRow)
-            .where(
-                _inbox.id.in_(entry_ids),
-                _inbox.status == "pending",
-                or_(_inbox.next_attempt_at.is_(None), _inbox.next_attempt_at <= due_by),
-            )
-            .values(next_attempt_at=lease_until)
-            .returning(_inbox.id)
-            .execution_options(synchronize_session=False)
+            prepared.CLAIM_ENTRIES,
+            {"ids": list(entry_ids), "due_by": due_by, "lease_until": lease_until},
         )
         return {int(entry_id) for entry_id in taken.scalars()}
 
@@ -79,9 +73,5 @@ class InboxClaimRepository:
 
     def complete(self, entry_id: int, now: datetime) -> bool:
         """Mark a pending entry done; False (nothing changed) if it was not pending."""
-        result = self._session.execute(
-            update(InboxRow)
-            .where(_inbox.id == entry_id, _inbox.status == "pending")
-            .values(status="done", processed_at=now, last_error=None)
-        )
+        result = self._session.execute(prepared.COMPLETE_ENTRY, {"entry": entry_id, "now": now})
         return bool(cast(CursorResult[Any], result).rowcount)

@@ -21,6 +21,7 @@ from scoring.models import (
     Member,
 )
 from storage.errors import IdentityTaken
+from storage.repositories import prepared
 from storage.repositories.rollups import bump_public_version
 from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns, table
 
@@ -69,9 +70,7 @@ class MemberRepository:
         """The member who owns an identity, or None."""
         value = normalise_identity(identity.kind, identity.value)
         row = self._session.execute(
-            select(MemberRow)
-            .join(IdentityRow, _identity.member_id == _member.id)
-            .where(_identity.kind == identity.kind.value, _identity.value == value)
+            prepared.FIND_MEMBER, {"kind": identity.kind.value, "value": value}
         ).scalar_one_or_none()
         return None if row is None else self._to_member(row)
 
@@ -122,11 +121,7 @@ class MemberRepository:
         out: dict[int, list[Identity]] = {m: [] for m in member_ids}
         for chunk_start in range(0, len(member_ids), 500):
             chunk = member_ids[chunk_start : chunk_start + 500]
-            rows = self._session.execute(
-                select(_identity.member_id, _identity.kind, _identity.value)
-                .where(_identity.member_id.in_(chunk))
-                .order_by(_identity.id)
-            ).all()
+            rows = self._session.execute(prepared.IDENTITIES_OF, {"ids": list(chunk)}).all()
             for member_id, kind, value in rows:
                 out[member_id].append(Identity(IdentityKind(kind), value))
         return out
@@ -198,6 +193,10 @@ class MemberRepository:
         if {"is_bot", "show_publicly"} & set(flags):
             bump_public_version(self._session)
 
+    def profile_read(self, member_id: int, at: datetime) -> None:
+        """The member's profile was read at ``at`` (no public page shows when)."""
+        self._session.execute(prepared.PROFILE_READ, {"member": member_id, "at": at})
+
     def profile_refreshed_at(self, member_id: int) -> datetime | None:
         row = self._session.get(MemberRow, member_id)
         return None if row is None else row.profile_refreshed_at
@@ -208,23 +207,16 @@ class MemberRepository:
         """When the profile of the member owning each identity was last read (None: never),
         for the identities some member owns, in one query (keyed by the value as given)."""
         given = {normalise_identity(kind, v): v for v in values}
+        if not given:
+            return {}
         rows = self._session.execute(
-            select(_identity.value, _member.profile_refreshed_at)
-            .join(MemberRow, _member.id == _identity.member_id)
-            .where(_identity.kind == kind.value, _identity.value.in_(list(given)))
+            prepared.PROFILES_REFRESHED, {"kind": kind.value, "values": list(given)}
         ).all()
         return {given[value]: refreshed for value, refreshed in rows}
 
     def seen(self, member_id: int, at: datetime) -> None:
         """Record that the member was active at ``at`` (first_seen keeps the earliest)."""
-        result = self._session.execute(
-            update(MemberRow)
-            .where(
-                _member.id == member_id,
-                or_(_member.first_seen.is_(None), _member.first_seen > at),
-            )
-            .values(first_seen=at)
-        )
+        result = self._session.execute(prepared.SEEN, {"member": member_id, "at": at})
         if getattr(result, "rowcount", 0):
             bump_public_version(self._session)  # "new members" of a month
 
@@ -247,11 +239,7 @@ class MemberRepository:
 
     # -- affiliations --------------------------------------------------------------
     def affiliations(self, member_id: int) -> list[Affiliation]:
-        rows = self._session.execute(
-            select(AffiliationRow)
-            .where(_affiliation.member_id == member_id)
-            .order_by(_affiliation.id)
-        ).scalars()
+        rows = self._session.execute(prepared.AFFILIATIONS_OF, {"member": member_id}).scalars()
         return [_to_affiliation(r) for r in rows]
 
     def affiliations_of(self, member_ids: Sequence[int]) -> dict[int, list[Affiliation]]:

@@ -75,7 +75,7 @@ def slack_member(
     if member.is_bot != profile.is_bot:  # a change the public pages show
         uow.members.set_flags(member.id, is_bot=profile.is_bot, profile_refreshed_at=now)
     else:  # only the time of reading: no public page changes
-        uow.members.set_flags(member.id, profile_refreshed_at=now)
+        uow.members.profile_read(member.id, now)
     # As stored now, without reading it again.
     return replace(member, name=member.name if created else profile.name, is_bot=profile.is_bot)
 
