@@ -21,12 +21,22 @@ def insert_ignoring_conflicts(session: Session, table: Table, conflict: Sequence
     raise ValueError(f"unsupported database dialect {name!r}")
 
 
+#: :func:`insert_one_ignoring_conflicts`'s statements, built once per (dialect, table,
+#: key): a Slack event inserts its inbox entry with one, and building it cost more than
+#: running it.
+_INSERT_ONE: dict[tuple[str, str, tuple[str, ...]], Insert] = {}
+
+
 def insert_one_ignoring_conflicts(
     session: Session, table: Table, conflict: Sequence[str], values: dict[str, Any]
 ) -> int | None:
     """Insert one row; its id, or None when a row with the same key already exists."""
-    statement = insert_ignoring_conflicts(session, table, conflict).returning(table.c.id)
-    row = session.execute(statement.values(**values)).first()
+    key = (session.get_bind().dialect.name, table.fullname, tuple(conflict))
+    statement = _INSERT_ONE.get(key)
+    if statement is None:
+        statement = insert_ignoring_conflicts(session, table, conflict).returning(table.c.id)
+        _INSERT_ONE[key] = statement
+    row = session.execute(statement, values).first()
     return None if row is None else int(row[0])
 
 

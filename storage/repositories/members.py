@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Select, bindparam, delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from scoring.models import (
@@ -196,6 +198,7 @@ class MemberRepository:
     def profile_read(self, member_id: int, at: datetime) -> None:
         """The member's profile was read at ``at`` (no public page shows when)."""
         self._session.execute(prepared.PROFILE_READ, {"member": member_id, "at": at})
+        self._in_step(member_id, profile_refreshed_at=at)
 
     def profile_refreshed_at(self, member_id: int) -> datetime | None:
         row = self._session.get(MemberRow, member_id)
@@ -218,7 +221,15 @@ class MemberRepository:
         """Record that the member was active at ``at`` (first_seen keeps the earliest)."""
         result = self._session.execute(prepared.SEEN, {"member": member_id, "at": at})
         if getattr(result, "rowcount", 0):
+            self._in_step(member_id, first_seen=at)
             bump_public_version(self._session)  # "new members" of a month
+
+    def _in_step(self, member_id: int, **values: datetime) -> None:
+        """A member row loaded in this session, told what a Core update just wrote."""
+        loaded = self._session.identity_map.get(identity_key(MemberRow, member_id))
+        if loaded is not None:
+            for key, value in values.items():
+                set_committed_value(loaded, key, value)
 
     def seen_many(self, first_moments: dict[int, datetime]) -> None:
         """:meth:`seen` for many members in one statement."""

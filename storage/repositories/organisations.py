@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import String, TextualSelect, bindparam, column, select, text
+from sqlalchemy import Select, String, bindparam, column, select, text
 from sqlmodel import Session
 
 from scoring.models import Organisation
@@ -60,30 +60,16 @@ class OrganisationRepository:
         database does it in ~0.1 ms. Without it (or on a database without JSON
         functions), every organisation that has a domain.
         """
-        query = select(_org.slug, _org.name, _org.domains)
+        query: Select[tuple[str, str, Any]] = select(_org.slug, _org.name, _org.domains)
+        values: dict[str, Any] = {}
         if among is not None:
             if not among:
                 return []
-            owning = self._owning(among)
+            owning = _owners_query(self._session.get_bind().dialect.name)
             if owning is not None:
-                query = query.where(_org.slug.in_(owning))
-        rows = self._session.execute(query).all()
+                query, values = owning, {"among": list(among)}
+        rows = self._session.execute(query, values).all()
         return [Organisation(slug=s, name=n, domains=tuple(d or ())) for s, n, d in rows if d]
-
-    def _owning(self, among: Sequence[str]) -> TextualSelect | None:
-        """The slugs owning one of these domains (SQLite, PostgreSQL; else None)."""
-        dialect = self._session.get_bind().dialect.name
-        if dialect == "sqlite":
-            each = "json_each(o.domains) AS d WHERE lower(trim(d.value, '.'))"
-        elif dialect == "postgresql":
-            each = (
-                "json_array_elements_text(o.domains) AS d(value) WHERE lower(btrim(d.value, '.'))"
-            )
-        else:
-            return None
-        statement = text(f"SELECT o.slug FROM organisation AS o, {each} IN :among")
-        statement = statement.bindparams(bindparam("among", list(among), expanding=True))
-        return statement.columns(column("slug", String))
 
     def get(self, slug: str) -> Organisation | None:
         row = self._row(slug)
@@ -123,3 +109,28 @@ def _to_org(row: OrganisationRow) -> Organisation:
         staff=row.staff,
         contacts=tuple(row.contacts),
     )
+
+
+#: :func:`_owners_query` by dialect (None: no JSON functions), built once: a Slack
+#: message from a member with an e-mail address runs it.
+_OWNERS: dict[str, Select[tuple[str, str, Any]] | None] = {}
+
+
+def _owners_query(dialect: str) -> Select[tuple[str, str, Any]] | None:
+    """Slug, name and domains of the organisations owning one of the domains bound as
+    ``among`` (SQLite, PostgreSQL; else None)."""
+    if dialect not in _OWNERS:
+        _OWNERS[dialect] = None
+        if dialect == "sqlite":
+            each = "json_each(o.domains) AS d WHERE lower(trim(d.value, '.'))"
+        elif dialect == "postgresql":
+            each = (
+                "json_array_elements_text(o.domains) AS d(value) WHERE lower(btrim(d.value, '.'))"
+            )
+        else:
+            return None
+        slugs = text(f"SELECT o.slug FROM organisation AS o, {each} IN :among")
+        slugs = slugs.bindparams(bindparam("among", expanding=True))
+        owning = slugs.columns(column("slug", String))
+        _OWNERS[dialect] = select(_org.slug, _org.name, _org.domains).where(_org.slug.in_(owning))
+    return _OWNERS[dialect]
