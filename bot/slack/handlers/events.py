@@ -53,6 +53,7 @@ from bot.slack.handlers.messages import (
     posted_message,
 )
 from bot.slack.handlers.people import profile_from_user
+from bot.slack.handlers.profile_cache import CachedProfiles
 from bot.slack.handlers.reactions import SlackReactions
 from storage.spool import EventSpool
 from storage.uow import UnitOfWork
@@ -76,6 +77,7 @@ class SlackEvents:
         self.slack = slack
         self.deliver = deliver
         self.reactions = SlackReactions(runtime, slack, deliver)
+        self.profiles = CachedProfiles(slack, runtime.now)
 
     @property
     def config(self) -> ProgrammeConfig:
@@ -231,7 +233,7 @@ class SlackEvents:
         if (why := message_triage(event, bot_user_id, today)) is not None:
             return _ignored(why)
         message, delivery = posted_message(event), delivery_of(envelope, entry_id)
-        source = SlackMessageSource(self.slack, bot_user_id)
+        source = SlackMessageSource(self.slack, bot_user_id, self.profiles)
         outcome = record_message(self.runtime, source, message, delivery, bot_user_id)
         if outcome.outbox_keys:
             self.deliver(outcome.outbox_keys)

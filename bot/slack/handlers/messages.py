@@ -12,7 +12,7 @@ from bot.ports import SlackReader
 from bot.services.ledger.messages import PostedMessage
 from bot.services.ledger.slack_people import SLACKBOT, SlackProfile
 from bot.services.ledger.suggestions import ts_problem
-from bot.slack.handlers.people import known_profiles
+from bot.slack.handlers.people import ProfileSource, known_profiles
 from scoring.thanks import ThreadMessage
 from scoring.thanks_reading import Thread
 
@@ -49,7 +49,7 @@ MAX_NAME_LOOKUPS = 20
 """At most this many ``users.info`` calls per thank-you (a thread's participants)."""
 
 
-def participant_names(slack: SlackReader, users: set[str]) -> dict[str, tuple[str, ...]]:
+def participant_names(slack: ProfileSource, users: set[str]) -> dict[str, tuple[str, ...]]:
     """Each thread participant's handle, display name and real name, from ``users.info``,
     so that "thanks Ana" finds Ana. A user Slack cannot describe has no names."""
     names: dict[str, tuple[str, ...]] = {}
@@ -76,11 +76,16 @@ def participant_names(slack: SlackReader, users: set[str]) -> dict[str, tuple[st
 class SlackMessageSource:
     """What Slack tells about a message, for :func:`bot.services.ledger.messages.record_message`:
     the thread before a reply (``conversations.replies``, and ``users.info`` for the
-    names of its participants), profiles, a permalink."""
+    names of its participants), profiles, a permalink. ``profiles`` answers the
+    ``users.info`` reads (Slack itself unless given: see
+    :mod:`bot.slack.handlers.profile_cache`)."""
 
-    def __init__(self, slack: SlackReader, bot_user_id: str | None) -> None:
+    def __init__(
+        self, slack: SlackReader, bot_user_id: str | None, profiles: ProfileSource | None = None
+    ) -> None:
         self.slack = slack
         self.bot_user_id = bot_user_id
+        self.people: ProfileSource = profiles or slack
 
     def thread_before(self, message: PostedMessage) -> Thread:
         """The thread's messages before this reply, the people's with their names."""
@@ -94,7 +99,7 @@ class SlackMessageSource:
         kept = [
             m for m in raw if m.get("ts") and m.get("subtype") in PERSON_SUBTYPES | {"bot_message"}
         ]
-        names = participant_names(self.slack, {str(m["user"]) for m in kept if m.get("user")})
+        names = participant_names(self.people, {str(m["user"]) for m in kept if m.get("user")})
         earlier = [
             ThreadMessage(
                 user=(user := str(m.get("user") or m.get("bot_id") or "")),
@@ -117,7 +122,7 @@ class SlackMessageSource:
         return latest
 
     def profiles(self, user_ids: Sequence[str]) -> dict[str, SlackProfile]:
-        return known_profiles(self.slack, user_ids)
+        return known_profiles(self.people, user_ids)
 
     def permalink(self, channel: str, ts: str) -> str | None:
         return self.slack.permalink(channel, ts)
