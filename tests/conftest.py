@@ -2,8 +2,10 @@
 
 Every test that uses ``runtime`` or ``cli`` (or asks for ``db_backend``) runs twice: on a
 SQLite file and on a PostgreSQL database of its own (see ``tests/support/databases.py``).
-``pytest --db sqlite`` or ``--db postgresql`` runs one of them. Locally the PostgreSQL
-runs are skipped when PostgreSQL is absent; in CI (``CI=true``) its absence fails the run.
+``pytest --db sqlite`` or ``--db postgresql`` runs one of them; a test marked
+``@pytest.mark.databases("sqlite")`` runs on that one only (its docstring says why).
+Locally the PostgreSQL runs are skipped when PostgreSQL is absent; in CI (``CI=true``)
+its absence fails the run.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "databases(*names): run this database test on these of BACKENDS only (its "
+        "docstring says why the others add nothing)",
+    )
     wanted = config.getoption("--db")
     if wanted != "sqlite" and in_ci() and not postgres_available():
         raise pytest.UsageError(f"CI runs the tests on PostgreSQL too, but {WHY_NO_POSTGRES}")
@@ -87,6 +94,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_backend" in metafunc.fixturenames:
         wanted = metafunc.config.getoption("--db")
         backends = BACKENDS if wanted == "both" else (wanted,)
+        only = metafunc.definition.get_closest_marker("databases")
+        if only is not None:
+            off = pytest.mark.skip(reason=f"runs on {' and '.join(only.args)} only")
+            params = [pytest.param(b, marks=() if b in only.args else off) for b in backends]
+            kept = [param for param in params if not param.marks]
+            metafunc.parametrize("db_backend", kept or params[:1], indirect=True)
+            return
         metafunc.parametrize("db_backend", backends, indirect=True)
 
 

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
@@ -113,9 +114,14 @@ def _done(runtime: Runtime) -> int:
         return int(uow.session.execute(query).scalar_one())
 
 
+@pytest.mark.databases("sqlite")
 def test_serve_acks_every_event_and_its_worker_process_handles_each_once_despite_sigterm(
     runtime: Runtime, creditbot: Creditbot, slack_api: SlackApiStandIn
 ) -> None:
+    """SQLite only, where serve's spool lies between the ack and the worker. On
+    PostgreSQL the same promise (a SIGTERM right after the last ack; every event handled
+    once by the worker process first) is test_duplicate_delivery.py's Slack test, which
+    runs serve with its default worker process on both databases."""
     serve = _serve(creditbot, slack_api)
     workers = _workers_of(serve)
     assert len(workers) == 1
@@ -140,9 +146,13 @@ def test_serve_acks_every_event_and_its_worker_process_handles_each_once_despite
     assert "Traceback" not in serve.output() + again.output()
 
 
+@pytest.mark.databases("sqlite")
 def test_the_event_worker_dies_with_serve_when_serve_is_killed_while_it_is_busy(
     runtime: Runtime, creditbot: Creditbot, slack_api: SlackApiStandIn
 ) -> None:
+    """SQLite only: the worker's death with its parent is the kernel's doing, whatever
+    the database. What a killed serve left in the PostgreSQL inbox is handled once by the
+    next start in the test below and in test_killed_serve.py, both on PostgreSQL too."""
     serve = _serve(creditbot, slack_api)
     [worker] = _workers_of(serve)
     wait_for("the worker to start", lambda: f"event worker {worker} started" in serve.output())

@@ -35,6 +35,21 @@ class _Server(uvicorn.Server):
             await asyncio.sleep(0.01)
             should_exit = await self.on_tick(counter)
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """A forced stop skips uvicorn's fixed 0.1 s pause for open connections, which a
+        forced stop does not wait for anyway (about 40 s of a whole run's teardowns)."""
+        if not self.force_exit:
+            await super().shutdown(sockets)
+            return
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        for server in self.servers:
+            await server.wait_closed()
+
 
 class ServedApp:
     """An ASGI app served by uvicorn in a thread, on 127.0.0.1 and a free port."""

@@ -22,6 +22,7 @@ from storage.migrate import upgrade
 from tests.integration.web.community import NOW, build_community, community_config
 from tests.scenario.web.webdriver import Browser, chromedriver_binary, chromium_binary
 from tests.support.clock import FixedClock
+from tests.support.concurrency import wait_for
 from tests.support.config import BASE_CONFIG
 from tests.support.serving import RunningSite
 
@@ -93,7 +94,11 @@ def test_choosing_a_service_in_the_filter_shows_only_those_partners(
     browser.click(browser.find("#filter-service"))
     browser.click(browser.find('#filter-service option[value="Hosting"]'))
     browser.click(browser.find("form.filters button[type=submit]"))
-    assert browser.url.endswith("/partners?service=Hosting&region=&language=")
+    # The click may return before the browser has left the page (a loaded machine).
+    wait_for(
+        "the filtered page",
+        lambda: browser.url.endswith("/partners?service=Hosting&region=&language="),
+    )
     assert card_slugs(browser, "#results article.card") == ["acme", "gamma", "delta"]
     assert "3 partners: Hosting" in browser.text(browser.find("#results-h"))
     selected = browser.script("return document.querySelector('#filter-service').value")
@@ -104,7 +109,7 @@ def test_choosing_a_service_in_the_filter_shows_only_those_partners(
 def test_a_partner_page_draws_its_activity_chart(browser: Browser, browser_site: str) -> None:
     browser.open(f"{browser_site}/partners")
     browser.click(browser.find("#partner-acme h3 a"))
-    assert browser.url.endswith("/partners/acme")
+    wait_for("the partner's page", lambda: browser.url.endswith("/partners/acme"))
     assert browser.text(browser.find("h1")) == "Acme Learning"
     chart = browser.find("#activity figure.chart svg")
     size = browser.rect(chart)
