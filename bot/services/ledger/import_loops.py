@@ -216,10 +216,11 @@ def _json_int(text: str) -> int | str:
 class MonthKeys:
     """The month (in the figures' timezone) of a credit's moment and driver value.
 
-    On SQLite the driver value is the UTC text: a UTC day at least a day from a month's
-    end lies in one month in any timezone, so the caller looks the month up by the
-    day's text (:attr:`by_day`, filled here); a moment near a month's end is placed by
-    a bisection over the months' starts, as text.
+    On SQLite the driver value is the UTC text, and a month's start in the figures'
+    timezone is a point in that text: a moment is placed by a bisection over the
+    months' starts. A UTC day that lies wholly in one month (every day in UTC; all but
+    the day a month starts on elsewhere) is remembered, so the caller looks the month up
+    by the day's text (:attr:`by_day`, filled here).
     """
 
     def __init__(self, tz: ZoneInfo) -> None:
@@ -232,16 +233,13 @@ class MonthKeys:
     def __call__(self, moment: datetime, value: Any) -> str:
         if type(value) is not str:
             return str(month_of(moment, self.tz))
-        starts = self._starts
-        if starts and starts[0] <= value < starts[-1]:
-            key = self._names[bisect_right(starts, value) - 1]
-        else:
-            month = month_of(moment, self.tz)
-            self._cover(month)
-            key = str(month)
-        if 2 <= int(value[8:10]) <= 27:
-            self.by_day[value[:10]] = key
-        return key
+        if not (self._starts and self._starts[0] <= value < self._starts[-1]):
+            self._cover(month_of(moment, self.tz))
+        starts, day = self._starts, value[:10]
+        first = bisect_right(starts, f"{day} 00:00:00.000000")
+        if 0 < first == bisect_right(starts, f"{day} 23:59:59.999999") < len(starts):
+            self.by_day[day] = self._names[first - 1]  # the whole day: one month
+        return self._names[bisect_right(starts, value) - 1]
 
     def _cover(self, month: Month) -> None:
         first, last = (month, month) if self._span is None else self._span
