@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest revision in ``migrations/versions``; a test keeps it equal to Alembic's head.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK_ID = 0x43524442  # "CRDB": one migrator at a time across processes

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint, text
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlmodel import Field, SQLModel
 
@@ -98,7 +98,14 @@ class CreditRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("source", "source_ref", name="uq_credit_source_ref"),
         Index("ix_credit_member_occurred", "member_id", "occurred_at"),
-        Index("ix_credit_org_occurred", "organisation", "occurred_at"),
+        # every query through it names an organisation: independent credits stay out
+        Index(
+            "ix_credit_org_occurred",
+            "organisation",
+            "occurred_at",
+            sqlite_where=text("organisation IS NOT NULL"),
+            postgresql_where=text("organisation IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -49,3 +49,38 @@ def test_the_schema_revision_constant_is_alembics_head() -> None:
     from storage.migrate import SCHEMA_REVISION, alembic_head
 
     assert alembic_head() == SCHEMA_REVISION, "bump storage.migrate.SCHEMA_REVISION"
+
+
+def test_the_migrated_indexes_are_the_ones_the_tables_declare(tmp_path: Path) -> None:
+    """A large import drops the secondary indexes and builds them again from the
+    tables' declarations (``storage.bulk``): a migration and a declaration that disagree
+    would change the schema behind the migrations' back."""
+    from sqlmodel import SQLModel
+
+    import storage.tables  # noqa: F401  (declares the tables)
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    upgrade(engine)
+    inspector = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        migrated = {
+            i["name"]: (
+                tuple(i["column_names"]),
+                bool(i["unique"]),
+                _text(i["dialect_options"].get("sqlite_where")),
+            )
+            for i in inspector.get_indexes(table.name)
+        }
+        declared = {
+            str(i.name): (
+                tuple(c.name for c in i.columns),
+                bool(i.unique),
+                _text(i.dialect_options["sqlite"]["where"]),
+            )
+            for i in table.indexes
+        }
+        assert migrated == declared, table.name
+
+
+def _text(clause: object) -> str:
+    return "" if clause is None else " ".join(str(clause).split())

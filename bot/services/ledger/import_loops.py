@@ -3,8 +3,8 @@
 :func:`json_lines` reads and validates JSON Lines with the checks of the usual line
 (text fields, a ``...T12:00:00Z`` moment, a member, type and points seen before)
 written out in one loop; any other line goes to the parser's general checks, which
-name a bad line by its number. :func:`rows_and_cells` turns the validated lines into
-the credit rows and, in the same pass, adds each credit to its monthly figure (the
+name a bad line by its number. :func:`credit_rows` turns the validated lines into
+the credit rows, and :func:`count_cells` adds each credit to its monthly figure (the
 cell of its month, member and organisation), so a load whose every row is new writes
 its figures without asking the database to sort the million rows
 (``RollupRepository.add_cells``).
@@ -21,7 +21,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -45,8 +45,9 @@ SHORT_CONSTANTS: dict[str, str | None] = {
 }
 #: A validated line: (member as written, type, moment, its driver value, points, ref,
 #: source, organisation, note). The member stays text until the end: a string's hash
-#: is kept, an :class:`Identity`'s is computed at every look-up.
-Line = tuple[str, str, datetime, Any, int, str, str, str | None, str]
+#: is kept, an :class:`Identity`'s is computed at every look-up. The moment is None
+#: when the driver value is SQLite's text of it (:func:`moment_of` makes it).
+Line = tuple[str, str, datetime | None, Any, int, str, str, str | None, str]
 
 
 class LineChecks(Protocol):
@@ -111,9 +112,12 @@ def json_lines(path: Any, handle: Any, parser: LineChecks) -> list[Line]:
     so the usual line's checks are written inline; each function call added here costs
     about 0.1-0.2 s per million lines. Anything unusual goes to ``parser.parse``.)"""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
-    fromiso = datetime.fromisoformat
+    fromiso, clock_of = datetime.fromisoformat, time.fromisoformat
     general, typed_of, known = parser.parse, parser.typed, parser.identities
+    # each day and time of day as written: whether it is the canonical text (what is
+    # stored, by slicing) and, for a day, in range; anything else is parsed in full
     days: dict[str, bool] = {}
+    clocks: dict[str, bool] = {}
     earliest, latest = EARLIEST_DATE, parser.latest
     stored_text = parser.stored_text
     lines: list[Line] = []
@@ -154,23 +158,29 @@ def json_lines(path: Any, handle: Any, parser: LineChecks) -> list[Line]:
             continue
         typed = typed_of.get((type_name, points))
         ref = ref.strip()
-        day = at[:10]
-        in_range = days.get(day)
-        if in_range is None:
+        day, clock = at[:10], at[11:19]
+        usual = days.get(day)
+        if usual is None:
             try:
-                in_range = earliest <= date.fromisoformat(day) <= latest
+                parsed = date.fromisoformat(day)  # also reads "2026-W40-3": not this path's
+                usual = parsed.isoformat() == day and earliest <= parsed <= latest
             except ValueError:
-                in_range = False
-            days[day] = in_range
-        if typed is None or not ref or not in_range:
+                usual = False
+            days[day] = usual
+        if usual:
+            usual = clocks.get(clock)
+            if usual is None:
+                try:
+                    usual = clock_of(clock).isoformat() == clock
+                except ValueError:
+                    usual = False
+                clocks[clock] = usual
+        if typed is None or not ref or not usual:
             append(general(number, record))
             continue
-        try:
-            moment = fromiso(at)
-        except ValueError:
-            append(general(number, record))  # raises with the usual message
-            continue
-        value = f"{day} {at[11:19]}.000000" if stored_text else parser.param(moment)
+        # on SQLite the stored text, by slicing (the moment is made later if needed)
+        moment = None if stored_text else fromiso(at)
+        value = f"{day} {clock}.000000" if moment is None else parser.param(moment)
         append(
             (
                 member,
@@ -206,10 +216,11 @@ def _json_int(text: str) -> int | str:
 class MonthKeys:
     """The month (in the figures' timezone) of a credit's moment and driver value.
 
-    On SQLite the driver value is the UTC text: a UTC day at least a day from a month's
-    end lies in one month in any timezone, so the caller looks the month up by the
-    day's text (:attr:`by_day`, filled here); a moment near a month's end is placed by
-    a bisection over the months' starts, as text.
+    On SQLite the driver value is the UTC text, and a month's start in the figures'
+    timezone is a point in that text: a moment is placed by a bisection over the
+    months' starts. A UTC day that lies wholly in one month (every day in UTC; all but
+    the day a month starts on elsewhere) is remembered, so the caller looks the month up
+    by the day's text (:attr:`by_day`, filled here).
     """
 
     def __init__(self, tz: ZoneInfo) -> None:
@@ -222,16 +233,13 @@ class MonthKeys:
     def __call__(self, moment: datetime, value: Any) -> str:
         if type(value) is not str:
             return str(month_of(moment, self.tz))
-        starts = self._starts
-        if starts and starts[0] <= value < starts[-1]:
-            key = self._names[bisect_right(starts, value) - 1]
-        else:
-            month = month_of(moment, self.tz)
-            self._cover(month)
-            key = str(month)
-        if 2 <= int(value[8:10]) <= 27:
-            self.by_day[value[:10]] = key
-        return key
+        if not (self._starts and self._starts[0] <= value < self._starts[-1]):
+            self._cover(month_of(moment, self.tz))
+        starts, day = self._starts, value[:10]
+        first = bisect_right(starts, f"{day} 00:00:00.000000")
+        if 0 < first == bisect_right(starts, f"{day} 23:59:59.999999") < len(starts):
+            self.by_day[day] = self._names[first - 1]  # the whole day: one month
+        return self._names[bisect_right(starts, value) - 1]
 
     def _cover(self, month: Month) -> None:
         first, last = (month, month) if self._span is None else self._span
@@ -242,35 +250,29 @@ class MonthKeys:
         self._names = [str(m) for m in months]
 
 
-def rows_and_cells(
+def credit_rows(
     lines: list[Line],
     member_of: dict[str, int],
     attribution: Attribution,
     created_at: Any,
-    month_key: MonthKeys,
     short: bool,
-) -> tuple[list[tuple[Any, ...]], dict[int, Any], Cells]:
-    """The credit rows (driver values in ``ROW_KEYS`` order, or when ``short`` in
-    ``SHORT_KEYS`` order: every line usual, no explicit organisation and no note), each
-    member's earliest moment in the file (its driver value), and the monthly figures of
-    the lines."""
+) -> list[tuple[Any, ...]]:
+    """The credit rows: driver values in ``ROW_KEYS`` order, or when ``short`` in
+    ``SHORT_KEYS`` order (every line usual: no explicit organisation and no note)."""
     varying = attribution.periods
     # each member as written: their id, whether their organisation varies, and if not which
     who = {
         raw: (member_id, member_id in varying, attribution.constant.get(member_id))
         for raw, member_id in member_of.items()
     }
-    by_day = month_key.by_day
     rows: list[tuple[Any, ...]] = []
     append = rows.append
-    first: dict[int, Any] = {}
-    cells: Cells = {}
     for member, type_name, at, value, points, ref, source, explicit, note in lines:
         member_id, varies, organisation = who[member]
         if explicit:
             organisation = explicit
         elif varies:
-            organisation = attribution.on(member_id, at)
+            organisation = attribution.on(member_id, at or moment_of(value))
         append(
             (member_id, type_name, points, value, source, ref, organisation, created_at)
             if short
@@ -288,11 +290,30 @@ def rows_and_cells(
                 created_at,
             )
         )
+    return rows
+
+
+def count_cells(
+    rows: list[tuple[Any, ...]], short: bool, month_key: MonthKeys
+) -> tuple[dict[int, Any], Cells]:
+    """Each member's earliest moment among ``rows`` (its driver value), and the monthly
+    figures of the rows (of :func:`credit_rows`).
+
+    Plain Python on rows no one changes any more: the importer runs it in a thread while
+    the database builds the credit table's indexes (a statement during which SQLite
+    leaves the interpreter to other threads), so on a machine with a second core it
+    costs no time."""
+    at_org = 6 if short else 7
+    by_day = month_key.by_day
+    first: dict[int, Any] = {}
+    cells: Cells = {}
+    for row in rows:
+        member_id, points, value, organisation = row[0], row[2], row[3], row[at_org]
         seen = first.get(member_id)
         if seen is None or value < seen:
             first[member_id] = value
         month = by_day.get(value[:10]) if type(value) is str else None
-        key = (month or month_key(at, value), member_id, organisation or "")
+        key = (month or month_key(moment_of(value), value), member_id, organisation or "")
         cell = cells.get(key)
         if cell is None:
             cells[key] = [points, 1, value]
@@ -301,4 +322,11 @@ def rows_and_cells(
             cell[1] += 1
             if value > cell[2]:
                 cell[2] = value
-    return rows, first, cells
+    return first, cells
+
+
+def moment_of(value: Any) -> datetime:
+    """A driver value from :func:`storage.bulk.moment_param` as an aware datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)

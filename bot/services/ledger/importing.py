@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
@@ -40,8 +41,10 @@ from bot.services.ledger.import_loops import (
     Line,
     MonthKeys,
     collector_paused,
+    count_cells,
+    credit_rows,
     json_lines,
-    rows_and_cells,
+    moment_of,
 )
 from bot.services.ledger.members import check_email, ensure_member
 from scoring.bounds import (
@@ -239,11 +242,8 @@ class _LineParser:
                 moment = parse_moment(text)  # raises with the usual message
             if not EARLIEST_DATE <= moment.date() <= self._latest:
                 check_moment(moment, self._latest - timedelta(days=1), what="'at'")
-            if usual and self._param is sqlite_text:  # the stored text, by slicing
-                value = f"{text[:10]} {text[11:19]}.000000"
-            else:
-                value = self._param(moment)
-            known = self._moments[text] = (moment, value)
+            # (once per distinct text: "2026-W40-3T12:00:00Z" has the usual length too)
+            known = self._moments[text] = (moment, self._param(moment))
         return known
 
     def _typed(self, raw_type: Any, raw_points: Any) -> tuple[str, int]:
@@ -298,32 +298,40 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
         figures_tz = uow.rollups.timezone()
         months = MonthKeys(ZoneInfo(figures_tz or "UTC"))
         short = all(line[7] is None and not line[8] for line in lines)
-        rows, first_seen, cells = rows_and_cells(
-            lines, member_of, attribution, parser.param(now), months, short
-        )
-        del lines
+        rows = credit_rows(lines, member_of, attribution, parser.param(now), short)
         # In the unique key's order (stable: of two lines with one reference, the first
         # in the file still wins), so the key's B-tree is walked once, left to right.
         # (By the reference alone when the file has one source: no key tuples to build.)
         rows.sort(key=_BY_REF if len({row[4] for row in rows}) == 1 else _BY_KEY)
         added = 0
         keys = (SHORT_KEYS, SHORT_CONSTANTS) if short else (ROW_KEYS, None)
-        with bulk_load(uow.session, table(CreditRow), len(rows)):
-            for start in range(0, len(rows), _CHUNK):
-                chunk = rows[start : start + _CHUNK]
-                added += uow.credits.add_rows(chunk, *keys)
+        with ThreadPoolExecutor(1, thread_name_prefix="import") as background:
+            with bulk_load(uow.session, table(CreditRow), len(rows)):
+                for start in range(0, len(rows), _CHUNK):
+                    chunk = rows[start : start + _CHUNK]
+                    added += uow.credits.add_rows(chunk, *keys)
+                # counted (and the lines freed) while the database builds the indexes
+                counted = background.submit(count_cells, rows, short, months)
+                background.submit(lines.clear)
+                if added and added < len(rows):
+                    # some lines were known: the months the file touched, once, in SQL
+                    # (before a large load's indexes are rebuilt: one scan of the table,
+                    # not a million look-ups through the date index)
+                    first_seen = counted.result()[0]
+                    latest = max(rows, key=itemgetter(3))[3]
+                    earliest = min(first_seen.values())
+                    uow.rollups.rebuild_moments([moment_of(earliest), moment_of(latest)])
+            first_seen, cells = counted.result()
             if added and added == len(rows) and figures_tz is not None:
                 # every line is a new credit: the figures counted with the rows are the change
                 uow.rollups.add_cells(cells)
-            elif added:  # some lines were known: the months the file touched, once, in SQL
-                # (before a large load's indexes are rebuilt: one scan of the table, not
-                # a million look-ups through the date index)
-                latest = max(rows, key=itemgetter(3))[3]
-                earliest = min(first_seen.values())
-                uow.rollups.rebuild_moments([_moment_of(earliest), _moment_of(latest)])
-        uow.members.seen_many({m: _moment_of(value) for m, value in first_seen.items()})
-        uow.commit()
-    return ImportResult(len(rows), added, len(rows) - added, created)
+            uow.members.seen_many({m: moment_of(value) for m, value in first_seen.items()})
+            total = len(rows)
+            # freed while the database commits
+            background.submit(rows.clear)
+            background.submit(cells.clear)
+            uow.commit()
+    return ImportResult(total, added, total - added, created)
 
 
 def _member_ids(
@@ -350,10 +358,3 @@ def _member_ids(
         if member_ids[identity] in bots:
             raise InvalidInput(f"{path}:{number}: {identity.value} is a bot")
     return member_ids, created
-
-
-def _moment_of(value: Any) -> datetime:
-    """A driver value from :func:`storage.bulk.moment_param` as an aware datetime."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
