@@ -105,9 +105,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def json_lines(path: Any, handle: Any, parser: LineChecks, before: int = 0) -> list[Line]:
-    """Every line of a JSON Lines file (or of a part of it, after ``before`` lines),
-    validated (the first bad one raises, named by its line number in the file).
+def json_lines(path: Any, handle: Any, parser: LineChecks) -> list[Line]:
+    """Every line of a JSON Lines file, validated (the first bad one raises).
 
     (Over 60 lines on purpose: this is the loop run once per line of a million-line file,
     so the usual line's checks are written inline; each function call added here costs
@@ -123,7 +122,7 @@ def json_lines(path: Any, handle: Any, parser: LineChecks, before: int = 0) -> l
     stored_text = parser.stored_text
     lines: list[Line] = []
     append = lines.append
-    number = before
+    number = 0
     for raw in handle:
         number += 1
         try:

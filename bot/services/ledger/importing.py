@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from io import TextIOWrapper
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -44,9 +43,9 @@ from bot.services.ledger.import_loops import (
     collector_paused,
     count_cells,
     credit_rows,
+    json_lines,
     moment_of,
 )
-from bot.services.ledger.import_split import read_json_lines
 from bot.services.ledger.members import check_email, ensure_member
 from scoring.bounds import (
     EARLIEST_DATE,
@@ -102,15 +101,16 @@ def _read(path: Path, parser: _LineParser) -> list[Line]:
     if suffix not in (".jsonl", ".csv"):
         raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
     try:
-        binary = path.open("rb")
-        handle = binary if suffix == ".jsonl" else TextIOWrapper(binary, "utf-8-sig", newline="")
+        handle = (
+            path.open("rb") if suffix == ".jsonl" else path.open(encoding="utf-8-sig", newline="")
+        )
     except OSError as error:
         raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
     parse = parser.parse
     with handle:
         try:
             if suffix == ".jsonl":
-                return read_json_lines(path, binary, parser)
+                return json_lines(path, handle, parser)
             return [parse(number, record) for number, record in _csv_rows(path, handle)]
         except UnicodeDecodeError:
             raise InvalidInput(f"{path}: not UTF-8 text") from None
@@ -158,23 +158,6 @@ class _LineParser:
     def param(self, moment: datetime) -> Any:
         """The database driver's value of a moment."""
         return self._param(moment)
-
-    def learned(self) -> tuple[dict[Any, Any], ...]:
-        """What this parser has seen and checked (for another copy of it to learn)."""
-        return (
-            self.identities,
-            self._points,
-            self._moments,
-            self.member_lines,
-            self.organisation_lines,
-        )
-
-    def learn(self, knowledge: tuple[dict[Any, Any], ...]) -> None:
-        """Take in what a copy of this parser learned from LATER lines of the file: the
-        first line naming a member or an organisation stays the earliest."""
-        for mine, theirs in zip(self.learned(), knowledge, strict=True):
-            for key, value in theirs.items():
-                mine.setdefault(key, value)
 
     def _fail(self, number: int, message: str) -> InvalidInput:
         return InvalidInput(f"{self._path}:{number}: {message}")
