@@ -354,6 +354,13 @@ def test_events_a_stopping_handler_claimed_but_did_not_handle_are_due_again_at_o
     assert _messages_counted(app) == 5
 
 
+def _five_messages_waiting(app: RunningApp) -> None:
+    """Five plain messages acknowledged and left in the inbox (no worker handles them)."""
+    _stop_the_worker(app)
+    for n in range(5):
+        assert app.send(json.dumps(_message(n)).encode(), "application/json").status_code == 200
+
+
 def _past_the_lease(app: RunningApp) -> None:
     later = app.runtime.now() + timedelta(seconds=CLAIM_SECONDS + 1)
     app.runtime.clock.set(later)  # type: ignore[attr-defined]
@@ -374,9 +381,7 @@ def test_events_a_handler_claimed_and_died_holding_are_handled_once_after_the_le
 ) -> None:
     # A handler claims five due entries in one go and dies (kill -9) after two of them:
     # it releases nothing, so the three it held wait for the lease, then are handled once.
-    _stop_the_worker(app)
-    for n in range(5):
-        assert app.send(json.dumps(_message(n)).encode(), "application/json").status_code == 200
+    _five_messages_waiting(app)
     events = app.slack.services.events
     bot_user_id = app.slack.gateway.who_am_i().get("user_id")
     handle_entry, handled = events.handle_entry, []
@@ -460,4 +465,33 @@ def test_serve_closing_during_a_catch_up_stops_after_the_event_in_hand_and_gives
     assert len(handled) == 2
     assert _inbox_statuses(app) == {"done": 2, "pending": 3}
     # The next process, at the same moment: the three are due, and each handled once.
+    _the_three_left_handled_once(app)
+
+
+def test_a_stopping_handler_whose_lease_ran_out_gives_back_nothing_another_has_claimed(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    # A slow handler's lease runs out; another claims the entries it has not reached;
+    # then the slow one is asked to stop: what it gives back is only what is still its
+    # own, so a third handler does not take entries the second one holds.
+    _five_messages_waiting(app)
+    events = app.slack.services.events
+    bot_user_id = app.slack.gateway.who_am_i().get("user_id")
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        if len(asked) == 3:  # two handled, slowly: another handler claims the rest
+            _past_the_lease(app)
+            now = app.runtime.now()
+            with app.runtime.uow() as uow:
+                rest = [e.id for e in uow.inbox.due("slack", now, 20)]
+                claimed = uow.inbox_claims.claim_many(rest, now, now + timedelta(seconds=120))
+                uow.commit()
+            assert len(claimed) == 3
+        return len(asked) >= 3
+
+    assert len(events.process_pending(bot_user_id, 20, stop=stop)) == 2
+    assert events.process_pending(bot_user_id, 20) == []  # the second handler holds them
+    _past_the_lease(app)
     _the_three_left_handled_once(app)
