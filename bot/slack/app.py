@@ -270,11 +270,12 @@ class SlackApp:
     def _handle_received(self, entry_id: int, envelope: Mapping[str, Any]) -> None:
         self.services.events.handle_entry(entry_id, envelope, self.identity().get("user_id"))
 
-    def _catch_up(self, limit: int) -> bool:
-        """Handle inbox entries that are due (left waiting); whether more are due."""
+    def _catch_up(self, limit: int, stop: Callable[[], bool]) -> bool:
+        """Handle inbox entries that are due (left waiting); whether more are due. Once
+        ``stop()`` says so (closing), the entries claimed and not handled are given back."""
         events = self.services.events
         moved = events.take_spooled(self.spool, limit) if self.spool is not None else 0
-        events.process_pending(self.identity().get("user_id"), limit)
+        events.process_pending(self.identity().get("user_id"), limit, stop=stop)
         return bool(moved) or events.any_due()
 
     # -- life --------------------------------------------------------------------------

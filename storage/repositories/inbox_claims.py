@@ -61,12 +61,18 @@ class InboxClaimRepository:
         )
         return {int(entry_id) for entry_id in taken.scalars()}
 
-    def release(self, entry_ids: Sequence[int], due: datetime) -> None:
-        """Give back claimed entries that were not handled: pending ones are due at ``due``."""
+    def release(self, entry_ids: Sequence[int], lease_until: datetime, due: datetime) -> None:
+        """Give back entries claimed until ``lease_until`` and not handled: due at ``due``.
+        Only those still held by that claim: one whose lease ran out meanwhile and that
+        another process claimed (or finished) stays theirs."""
         if entry_ids:
             self._session.execute(
                 update(InboxRow)
-                .where(_inbox.id.in_(entry_ids), _inbox.status == "pending")
+                .where(
+                    _inbox.id.in_(entry_ids),
+                    _inbox.status == "pending",
+                    _inbox.next_attempt_at == lease_until,
+                )
                 .values(next_attempt_at=due)
                 .execution_options(synchronize_session=False)
             )

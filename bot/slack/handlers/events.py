@@ -205,17 +205,17 @@ class SlackEvents:
         outcomes = []
         for index, entry in enumerate(mine):
             if stop is not None and stop():
-                self._release([left.id for left in mine[index:]], now)
+                self._release([left.id for left in mine[index:]], lease, now)
                 break
             outcome = self.handle_entry(entry.id, json.loads(entry.payload), bot_user_id)
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
 
-    def _release(self, entry_ids: list[int], due: datetime) -> None:
+    def _release(self, entry_ids: list[int], lease: datetime, due: datetime) -> None:
         """Claimed entries left unhandled (asked to stop): due again at once."""
         with self.runtime.uow() as uow:
-            uow.inbox_claims.release(entry_ids, due)
+            uow.inbox_claims.release(entry_ids, lease, due)
             uow.commit()
 
     def _finish(self, outcome: EventOutcome) -> EventOutcome:

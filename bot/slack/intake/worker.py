@@ -71,7 +71,7 @@ class EventWorker:
     def __init__(
         self,
         handle: Handle,
-        catch_up: Callable[[int], bool],
+        catch_up: Callable[[int, Callable[[], bool]], bool],
         *,
         capacity: int = CAPACITY,
         threads: int = THREADS,
@@ -122,6 +122,12 @@ class EventWorker:
             thread.join(timeout)
 
     # -- the threads ---------------------------------------------------------------------
+    def _is_closing(self) -> bool:
+        """Whether :meth:`close` was called: a catch-up stops after the entry in hand and
+        gives back the ones it claimed, due at once for the next process (not held by
+        this one, going away, until their claim expires)."""
+        return self._closing
+
     def _idle(self) -> bool:
         return not self._queue and not self._busy and not self._left_waiting
 
@@ -154,7 +160,7 @@ class EventWorker:
         while (work := self._next()) is not None:
             try:
                 if work is True:
-                    if self._catch_up(CATCH_UP_BATCH):
+                    if self._catch_up(CATCH_UP_BATCH, self._is_closing):
                         self.left_waiting()  # more: again, after what is queued meanwhile
                 elif isinstance(work, tuple):
                     self._handle(*work)

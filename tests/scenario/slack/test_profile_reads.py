@@ -88,3 +88,21 @@ def test_someone_slack_does_not_know_is_asked_about_once_per_few_minutes(
     assert len(slack_api.calls_to("users.info")) == 2
     with app.runtime.reader() as uow:  # never a member: Slack does not describe them
         assert uow.members.find(Identity(IdentityKind.SLACK, "U0ELSEWHERE")) is None
+
+
+def test_slack_unable_to_describe_someone_for_now_is_asked_again_at_the_retry(
+    app: RunningApp, slack_api: SlackApiStandIn, clock: FixedClock
+) -> None:
+    # users.info refused as ratelimited (an answer, not a 429): the event waits for its
+    # retry, and that retry asks Slack again (a passing refusal is not kept).
+    slack_api.fail("users.info", 200, times=1, error="ratelimited")
+    assert app.event(_from_dmitri("Ev0READ000041", "1793521001.000100")).status_code == 200
+    asked = len(slack_api.calls_to("users.info"))
+    with app.runtime.reader() as uow:
+        assert uow.members.find(Identity(IdentityKind.SLACK, "U0DMITRI")) is None
+    clock.set(clock.now + timedelta(seconds=PROFILE_SECONDS - 1))  # past the retry's wait
+    events = app.slack.services.events  # the one that read Slack the first time
+    events.process_pending(app.slack.gateway.who_am_i().get("user_id"))
+    assert len(slack_api.calls_to("users.info")) > asked
+    with app.runtime.reader() as uow:
+        assert uow.members.find(Identity(IdentityKind.SLACK, "U0DMITRI")) is not None

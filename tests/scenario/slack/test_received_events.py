@@ -352,3 +352,146 @@ def test_events_a_stopping_handler_claimed_but_did_not_handle_are_due_again_at_o
     assert events.process_pending(bot_user_id, 20) == []
     assert _inbox_statuses(app) == {"done": 5}
     assert _messages_counted(app) == 5
+
+
+def _five_messages_waiting(app: RunningApp) -> None:
+    """Five plain messages acknowledged and left in the inbox (no worker handles them)."""
+    _stop_the_worker(app)
+    for n in range(5):
+        assert app.send(json.dumps(_message(n)).encode(), "application/json").status_code == 200
+
+
+def _past_the_lease(app: RunningApp) -> None:
+    later = app.runtime.now() + timedelta(seconds=CLAIM_SECONDS + 1)
+    app.runtime.clock.set(later)  # type: ignore[attr-defined]
+
+
+def _the_three_left_handled_once(app: RunningApp) -> None:
+    """Five plain messages, two handled: the next handler takes the other three, once."""
+    events = app.slack.services.events
+    bot_user_id = app.slack.gateway.who_am_i().get("user_id")
+    assert len(events.process_pending(bot_user_id, 20)) == 3
+    assert events.process_pending(bot_user_id, 20) == []
+    assert _inbox_statuses(app) == {"done": 5}
+    assert _messages_counted(app) == 5
+
+
+def test_events_a_handler_claimed_and_died_holding_are_handled_once_after_the_lease(
+    app: RunningApp, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler claims five due entries in one go and dies (kill -9) after two of them:
+    # it releases nothing, so the three it held wait for the lease, then are handled once.
+    _five_messages_waiting(app)
+    events = app.slack.services.events
+    bot_user_id = app.slack.gateway.who_am_i().get("user_id")
+    handle_entry, handled = events.handle_entry, []
+
+    def dies_after_two(entry_id: int, envelope: Any, bot: str | None) -> Any:
+        if len(handled) == 2:
+            raise SystemExit("killed")  # no clean-up of any kind
+        handled.append(entry_id)
+        return handle_entry(entry_id, envelope, bot)
+
+    monkeypatch.setattr(events, "handle_entry", dies_after_two)
+    with pytest.raises(SystemExit):
+        events.process_pending(bot_user_id, 20)
+    monkeypatch.setattr(events, "handle_entry", handle_entry)
+    assert _inbox_statuses(app) == {"done": 2, "pending": 3}
+    assert events.process_pending(bot_user_id, 20) == []  # still claimed by the dead one
+    _past_the_lease(app)
+    _the_three_left_handled_once(app)
+
+
+def test_events_whose_lease_ran_out_mid_batch_are_handled_once_by_whoever_finishes_first(
+    app: RunningApp, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow handler's lease runs out half-way through its batch: another takes the
+    # rest and handles it; the slow one, going on, changes nothing more.
+    add_help_thread(slack_api)
+    _stop_the_worker(app)
+    envelopes = [thank_alice_event(), *(_message(n) for n in range(4))]
+    for envelope in envelopes:
+        assert app.send(json.dumps(envelope).encode(), "application/json").status_code == 200
+    events = app.slack.services.events
+    bot_user_id = app.slack.gateway.who_am_i().get("user_id")
+    handle_entry, seen, other = events.handle_entry, [], []
+
+    def slow(entry_id: int, envelope: Any, bot: str | None) -> Any:
+        seen.append(entry_id)
+        if len(seen) == 2:  # two minutes later, another handler looks
+            _past_the_lease(app)
+            monkeypatch.setattr(events, "handle_entry", handle_entry)
+            other.extend(events.process_pending(bot_user_id, 20))
+            monkeypatch.setattr(events, "handle_entry", slow)
+        return handle_entry(entry_id, envelope, bot)
+
+    monkeypatch.setattr(events, "handle_entry", slow)
+    mine = events.process_pending(bot_user_id, 20)
+    assert len(other) == 4  # the entry in hand, and the three after it
+    assert [o.status for o in mine].count("done") == 1
+    assert _inbox_statuses(app) == {"done": 5}
+    assert _messages_counted(app) == 5  # the thank-you is a message too: each once
+    assert len(slack_api.posts_to(REVIEW)) == 1
+
+
+def test_serve_closing_during_a_catch_up_stops_after_the_event_in_hand_and_gives_back_the_rest(
+    app: RunningApp, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Five events left waiting in the inbox; the worker catches up (claiming them all in
+    # one go) and serve closes while it handles the second: it stops after that one, and
+    # the three it claimed but did not handle are due at once for the next process, not
+    # held for a lease by a process that is gone.
+    events, worker = app.slack.services.events, app.slack.events
+    handle_entry, handled = events.handle_entry, []
+    closing = threading.Thread(target=worker.close)
+    asked = threading.Event()
+
+    def close_during_the_second(entry_id: int, envelope: Any, bot: str | None) -> Any:
+        handled.append(entry_id)
+        if len(handled) == 2:  # serve stops now (a deploy, say)
+            closing.start()
+            while worker.room():  # no room once it is closing
+                asked.wait(0.01)
+            asked.set()
+        return handle_entry(entry_id, envelope, bot)
+
+    monkeypatch.setattr(events, "handle_entry", close_during_the_second)
+    events.receive([(_message(n), json.dumps(_message(n)), False) for n in range(5)])
+    worker.left_waiting()
+    assert asked.wait(10)
+    closing.join(10)  # close() returns once the worker's thread has stopped
+    assert not closing.is_alive()
+    monkeypatch.setattr(events, "handle_entry", handle_entry)
+    assert len(handled) == 2
+    assert _inbox_statuses(app) == {"done": 2, "pending": 3}
+    # The next process, at the same moment: the three are due, and each handled once.
+    _the_three_left_handled_once(app)
+
+
+def test_a_stopping_handler_whose_lease_ran_out_gives_back_nothing_another_has_claimed(
+    app: RunningApp, slack_api: SlackApiStandIn
+) -> None:
+    # A slow handler's lease runs out; another claims the entries it has not reached;
+    # then the slow one is asked to stop: what it gives back is only what is still its
+    # own, so a third handler does not take entries the second one holds.
+    _five_messages_waiting(app)
+    events = app.slack.services.events
+    bot_user_id = app.slack.gateway.who_am_i().get("user_id")
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        if len(asked) == 3:  # two handled, slowly: another handler claims the rest
+            _past_the_lease(app)
+            now = app.runtime.now()
+            with app.runtime.uow() as uow:
+                rest = [e.id for e in uow.inbox.due("slack", now, 20)]
+                claimed = uow.inbox_claims.claim_many(rest, now, now + timedelta(seconds=120))
+                uow.commit()
+            assert len(claimed) == 3
+        return len(asked) >= 3
+
+    assert len(events.process_pending(bot_user_id, 20, stop=stop)) == 2
+    assert events.process_pending(bot_user_id, 20) == []  # the second handler holds them
+    _past_the_lease(app)
+    _the_three_left_handled_once(app)
