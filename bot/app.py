@@ -143,7 +143,7 @@ def build_process(
     gateways.slack = slack.gateway
     scheduler = build_scheduler(runtime, gateways, timed=timed)
     scheduler.apscheduler.add_job(
-        _retry_slack_events(slack),
+        retry_slack_events(slack),
         "interval",
         seconds=SLACK_RETRY_SECONDS,
         # At once too: what an earlier run left (spooled, or due in the inbox) goes first.
@@ -154,14 +154,17 @@ def build_process(
     return ServeProcess(runtime, slack, Executors(), scheduler, workers, socket_mode)
 
 
-def _retry_slack_events(slack: SlackApp) -> Callable[[], None]:
+def retry_slack_events(slack: SlackApp) -> Callable[[], None]:
+    """serve's job handling again the events that waited (for Slack, or left by a run
+    with workers); it stops with the Slack app, giving back what it claimed."""
+
     def run() -> None:
         events = slack.services.events
         try:
             if slack.spool is not None and not slack.handled_elsewhere:
                 while events.take_spooled(slack.spool):  # left by a run with workers
                     pass
-            events.process_pending(slack.identity().get("user_id"))
+            events.process_pending(slack.identity().get("user_id"), stop=slack.closing.is_set)
         except Exception:  # Slack or the database still away: the next round tries again
             log.exception("retrying Slack events failed")
 

@@ -120,6 +120,9 @@ class SlackApp:
         #: Whether received events are left to event worker processes (``serve
         #: --event-workers``): then they are recorded due, and not handled here.
         self.handled_elsewhere = False
+        #: Set when :meth:`close` begins: work in hand (serve's retry of waiting events)
+        #: stops after the event it is handling and gives back what it claimed.
+        self.closing = threading.Event()
         #: Where received events are stored first on a SQLite file: a spool of their
         #: own, whose writes never wait for the database's (a long import holds it), so
         #: an event is stored before its 200 whatever holds the database (see
@@ -293,6 +296,7 @@ class SlackApp:
                 return True
 
     def close(self) -> None:
+        self.closing.set()
         self.recorder.close()
         self.events.close()
         self.listeners.shutdown(wait=True)

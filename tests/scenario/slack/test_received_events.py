@@ -495,3 +495,35 @@ def test_a_stopping_handler_whose_lease_ran_out_gives_back_nothing_another_has_c
     assert events.process_pending(bot_user_id, 20) == []  # the second handler holds them
     _past_the_lease(app)
     _the_three_left_handled_once(app)
+
+
+def test_serves_retry_of_waiting_events_stops_with_the_slack_app_and_gives_back_the_rest(
+    app: RunningApp, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # serve's every-minute retry claims the five waiting entries in one go; the Slack app
+    # starts closing while the retry handles the second: it stops after that one, and
+    # the three it claimed are due at once for the next process, not held by a lease.
+    from bot.app import retry_slack_events
+
+    _five_messages_waiting(app)
+    events = app.slack.services.events
+    handle_entry, handled = events.handle_entry, []
+
+    def close_during_the_second(entry_id: int, envelope: Any, bot: str | None) -> Any:
+        handled.append(entry_id)
+        if len(handled) == 2:  # serve stops now: SlackApp.close() begins with this
+            app.slack.closing.set()
+        return handle_entry(entry_id, envelope, bot)
+
+    monkeypatch.setattr(events, "handle_entry", close_during_the_second)
+    retry_slack_events(app.slack)()
+    monkeypatch.setattr(events, "handle_entry", handle_entry)
+    assert len(handled) == 2
+    assert _inbox_statuses(app) == {"done": 2, "pending": 3}
+    _the_three_left_handled_once(app)
+
+
+def test_closing_the_slack_app_tells_work_in_hand_to_stop(app: RunningApp) -> None:
+    assert not app.slack.closing.is_set()
+    app.slack.close()
+    assert app.slack.closing.is_set()
