@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
@@ -25,7 +25,7 @@ from scoring.models import (
 from storage.errors import IdentityTaken
 from storage.repositories import prepared
 from storage.repositories.rollups import bump_public_version
-from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns, table
+from storage.tables import AffiliationRow, IdentityRow, MemberRow, columns
 
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -235,16 +235,8 @@ class MemberRepository:
         """:meth:`seen` for many members in one statement."""
         if not first_moments:
             return
-        statement = (
-            update(table(MemberRow))
-            .where(
-                _member.id == bindparam("member"),
-                or_(_member.first_seen.is_(None), _member.first_seen > bindparam("at")),
-            )
-            .values(first_seen=bindparam("at"))
-        )
         self._session.connection().execute(
-            statement, [{"member": m, "at": at} for m, at in first_moments.items()]
+            prepared.SEEN, [{"member": m, "at": at} for m, at in first_moments.items()]
         )
         bump_public_version(self._session)
 
