@@ -38,10 +38,12 @@ class Runtime:
     dry_run: DryRunLog | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _read_sessions: sessionmaker[Session] = field(init=False, repr=False)
+    _checked_sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = make_session_factory(self.engine)
         self._read_sessions = make_session_factory(self.engine, read_only=True)
+        self._checked_sessions = make_session_factory(self.engine, references_checked=True)
 
     @classmethod
     def from_settings(
@@ -57,11 +59,14 @@ class Runtime:
         config = config or load_config(settings.creditbot_config, named_by=named)
         return cls(settings, config, make_engine(settings.database_url), clock)
 
-    def uow(self) -> UnitOfWork:
-        """A unit of work that may write (one transaction)."""
+    def uow(self, *, references_checked: bool = False) -> UnitOfWork:
+        """A unit of work that may write (one transaction); with ``references_checked``
+        its caller vouches that every row it writes names rows that exist (a bulk import:
+        SQLite then skips a foreign-key look-up per row)."""
         if self.dry_run is not None:
             return DryRunUnitOfWork(self._sessions, self.dry_run, outbox_clock=self.wall_clock)
-        return UnitOfWork(self._sessions, outbox_clock=self.wall_clock)
+        sessions = self._checked_sessions if references_checked else self._sessions
+        return UnitOfWork(sessions, outbox_clock=self.wall_clock)
 
     def reader(self) -> UnitOfWork:
         """A unit of work for reading only (takes no write lock)."""

@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, Table, func, literal, literal_column, null, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 from storage.sql import insert_ignoring_conflicts
 
@@ -123,14 +125,30 @@ def insert_rows(
                 for key, value in constants.items()
             }
         )
+    return execute_rows(session, statement, keys, rows)
+
+
+def execute_rows(
+    session: Session,
+    statement: ClauseElement,
+    keys: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> int:
+    """Run ``statement`` once per tuple of driver values (its parameters in the order of
+    ``keys``), compiled once, with no per-row work in SQLAlchemy; returns the rows
+    it changed."""
+    connection = session.connection()
     # for_executemany: no implicit ``RETURNING id`` (PostgreSQL would send every id back).
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+    compiled = cast(
+        SQLCompiler,
+        statement.compile(dialect=connection.dialect, column_keys=list(keys), for_executemany=True),
+    )
     params: Sequence[Any]
     if not compiled.positional:
         params = [dict(zip(keys, row, strict=True)) for row in rows]
     elif list(compiled.positiontup or keys) == list(keys):
         params = rows
-    else:
+    else:  # a parameter may come twice, or in another order
         where = [list(keys).index(k) for k in compiled.positiontup or keys]
         params = [tuple(row[i] for i in where) for row in rows]
     result = connection.exec_driver_sql(str(compiled), params)

@@ -60,6 +60,10 @@ from storage.errors import DatabaseBusy
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "creditbot_read_only"
+#: A writing transaction whose references its caller has made sure of (an import of credits
+#: for members it has just read or made): SQLite skips its foreign-key look-up per row.
+REFERENCES_CHECKED = "creditbot_references_checked"
+_FOREIGN_KEYS_OFF = "creditbot_foreign_keys_off"
 
 #: The advisory lock every writing transaction on PostgreSQL holds ("CRDW").
 PG_WRITE_LOCK = 0x43524457
@@ -109,6 +113,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connection.exec_driver_sql("BEGIN")
             return
         dbapi_connection = connection.connection.dbapi_connection
+        _check_references(connection, dbapi_connection)
         until = write_deadline.deadline()  # None: the usual wait
         if isinstance(dbapi_connection, _TurnTakingConnection):
             dbapi_connection.take_turn(until)
@@ -119,6 +124,17 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         write_deadline.turn_taken()
 
     return engine
+
+
+def _check_references(connection: Any, dbapi_connection: Any) -> None:
+    """Foreign keys checked in this transaction unless its caller checked the references
+    (``REFERENCES_CHECKED``). Set before ``BEGIN`` (SQLite ignores the pragma inside a
+    transaction), on every write: a pooled connection never keeps a bulk load's setting."""
+    wanted_off = bool(connection.get_execution_options().get(REFERENCES_CHECKED, False))
+    info = connection.connection.info
+    if info.get(_FOREIGN_KEYS_OFF, False) != wanted_off:
+        dbapi_connection.execute(f"PRAGMA foreign_keys={'OFF' if wanted_off else 'ON'}")
+        info[_FOREIGN_KEYS_OFF] = wanted_off
 
 
 def _use_wal(cursor: sqlite3.Cursor) -> None:
@@ -415,7 +431,14 @@ def _postgresql_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
-    """Sessions bound to ``engine``; read-only ones take no write lock on SQLite."""
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+def make_session_factory(
+    engine: Engine, *, read_only: bool = False, references_checked: bool = False
+) -> sessionmaker[Session]:
+    """Sessions bound to ``engine``; read-only ones take no write lock on SQLite, and
+    ``references_checked`` ones leave the foreign keys to their caller (SQLite)."""
+    bind = engine
+    if read_only:
+        bind = engine.execution_options(**{READ_ONLY: True})
+    elif references_checked:
+        bind = engine.execution_options(**{REFERENCES_CHECKED: True})
     return sessionmaker(bind=bind, class_=Session, expire_on_commit=False)

@@ -6,6 +6,8 @@ Each command group lives in its own module and registers itself on ``app``.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 
 import typer
@@ -106,4 +108,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:  # pragma: no cover - console script shim
-    sys.exit(main())
+    code = main()
+    if common.teardown_skipped():  # main has closed the database; output is flushed here
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)

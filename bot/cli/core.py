@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import open_runtime, parse_month
+from bot.cli.common import open_runtime, parse_month, skip_teardown
 from bot.cli.groups import credit, member
 from bot.errors import InvalidInput
 from bot.messages.rendering import render_markdown, render_text
@@ -152,6 +152,7 @@ def import_file(
         f"{result.lines} lines: {result.added} credits added, "
         f"{result.already_known} already known, {result.members_created} new members"
     )
+    skip_teardown()  # the process only holds the freed rows' scattered heap now
 
 
 @member.command("info")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,6 +23,7 @@ from scoring.models import (
     IdentityKind,
     Member,
 )
+from storage.bulk import execute_rows
 from storage.errors import IdentityTaken
 from storage.repositories import prepared
 from storage.repositories.rollups import bump_public_version
@@ -231,13 +233,12 @@ class MemberRepository:
             for key, value in values.items():
                 set_committed_value(loaded, key, value)
 
-    def seen_many(self, first_moments: dict[int, datetime]) -> None:
-        """:meth:`seen` for many members in one statement."""
+    def seen_many(self, first_moments: dict[int, Any]) -> None:
+        """:meth:`seen` for many members in one statement; each moment as the database
+        driver takes it (``storage.bulk.moment_param``), as an import holds them."""
         if not first_moments:
             return
-        self._session.connection().execute(
-            prepared.SEEN, [{"member": m, "at": at} for m, at in first_moments.items()]
-        )
+        execute_rows(self._session, prepared.SEEN, ("member", "at"), list(first_moments.items()))
         bump_public_version(self._session)
 
     # -- affiliations --------------------------------------------------------------
@@ -249,13 +250,21 @@ class MemberRepository:
         out: dict[int, list[Affiliation]] = {m: [] for m in member_ids}
         for start in range(0, len(member_ids), 500):
             chunk = member_ids[start : start + 500]
-            rows = self._session.execute(
-                select(AffiliationRow)
+            rows = self._session.execute(  # columns, not rows made objects: 10,000 members
+                select(
+                    _affiliation.member_id,
+                    _affiliation.organisation,
+                    _affiliation.source,
+                    _affiliation.start,
+                    _affiliation.end,
+                )
                 .where(_affiliation.member_id.in_(chunk))
                 .order_by(_affiliation.id)
-            ).scalars()
-            for r in rows:
-                out[r.member_id].append(_to_affiliation(r))
+            )
+            for member_id, organisation, source, start, end in rows:
+                out[member_id].append(
+                    Affiliation(member_id, organisation, AffiliationSource(source), start, end)
+                )
         return out
 
     def replace_affiliations(

@@ -9,19 +9,23 @@ entirely or not at all. Re-importing a file adds nothing: a line's ``ref`` (or, 
 one, a digest of its content) is the credit's unique source reference.
 
 A million lines must cost little more than the database's own insert
-(``bench/bench_import.py``), so the work per line is a few dictionary look-ups on plain
-tuples: JSON Lines are parsed by orjson and the usual line checked in one loop
-(``import_loops``), what repeats (members, types and points) is validated once per
-distinct value, members are resolved and organisations attributed per member (a
-constant, or a bisection over the member's affiliation periods), and the monthly
-figures are counted while the rows are built and added to the stored ones when every
-line was new (else the months touched are rebuilt once, in SQL).
+(``bench/bench_import.py``), so little work is done per line in Python: a JSON Lines
+file whose every line is the usual one is decoded by msgspec and checked column by
+column (``import_columns``); any other file is parsed by orjson and checked in one loop
+(``import_loops``), which also names the first bad line. Either way what repeats
+(members, types and points) is validated once per distinct value, members are resolved
+and organisations attributed per member (a constant, or a bisection over the member's
+affiliation periods), and the monthly figures are counted beside the index build and
+added to the stored ones when every line was new (else the months touched are rebuilt
+once, in SQL). The transaction skips SQLite's foreign-key look-up per row: every row
+names a member read or made in it.
 Module over 300 lines: the line checks and the load are one pipeline.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +38,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import InvalidInput, NotFound
 from bot.runtime import Runtime
 from bot.services.ledger.credits import check_credit, content_ref
+from bot.services.ledger.import_columns import Columns, read_columns
 from bot.services.ledger.import_loops import (
     SHORT_CONSTANTS,
     SHORT_KEYS,
@@ -95,27 +100,39 @@ def parse_moment(text: str) -> datetime:
     return moment
 
 
-def _read(path: Path, parser: _LineParser) -> list[Line]:
-    """Every line of the file, validated (the first bad one raises)."""
+def _read(runtime: Runtime, path: Path) -> tuple[_LineParser, list[Line] | Columns]:
+    """Every line of the file, validated (the first bad one raises), and the parser
+    that checked them: a JSON Lines file of usual lines as columns, else line by line."""
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".csv"):
         raise InvalidInput(f"{path}: expected a .jsonl or .csv file")
+    parser = _LineParser(runtime, path)
     try:
-        handle = (
-            path.open("rb") if suffix == ".jsonl" else path.open(encoding="utf-8-sig", newline="")
-        )
+        if suffix == ".jsonl":
+            buffer = _contents(path)
+            columns = read_columns(buffer, parser)
+            if columns is not None:
+                return parser, columns
+            parser = _LineParser(runtime, path)  # nothing the columns' checks saw
+            return parser, json_lines(path, io.BytesIO(buffer), parser)
+        try:
+            handle = path.open(encoding="utf-8-sig", newline="")
+        except OSError as error:
+            raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
+        with handle:
+            parse = parser.parse
+            return parser, [parse(number, record) for number, record in _csv_rows(path, handle)]
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not UTF-8 text") from None
+    except csv.Error as error:  # e.g. a field larger than the csv module's limit
+        raise InvalidInput(f"{path}: not a CSV file creditbot can read ({error})") from None
+
+
+def _contents(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as error:
         raise InvalidInput(f"{path}: cannot be read ({error.strerror})") from None
-    parse = parser.parse
-    with handle:
-        try:
-            if suffix == ".jsonl":
-                return json_lines(path, handle, parser)
-            return [parse(number, record) for number, record in _csv_rows(path, handle)]
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{path}: not UTF-8 text") from None
-        except csv.Error as error:  # e.g. a field larger than the csv module's limit
-            raise InvalidInput(f"{path}: not a CSV file creditbot can read ({error})") from None
 
 
 def _csv_rows(path: Path, handle: Any) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -215,7 +232,7 @@ class _LineParser:
         raw_points = record.get("points")
         try:
             at, value_at = self._moment(str(record["at"]))
-            type_name, value = self._typed(record["type"], raw_points)
+            type_name, value = self.checked(record["type"], raw_points)
         except (InvalidInput, OutOfRange) as error:
             raise self._fail(number, str(error)) from None
         organisation = str(record.get("organisation") or "").strip() or None
@@ -224,7 +241,7 @@ class _LineParser:
         source = str(record.get("source") or "import").strip()
         note = str(record.get("note") or "")
         written = str(record["member"])
-        member = self._identity(written, number)
+        member = self.identify(written, number)
         ref = str(record.get("ref") or "").strip() or "content:" + content_ref(
             member.kind, member.value, type_name, at.isoformat(), value, organisation, note
         )
@@ -246,7 +263,8 @@ class _LineParser:
             known = self._moments[text] = (moment, self._param(moment))
         return known
 
-    def _typed(self, raw_type: Any, raw_points: Any) -> tuple[str, int]:
+    def checked(self, raw_type: Any, raw_points: Any) -> tuple[str, int]:
+        """A type and points as written, checked (once per distinct pair)."""
         # bool and float equal ints as keys (True == 1): only ints and text are kept
         cacheable = type(raw_type) is str and type(raw_points) in (int, str, type(None))
         typed = self._points.get((raw_type, raw_points)) if cacheable else None
@@ -257,7 +275,8 @@ class _LineParser:
                 self._points[(raw_type, raw_points)] = typed
         return typed
 
-    def _identity(self, raw: str, number: int) -> Identity:
+    def identify(self, raw: str, number: int) -> Identity:
+        """Who a member as written is; the first line naming each is kept."""
         identity = self.identities.get(raw)
         if identity is None:
             identity = self.identities[raw] = guess_identity(raw)
@@ -283,10 +302,10 @@ def import_credits(runtime: Runtime, path: str | Path) -> ImportResult:
 
 
 def _import(runtime: Runtime, path: Path) -> ImportResult:
-    parser = _LineParser(runtime, path)
-    lines = _read(path, parser)
+    parser, lines = _read(runtime, path)
     now = runtime.now()
-    with runtime.uow() as uow:
+    # the rows name members read or made in this transaction: no per-row look-up
+    with runtime.uow(references_checked=True) as uow:
         known_orgs = set(uow.organisations.names())
         for slug, number in sorted(parser.organisation_lines.items(), key=itemgetter(1)):
             if slug not in known_orgs:
@@ -297,12 +316,17 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
         member_of = {raw: member_ids[who] for raw, who in parser.identities.items()}
         figures_tz = uow.rollups.timezone()
         months = MonthKeys(ZoneInfo(figures_tz or "UTC"))
-        short = all(line[7] is None and not line[8] for line in lines)
-        rows = credit_rows(lines, member_of, attribution, parser.param(now), short)
+        if isinstance(lines, Columns):
+            short, rows = True, lines.rows(member_of, attribution, parser.param(now))
+            one_source = lines.one_source
+        else:
+            short = all(line[7] is None and not line[8] for line in lines)
+            rows = credit_rows(lines, member_of, attribution, parser.param(now), short)
+            one_source = len({row[4] for row in rows}) == 1
         # In the unique key's order (stable: of two lines with one reference, the first
         # in the file still wins), so the key's B-tree is walked once, left to right.
         # (By the reference alone when the file has one source: no key tuples to build.)
-        rows.sort(key=_BY_REF if len({row[4] for row in rows}) == 1 else _BY_KEY)
+        rows.sort(key=_BY_REF if one_source else _BY_KEY)
         added = 0
         keys = (SHORT_KEYS, SHORT_CONSTANTS) if short else (ROW_KEYS, None)
         with ThreadPoolExecutor(1, thread_name_prefix="import") as background:
@@ -310,9 +334,8 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
                 for start in range(0, len(rows), _CHUNK):
                     chunk = rows[start : start + _CHUNK]
                     added += uow.credits.add_rows(chunk, *keys)
-                # counted (and the lines freed) while the database builds the indexes
+                # counted while the database builds the indexes
                 counted = background.submit(count_cells, rows, short, months)
-                background.submit(lines.clear)
                 if added and added < len(rows):
                     # some lines were known: the months the file touched, once, in SQL
                     # (before a large load's indexes are rebuilt: one scan of the table,
@@ -325,9 +348,10 @@ def _import(runtime: Runtime, path: Path) -> ImportResult:
             if added and added == len(rows) and figures_tz is not None:
                 # every line is a new credit: the figures counted with the rows are the change
                 uow.rollups.add_cells(cells)
-            uow.members.seen_many({m: moment_of(value) for m, value in first_seen.items()})
+            uow.members.seen_many(first_seen)  # driver values, as the rows hold them
             total = len(rows)
             # freed while the database commits
+            background.submit(lines.clear)
             background.submit(rows.clear)
             background.submit(cells.clear)
             uow.commit()
