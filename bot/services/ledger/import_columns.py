@@ -18,6 +18,7 @@ line-by-line path does the work.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress, count, repeat
@@ -55,7 +56,10 @@ class ColumnChecks(Protocol):
     def checked(self, raw_type: Any, raw_points: Any) -> tuple[str, int]: ...
 
 
-_DECODE = msgspec.json.Decoder(UsualLine).decode
+_DECODE_LINES = msgspec.json.Decoder(UsualLine).decode_lines
+#: Where a record would end and another begin on one line (only JSON's blanks between
+#: them; a text field holding "} {" matches too, and leaves the file to the lines).
+_TWO_ON_A_LINE = re.compile(rb"\}[ \t\r]*\{")
 _NOT_DECODED = (msgspec.DecodeError, msgspec.ValidationError)
 _MEMBER, _TYPE, _AT = attrgetter("member"), attrgetter("type"), attrgetter("at")
 _REF, _POINTS, _SOURCE = attrgetter("ref"), attrgetter("points"), attrgetter("source")
@@ -126,14 +130,18 @@ def read_columns(buffer: bytes, parser: ColumnChecks) -> Columns | None:
     or fails a check (the caller then reads it line by line, naming the bad line)."""
     if not parser.stored_text or _NUL in buffer:
         return None
-    lines = buffer.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()  # the file's last newline ends its last line
-    if not lines:
+    # the file's last newline ends its last line
+    lines = buffer.count(b"\n") + (not buffer.endswith(b"\n"))
+    if not buffer or _TWO_ON_A_LINE.search(buffer):
         return None
-    try:  # each physical line by itself: a blank one, or two objects on one, fail here
-        records = list(map(_DECODE, lines))
+    try:
+        records = _DECODE_LINES(buffer)
     except _NOT_DECODED:
+        return None
+    # No two records share a line (above), so as many records as lines means one on
+    # each: no blank line, and each line alone is a record, as the line-by-line read
+    # needs; its index is then its line's number less one.
+    if len(records) != lines:
         return None
     values = _stored_moments(list(map(_AT, records)), parser.latest)
     refs = list(map(str.strip, map(_REF, records)))
@@ -155,8 +163,8 @@ def read_columns(buffer: bytes, parser: ColumnChecks) -> Columns | None:
         sources = [*distinct.values()][:1] * len(sources)
     else:
         sources = list(map(distinct.__getitem__, sources))
-    # the lines and records are freed with the columns, while the database works
-    return Columns(members, typed, values, refs, sources, one_source, [lines, records])
+    # the records are freed with the columns, while the database works
+    return Columns(members, typed, values, refs, sources, one_source, [records])
 
 
 def _checked_types(records: list[UsualLine], parser: ColumnChecks) -> list[tuple[str, int]]:

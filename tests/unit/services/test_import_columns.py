@@ -238,6 +238,7 @@ ODD_LINES = [
     b"\n",
     b"  \r\n",
     _usual(9).rstrip(b"\n") + _usual(10),
+    _usual(9).rstrip(b"\n") + b" \r" + _usual(10) + b"\n",  # as many records as lines
     b'{"member": "ada@acme.example", "type": "code", "at": "2026-02-03T10:00:00Z"}\n',
     b"\xef\xbb\xbf" + _usual(9),
     _usual(9).replace(b"ada", b"\xff"),
