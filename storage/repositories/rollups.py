@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -167,7 +168,7 @@ class RollupRepository:
         session = self._session
         bump_public_version(session)
         param = moment_param(session.connection().dialect, _cell.last_at)
-        keys = sorted({month for month, _, _ in counted})
+        keys = sorted(set(map(itemgetter(0), counted)))
         for i in range(0, len(keys), 500):
             chosen = keys[i : i + 500]
             known = session.execute(
@@ -187,7 +188,7 @@ class RollupRepository:
                 cell[2] = max(cell[2], param(last_at))
             session.execute(delete(MemberMonthRow).where(_cell.month.in_(chosen)))
             session.execute(delete(OrganisationMonthRow).where(_org.month.in_(chosen)))
-        rows = [(*key, *cell) for key, cell in counted.items()]
+        rows = [(m, i, o, p, c, last) for (m, i, o), (p, c, last) in counted.items()]
         with bulk_load(session, table(MemberMonthRow), len(rows)):
             insert_rows(session, table(MemberMonthRow), _CELL_KEYS, _CELL_KEYS[:3], rows)
         for i in range(0, len(keys), 500):

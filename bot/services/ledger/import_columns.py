@@ -181,14 +181,13 @@ def _checked_types(records: list[UsualLine], parser: ColumnChecks) -> list[tuple
 
 def _first_lines(members: list[str]) -> dict[str, int]:
     """Each member as written and the number of the first line naming them, in that
-    order (as the line-by-line path meets them): the loop ends at the last newcomer."""
-    wanted = len(set(members))
+    order (as the line-by-line path meets them). Each is looked for from the previous
+    one's line on, in C: one pass over the list in all."""
     first: dict[str, int] = {}
-    for number, raw in enumerate(members, 1):
-        if raw not in first:
-            first[raw] = number
-            if len(first) == wanted:
-                break
+    at = 0
+    for raw in dict.fromkeys(members):  # in the order of their first lines
+        at = members.index(raw, at)
+        first[raw] = at + 1
     return first
 
 
