@@ -119,7 +119,8 @@ def _nothing(runtime: Runtime) -> None:
 
 def _people(runtime: Runtime) -> None:
     """Known members: one by e-mail whose organisation changes mid-month, a Slack user,
-    a forum user, a GitHub user, and figures already built (in the programme's zone)."""
+    a forum user, a GitHub user, a bot, and figures already built (in the programme's
+    zone)."""
     manual = AffiliationSource.MANUAL
     with runtime.uow() as uow:
         cy, _ = ensure_member(
@@ -140,6 +141,8 @@ def _people(runtime: Runtime) -> None:
             Identity(IdentityKind.GITHUB, "octo"),
         ):
             ensure_member(uow, runtime.config, [identity], identity.value, NOW)
+        bot = Identity(IdentityKind.SLACK, "U0BOT1234")
+        ensure_member(uow, runtime.config, [bot], "bot", NOW, is_bot=True)
         uow.rollups.rebuild(runtime.config.tz)
         uow.commit()
 
@@ -176,6 +179,10 @@ FILES: dict[str, list[str]] = {
         _line("@nobody", "2026-02-03T10:00:00Z", "b"),
     ],
     "not an e-mail address": [_line("a@b@c", "2026-02-03T10:00:00Z", "a")],
+    "a bot, after a new member": [
+        _line("new@acme.example", "2026-02-03T10:00:00Z", "a"),
+        _line("<@U0BOT1234>", "2026-02-03T10:00:00Z", "b"),
+    ],
 }
 
 
