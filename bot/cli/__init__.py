@@ -110,8 +110,21 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:  # pragma: no cover - console script shim
     code = main()
     if common.teardown_skipped():  # main has closed the database; output is flushed here
-        sys.stdout.flush()
-        sys.stderr.flush()
+        code = _flushed(code)
         logging.shutdown()
         os._exit(code)
     sys.exit(code)
+
+
+def _flushed(code: int) -> int:  # pragma: no cover - console script shim
+    """``code`` once the output streams are flushed, as the interpreter's teardown would:
+    a stream the process was started without (None, e.g. ``>&-``) is left alone, and one
+    that cannot take the output makes the exit 120, as Python's own does."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120
+    return code

@@ -202,9 +202,13 @@ def _strict_json(path: Any, number: int, text: str, why: str) -> Any:
     thousands of digits as text (for the line's checks to name it): only such lines pay
     for the second reading; anything else is refused with orjson's reason."""
     try:
-        return json.loads(text, parse_int=_json_int)
-    except (ValueError, RecursionError):
+        record = json.loads(text, parse_int=_json_int)
+        # the standard library also takes half a surrogate pair ("\\udc00"), which orjson
+        # refuses and no database stores: refused here, by the line's number
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         raise InvalidInput(f"{path}:{number}: not valid JSON ({why})") from None
+    return record
 
 
 def _json_int(text: str) -> int | str:
