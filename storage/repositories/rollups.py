@@ -42,6 +42,7 @@ _state = columns(PublicStateRow)
 _LIVE = _credit.withdrawn_at.is_(None)
 INDEPENDENT = ""
 _CELL_KEYS = ("month", "member_id", "organisation", "points", "credits", "last_at")
+_ORG_KEYS = ("month", "organisation", "points", "credits", "contributors")
 
 
 def bump_public_version(session: Session) -> None:
@@ -154,11 +155,7 @@ class RollupRepository:
             .where(*where)  # type: ignore[arg-type]
             .group_by(_cell.month, _cell.organisation)
         )
-        self._session.execute(
-            insert(OrganisationMonthRow).from_select(
-                ["month", "organisation", "points", "credits", "contributors"], query
-            )
-        )
+        self._session.execute(insert(OrganisationMonthRow).from_select(list(_ORG_KEYS), query))
 
     def add_cells(self, counted: dict[tuple[str, int, str], list[Any]]) -> None:
         """Add new credits, counted by the caller, to the member cells and recompute the
@@ -191,8 +188,24 @@ class RollupRepository:
         rows = [(m, i, o, p, c, last) for (m, i, o), (p, c, last) in counted.items()]
         with bulk_load(session, table(MemberMonthRow), len(rows)):
             insert_rows(session, table(MemberMonthRow), _CELL_KEYS, _CELL_KEYS[:3], rows)
-        for i in range(0, len(keys), 500):
-            self._insert_organisations((_cell.month.in_(keys[i : i + 500]),))
+        # ``counted`` now holds every member cell of these months: the organisations'
+        # cells are its sums (what ``_insert_organisations`` would ask the database for)
+        sums: dict[tuple[str, str], list[int]] = {}
+        for month, _, organisation, points, credits, _ in rows:
+            total = sums.get((month, organisation))
+            if total is None:
+                sums[(month, organisation)] = [points, credits, 1]
+            else:
+                total[0] += points
+                total[1] += credits
+                total[2] += 1
+        insert_rows(
+            session,
+            table(OrganisationMonthRow),
+            _ORG_KEYS,
+            _ORG_KEYS[:2],
+            [(m, o, p, c, n) for (m, o), (p, c, n) in sums.items()],
+        )
 
     def rebuild_moments(self, moments: Iterable[datetime]) -> int:
         """Rebuild the months these moments fall in (after a bulk append)."""

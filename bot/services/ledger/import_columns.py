@@ -102,12 +102,12 @@ class Columns:
         members = self.members
         ids = list(map(member_of.__getitem__, members))
         constant = attribution.constant
-        organisations = list(
-            map({raw: constant.get(m) for raw, m in member_of.items()}.__getitem__, members)
+        organisations: Any = map(
+            {raw: constant.get(m) for raw, m in member_of.items()}.__getitem__, members
         )
         varying = {raw for raw, m in member_of.items() if m in attribution.periods}
         if varying:  # only their lines, picked out in C
-            values = self.values
+            organisations, values = list(organisations), self.values
             for i in compress(count(), map(varying.__contains__, members)):
                 organisations[i] = attribution.on(ids[i], moment_of(values[i]))
         typed = self.typed
@@ -171,7 +171,7 @@ def _checked_types(records: list[UsualLine], parser: ColumnChecks) -> list[tuple
     """Each line's checked (type, points), checked once per distinct pair (raises)."""
     types = list(map(_TYPE, records))
     points = list(map(_POINTS, records))
-    if set(points) == {None}:  # no line gives points: the type's own
+    if points.count(None) == len(points):  # no line gives points: the type's own
         by_type = {t: parser.checked(t, None) for t in set(types)}
         return list(map(by_type.__getitem__, types))
     pairs = list(zip(types, points, strict=True))
