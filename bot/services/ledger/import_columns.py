@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import compress, count, repeat
 from operator import attrgetter, itemgetter
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 
 from bot.errors import CreditbotError
-from bot.services.ledger.import_loops import Attribution, moment_of
+from bot.services.ledger.import_loops import Attribution, LineChecks, moment_of
 from scoring.bounds import EARLIEST_DATE
 from scoring.errors import ScoringError
 
@@ -42,18 +42,6 @@ class UsualLine(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     ref: str
     points: int | str | None = None
     source: str | None = None
-
-
-class ColumnChecks(Protocol):
-    """What :func:`read_columns` asks of the importer's line parser: the checks of a
-    member and of a type and points, each run once per distinct value."""
-
-    latest: date  # the latest date a credit may have
-    stored_text: bool  # a moment's driver value is SQLite's text
-
-    def identify(self, raw: str, number: int) -> Any: ...
-
-    def checked(self, raw_type: Any, raw_points: Any) -> tuple[str, int]: ...
 
 
 _DECODE_LINES = msgspec.json.Decoder(UsualLine).decode_lines
@@ -85,15 +73,12 @@ class Columns:
     one_source: bool  # every line has the same
     spent: list[list[Any]]  # what they were read from
 
-    def __len__(self) -> int:
-        return len(self.members)
-
     def clear(self) -> None:
         """Frees the columns (the importer does it while the database works)."""
         for column in (self.members, self.typed, self.values, self.refs, self.sources):
             column.clear()
-        for column in self.spent:
-            column.clear()
+        for spent in self.spent:
+            spent.clear()
 
     def rows(
         self, member_of: dict[str, int], attribution: Attribution, created_at: Any
@@ -125,7 +110,7 @@ class Columns:
         )
 
 
-def read_columns(buffer: bytes, parser: ColumnChecks) -> Columns | None:
+def read_columns(buffer: bytes, parser: LineChecks) -> Columns | None:
     """The file's lines as :class:`Columns`, or None when any line is not the usual one
     or fails a check (the caller then reads it line by line, naming the bad line)."""
     if not parser.stored_text or _NUL in buffer:
@@ -167,7 +152,7 @@ def read_columns(buffer: bytes, parser: ColumnChecks) -> Columns | None:
     return Columns(members, typed, values, refs, sources, one_source, [records])
 
 
-def _checked_types(records: list[UsualLine], parser: ColumnChecks) -> list[tuple[str, int]]:
+def _checked_types(records: list[UsualLine], parser: LineChecks) -> list[tuple[str, int]]:
     """Each line's checked (type, points), checked once per distinct pair (raises)."""
     types = list(map(_TYPE, records))
     points = list(map(_POINTS, records))

@@ -51,8 +51,9 @@ Line = tuple[str, str, datetime | None, Any, int, str, str, str | None, str]
 
 
 class LineChecks(Protocol):
-    """What :func:`json_lines` asks of the importer's line parser
-    (``importing._LineParser``): the general checks, and what they have seen."""
+    """What :func:`json_lines` and ``import_columns.read_columns`` ask of the importer's
+    line parser (``importing._LineParser``): the general checks, those of a member and
+    of a type and points (once per distinct value), and what they have seen."""
 
     identities: dict[str, Any]  # each member as written -> their identity
     typed: dict[tuple[str, Any], tuple[str, int]]  # (type, points) as written -> checked
@@ -62,6 +63,10 @@ class LineChecks(Protocol):
     def parse(self, number: int, record: dict[str, Any]) -> Line: ...
 
     def param(self, moment: datetime) -> Any: ...
+
+    def identify(self, raw: str, number: int) -> Any: ...
+
+    def checked(self, raw_type: Any, raw_points: Any) -> tuple[str, int]: ...
 
 
 class Attribution:
